@@ -1,0 +1,40 @@
+# Two commands: `make run` and `make test`. Each sets itself up on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+STREAMLIT_FLAGS := --server.headless true --browser.serverAddress localhost \
+	--browser.gatherUsageStats false --server.port $(PORT)
+
+.PHONY: run test lint bench load clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamp files: reinstall only when a requirements file changed.
+$(VENV)/.req-stamp: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-stamp: requirements-dev.txt $(VENV)/.req-stamp
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.req-stamp
+	$(BIN)/streamlit run app.py $(STREAMLIT_FLAGS)
+
+lint: $(VENV)/.dev-stamp
+	$(BIN)/ruff check .
+
+test: lint
+	$(BIN)/python -m pytest
+
+bench: $(VENV)/.dev-stamp
+	$(BIN)/python -m bench
+
+load: $(VENV)/.dev-stamp
+	$(BIN)/python -m bench.load
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

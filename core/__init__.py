@@ -1,0 +1,26 @@
+"""ConvScope's math: 2-D convolution as in d2l, on top of PyTorch. Never imports streamlit."""
+
+from core.corr import (
+    PADDING_MODES,
+    as_tensor,
+    check_groups,
+    conv2d,
+    corr2d,
+    corr2d_loop,
+    corr2d_multi_in,
+    corr2d_multi_in_out,
+    corr2d_multi_in_out_1x1,
+    pad2d,
+)
+from core.geometry import conv_output_shape, conv_output_size, resolve_padding, same_padding
+from core.grids import cells_to_tensor, format_grid, parse_grid
+from core.learn import Conv2D, Optimum, Step, best_kernel, im2col, learn_kernel
+from core.windows import Window, WindowTrace, sliding_windows
+
+__all__ = [
+    "PADDING_MODES", "Conv2D", "Optimum", "Step", "Window", "WindowTrace", "as_tensor",
+    "best_kernel", "cells_to_tensor", "check_groups", "conv2d", "conv_output_shape",
+    "conv_output_size", "corr2d", "corr2d_loop", "corr2d_multi_in", "corr2d_multi_in_out",
+    "corr2d_multi_in_out_1x1", "format_grid", "im2col", "learn_kernel", "pad2d", "parse_grid",
+    "resolve_padding", "same_padding", "sliding_windows",
+]

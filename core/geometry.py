@@ -1,0 +1,150 @@
+"""Output sizes and the geometry arguments shared by every convolution in `core`.
+
+PyTorch's convention throughout: ``padding`` is the number of cells added on EACH
+side. d2l writes ``p_h`` for the TOTAL over both sides, so ``p_h = 2 * padding``;
+we call that ``total_padding`` wherever it is shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal, Union
+
+Pair = tuple[int, int]
+IntOrPair = Union[int, Sequence[int]]
+PaddingArg = Union[int, Sequence[int], Literal["same", "valid"]]
+
+#: Largest value accepted for any single geometry number (kernel, padding, stride,
+#: dilation). Far beyond any teaching example; it keeps a crafted URL from asking
+#: the server for gigabytes.
+MAX_GEOMETRY = 1024
+
+
+def pair(value: IntOrPair, name: str, *, minimum: int) -> Pair:
+    """Return ``value`` as an (h, w) pair of ints, each at least ``minimum``.
+
+    >>> pair(3, "stride", minimum=1)
+    (3, 3)
+    >>> pair((2, 1), "padding", minimum=0)
+    (2, 1)
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"{name} must be an int or an (h, w) pair of ints, got {value!r}")
+    if isinstance(value, int):
+        h = w = value
+    else:
+        try:
+            h, w = value  # type: ignore[misc]
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"{name} must be an int or an (h, w) pair of ints, got {value!r}"
+            ) from None
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (h, w)):
+            raise ValueError(f"{name} must hold ints, got {value!r}")
+    for v in (h, w):
+        if v < minimum:
+            raise ValueError(f"{name} must be at least {minimum}, got {value!r}")
+        if v > MAX_GEOMETRY:
+            raise ValueError(f"{name} must be at most {MAX_GEOMETRY}, got {value!r}")
+    return int(h), int(w)
+
+
+def span(k: int, dilation: int = 1) -> int:
+    """Number of input cells one kernel of size ``k`` covers: d·(k − 1) + 1."""
+    return dilation * (k - 1) + 1
+
+
+def same_padding(kernel_size: IntOrPair, *, dilation: IntOrPair = 1) -> tuple[Pair, Pair]:
+    """PyTorch's ``padding="same"`` as ((top, bottom), (left, right)).
+
+    The total is d·(k − 1) per axis; when it is odd, the extra cell goes to the
+    bottom/right, as ``torch.nn.functional.conv2d`` does.
+    """
+    kh, kw = pair(kernel_size, "kernel_size", minimum=1)
+    dh, dw = pair(dilation, "dilation", minimum=1)
+    th, tw = dh * (kh - 1), dw * (kw - 1)
+    return (th // 2, th - th // 2), (tw // 2, tw - tw // 2)
+
+
+def resolve_padding(
+    padding: PaddingArg, kernel_size: IntOrPair, *, stride: IntOrPair = 1,
+    dilation: IntOrPair = 1,
+) -> tuple[Pair, Pair]:
+    """Padding as ((top, bottom), (left, right)) cells, from an int, a pair, "same" or "valid"."""
+    if isinstance(padding, str):
+        if padding == "valid":
+            return (0, 0), (0, 0)
+        if padding == "same":
+            sh, sw = pair(stride, "stride", minimum=1)
+            if (sh, sw) != (1, 1):
+                raise ValueError(
+                    f'padding="same" needs stride 1 (as in PyTorch), got stride {(sh, sw)}: '
+                    "with a larger stride no padding keeps the size; use a number instead"
+                )
+            return same_padding(kernel_size, dilation=dilation)
+        raise ValueError(
+            f'padding must be an int, an (h, w) pair, "same" or "valid"; got {padding!r}'
+        )
+    ph, pw = pair(padding, "padding", minimum=0)
+    return (ph, ph), (pw, pw)
+
+
+def conv_output_size(
+    n: int, k: int, *, padding: int = 0, stride: int = 1, dilation: int = 1
+) -> int:
+    """Output length along one axis: ⌊(n + 2p − d(k − 1) − 1)/s⌋ + 1 (PyTorch's rule).
+
+    ``padding`` is per side. In d2l's notation with total padding p_h = 2p and
+    d = 1 this is ⌊(n − k + p_h + s)/s⌋.
+
+    >>> conv_output_size(8, 3, padding=1)
+    8
+    >>> conv_output_size(8, 5, padding=2, stride=2)
+    4
+    """
+    for value, name, minimum in (
+        (n, "input size", 1), (k, "kernel_size", 1), (padding, "padding", 0),
+        (stride, "stride", 1), (dilation, "dilation", 1),
+    ):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"{name} must be an int, got {value!r}")
+        pair(value, name, minimum=minimum)
+    h, p, s, d = n, padding, stride, dilation
+    return output_length(h, k, p, p, s, d, axis="")
+
+
+def output_length(n: int, k: int, before: int, after: int, s: int, d: int, *, axis: str) -> int:
+    """⌊(n + before + after − d(k − 1) − 1)/s⌋ + 1, or ValueError naming the rule if < 1."""
+    padded, reach = n + before + after, span(k, d)
+    if reach > padded:
+        where = f" along {axis}" if axis else ""
+        raise ValueError(
+            f"no output{where}: kernel {k} with dilation {d} spans {reach} > padded input "
+            f"{padded} (= {n} + {before} + {after}); use a smaller kernel or dilation, "
+            "or more padding"
+        )
+    return (padded - reach) // s + 1
+
+
+def conv_output_shape(
+    input_size: IntOrPair, kernel_size: IntOrPair, *, padding: PaddingArg = 0,
+    stride: IntOrPair = 1, dilation: IntOrPair = 1,
+) -> Pair:
+    """(H_out, W_out) of a 2-D convolution on an (H, W) input, as ``nn.Conv2d`` computes it.
+
+    H_out = ⌊(H + top + bottom − d_h(k_h − 1) − 1)/s_h⌋ + 1, likewise for W.
+
+    >>> conv_output_shape((8, 8), (3, 5), padding=(0, 1), stride=(3, 4))
+    (2, 2)
+    """
+    H, W = pair(input_size, "input size", minimum=1)
+    kh, kw = pair(kernel_size, "kernel_size", minimum=1)
+    sh, sw = pair(stride, "stride", minimum=1)
+    dh, dw = pair(dilation, "dilation", minimum=1)
+    (top, bottom), (left, right) = resolve_padding(
+        padding, (kh, kw), stride=(sh, sw), dilation=(dh, dw)
+    )
+    return (
+        output_length(H, kh, top, bottom, sh, dh, axis="the height"),
+        output_length(W, kw, left, right, sw, dw, axis="the width"),
+    )

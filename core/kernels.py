@@ -1,0 +1,75 @@
+"""Named kernels, built from their parts, as (kh, kw) float32 tensors.
+
+Each is applied by cross-correlation (``corr2d``), as in d2l and PyTorch.
+"""
+
+from __future__ import annotations
+
+import torch
+
+
+def _t(rows: list[list[float]]) -> torch.Tensor:
+    return torch.tensor(rows, dtype=torch.float32)
+
+
+#: d2l's edge kernel [[1, -1]]: nonzero where horizontally adjacent pixels differ.
+D2L_EDGE = _t([[1, -1]])
+#: Its transpose [[1], [-1]]: detects horizontal edges.
+D2L_EDGE_T = D2L_EDGE.T.contiguous()
+
+_SMOOTH = _t([[1], [2], [1]])  # binomial smoothing across the derivative
+_DIFF = _t([[-1, 0, 1]])  # central difference, left to right
+#: Sobel x = [1 2 1]ᵀ ⊗ [−1 0 1]: [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]; responds to vertical edges.
+SOBEL_X = _SMOOTH @ _DIFF
+#: Sobel y = Sobel xᵀ: responds to horizontal edges.
+SOBEL_Y = SOBEL_X.T.contiguous()
+#: Prewitt x = [1 1 1]ᵀ ⊗ [−1 0 1].
+PREWITT_X = torch.ones(3, 1) @ _DIFF
+PREWITT_Y = PREWITT_X.T.contiguous()
+#: Scharr x = [3 10 3]ᵀ ⊗ [−1 0 1]: better rotational symmetry than Sobel.
+SCHARR_X = _t([[3], [10], [3]]) @ _DIFF
+SCHARR_Y = SCHARR_X.T.contiguous()
+#: Laplacian (4-neighbour): [[0, 1, 0], [1, -4, 1], [0, 1, 0]]; zero on any linear ramp.
+LAPLACIAN = _t([[0, 1, 0], [1, -4, 1], [0, 1, 0]])
+#: Diagonal difference [[1, 0], [0, -1]] (Roberts cross): edges running along the anti-diagonal.
+DIAGONAL = _t([[1, 0], [0, -1]])
+#: 3×3 box blur: every weight 1/9.
+BOX_BLUR = torch.full((3, 3), 1 / 9)
+#: 3×3 Gaussian = [1 2 1]ᵀ ⊗ [1 2 1] / 16.
+GAUSSIAN = (_SMOOTH @ _SMOOTH.T) / 16
+IDENTITY = _t([[0, 0, 0], [0, 1, 0], [0, 0, 0]])
+#: Sharpen = 2·identity − box blur, in integers: [[0, -1, 0], [-1, 5, -1], [0, -1, 0]].
+SHARPEN = _t([[0, -1, 0], [-1, 5, -1], [0, -1, 0]])
+EMBOSS = _t([[-2, -1, 0], [-1, 1, 1], [0, 1, 2]])
+#: Outline (8-neighbour Laplacian, negated): [[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]].
+OUTLINE = _t([[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]])
+#: d2l's kernel for the sliding-window example.
+D2L_2X2 = _t([[0, 1], [2, 3]])
+
+#: Presets by display name, in the order the app lists them.
+PRESETS: dict[str, torch.Tensor] = {
+    "d2l edge [1, -1]": D2L_EDGE,
+    "d2l edge transposed": D2L_EDGE_T,
+    "Sobel x": SOBEL_X,
+    "Sobel y": SOBEL_Y,
+    "Prewitt x": PREWITT_X,
+    "Prewitt y": PREWITT_Y,
+    "Scharr x": SCHARR_X,
+    "Scharr y": SCHARR_Y,
+    "Laplacian": LAPLACIAN,
+    "Diagonal": DIAGONAL,
+    "Box blur": BOX_BLUR,
+    "Gaussian": GAUSSIAN,
+    "Sharpen": SHARPEN,
+    "Emboss": EMBOSS,
+    "Outline": OUTLINE,
+    "Identity": IDENTITY,
+    "d2l 2×2 [[0, 1], [2, 3]]": D2L_2X2,
+}
+
+
+def preset(name: str) -> torch.Tensor:
+    """A copy of the named preset (ValueError listing the names if unknown)."""
+    if name not in PRESETS:
+        raise ValueError(f"unknown kernel {name!r}; choose one of {list(PRESETS)}")
+    return PRESETS[name].clone()

@@ -1,0 +1,1 @@
+"""Streamlit helpers shared by the pages: URL checks, grid inputs, share links. No math."""

@@ -1,0 +1,79 @@
+"""Settings in the URL: widgets use ``bind="query-params"``; this module notices what the
+binding silently dropped and tells the visitor.
+
+Streamlit drops a bound parameter whose value the widget cannot take (not a number,
+out of range, not an option). ``UrlCheck`` remembers the raw values before the widgets
+run and, after them, names every parameter whose value did not survive.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import streamlit as st
+
+_NOTES = "_url_notes"
+#: Old parameter names kept working after a rename: {old: new}.
+ALIASES: dict[str, str] = {}
+
+
+def _same(raw: list[str], value: Any) -> bool:
+    """Whether the URL's raw strings describe the widget's current value."""
+    values = list(value) if isinstance(value, (list, tuple)) else [value]
+    if len(raw) != len(values):
+        return len(raw) > 1 and len(values) == 1 and _same(raw[-1:], value)
+    for r, v in zip(raw, values):
+        if isinstance(v, bool):
+            ok = r.strip().lower() == str(v).lower()
+        elif isinstance(v, (int, float)):
+            try:
+                f = float(r)
+            except ValueError:
+                return False
+            ok = math.isclose(f, float(v), rel_tol=1e-9, abs_tol=1e-12)
+        else:
+            ok = r == str(v)
+        if not ok:
+            return False
+    return True
+
+
+class UrlCheck:
+    """Call ``UrlCheck(prefix)`` before a page's widgets and ``.report()`` after them."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        for old, new in ALIASES.items():
+            if old in st.query_params and new not in st.query_params and new.startswith(prefix):
+                st.session_state.setdefault(_NOTES, {})
+                st.query_params[new] = st.query_params.get_all(old)
+                del st.query_params[old]
+        self.raw = {
+            k: st.query_params.get_all(k) for k in st.query_params if k.startswith(prefix)
+        }
+
+    def report(self) -> None:
+        """Show (and keep for this session) a note for every URL value that was not used."""
+        notes = st.session_state.setdefault(_NOTES, {})
+        for key, raw in self.raw.items():
+            shown = ", ".join(raw)[:40]
+            if key not in st.session_state:
+                notes[key] = f"`{key}` is not a setting of this page; ignored."
+            elif not _same(raw, st.session_state[key]):
+                notes[key] = (
+                    f"`{key}={shown}` from the link is not a valid value; using "
+                    f"`{st.session_state[key]}` instead."
+                )
+        mine = {k: v for k, v in notes.items() if k.startswith(self.prefix)}
+        if mine:
+            with st.container(key=f"{self.prefix}url_notes"):
+                st.warning(
+                    "Some settings in the link could not be used:\n\n"
+                    + "\n".join(f"- {v}" for v in mine.values()),
+                    icon="⚠️",
+                )
+                if st.button("Dismiss", key=f"{self.prefix}dismiss_url_notes"):
+                    for k in mine:
+                        notes.pop(k, None)
+                    st.rerun()

@@ -1,0 +1,5 @@
+"""Plotly figure builders: tensors and numbers in, ``go.Figure`` out. Never imports streamlit."""
+
+from viz.grid import heatmap, image
+
+__all__ = ["heatmap", "image"]
