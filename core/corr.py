@@ -162,7 +162,7 @@ def corr2d_multi_in_out(
     X: Any, K: Any, *, padding: PaddingArg = 0, stride: IntOrPair = 1,
     dilation: IntOrPair = 1, padding_mode: str = "zeros", groups: int = 1,
 ) -> torch.Tensor:
-    """One corr2d_multi_in per output channel: X (ci, H, W), K (co, ci/g, kh, kw) → (co, H_out, W_out).
+    """A corr2d_multi_in per output channel: X (ci, H, W), K (co, ci/g, kh, kw) → (co, Ho, Wo).
 
     With ``groups`` g, input and output channels split into g groups and output
     group j only sees input group j (groups = ci is depthwise).
