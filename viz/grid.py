@@ -58,9 +58,11 @@ def heatmap(
     fig = go.Figure(trace)
     cell = 48 if numbers else max(2, 360 // max(rows, cols))
     fig.update_layout(
-        title={"text": title, "x": 0.5, "xanchor": "center"} if title else None,
-        height=height or min(520, max(160, rows * cell + 80)),
-        margin={"l": 30, "r": 10, "t": 40 if title else 10, "b": 20},
+        # The title sits above the column numbers (x axis on top, like a matrix).
+        title={"text": title, "x": 0.5, "xanchor": "center", "y": 1, "yanchor": "top",
+               "yref": "container", "pad": {"t": 6}} if title else None,
+        height=height or min(560, max(170, rows * cell + 110)),
+        margin={"l": 30, "r": 10, "t": 70 if title else 30, "b": 10},
         plot_bgcolor="rgba(0,0,0,0)",
     )
     fig.update_yaxes(autorange="reversed", scaleanchor="x", constrain="domain",

@@ -138,7 +138,18 @@ def screenshot(page, name: str) -> Path:
     """Full-page screenshot into docs/screenshots/<name>.png (kept for the README)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
+    # Streamlit scrolls inside its own container, so a "full page" shot of the body is one
+    # screen tall: grow the viewport to the content's height first, then restore it.
+    size = page.viewport_size
+    height = page.evaluate(
+        """() => { const m = document.querySelector('[data-testid="stMain"]')
+                   || document.querySelector('[data-testid="stAppViewContainer"]');
+                   return m ? m.scrollHeight : document.body.scrollHeight; }"""
+    )
+    page.set_viewport_size({"width": size["width"], "height": min(max(height, 600), 8000)})
+    page.wait_for_timeout(500)
     page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)
     return path
 
 
