@@ -11,3 +11,24 @@ PAGES = [
     ("shapes.py", "Shapes & padding", "📐", "shapes"),
     ("channels.py", "Channels & 1×1", "🧱", "channels"),
 ]
+
+
+def page_link(file: str, label: str) -> None:
+    """A link to another page of the app (by its file in pages/), when that page is built.
+
+    Run on its own (AppTest.from_file), a page has no navigation to resolve links
+    against; it then gets a plain link to the page's URL path instead.
+    """
+    from pathlib import Path
+
+    import streamlit as st
+    from streamlit.errors import StreamlitAPIException
+
+    root = Path(__file__).resolve().parents[1]
+    if not (root / "pages" / file).exists():
+        return
+    try:
+        st.page_link(f"pages/{file}", label=label)
+    except StreamlitAPIException:
+        path = next(p for f, _, _, p in PAGES if f == file)
+        st.markdown(f"[{label}](/{path})")

@@ -1,0 +1,29 @@
+"""The home page: the seed notebook's every result, computed live."""
+
+from tests.apptest import assert_clean, decode, figures, run_page
+
+
+def grid_values(fig) -> list:
+    return decode(fig["data"][0]["z"]).tolist()
+
+
+def test_tour_shows_every_seed_result():
+    at = run_page("pages/tour.py")
+    assert_clean(at)
+    grids = [grid_values(f) for f in figures(at)]
+    assert [[19, 25], [37, 43]] in grids
+    assert [[0, 1, 0, 0, 0, -1, 0]] * 6 in grids
+    assert [[56, 72], [104, 120]] in grids
+    assert [[76, 100], [148, 172]] in grids
+    assert [[96, 128], [192, 224]] in grids
+    table = at.table[0].value
+    assert list(table["output"]) == ["8×8", "8×8", "4×4", "2×2"]
+    printout = [c.value for c in at.code if c.value.startswith("Step 5")][0]
+    assert printout.count("Step") == 4
+    assert any("< 1e-6 ✓" in m.value for m in at.markdown)
+
+
+def test_app_router_opens_the_tour_by_default():
+    at = run_page("app.py")
+    assert_clean(at)
+    assert "ConvScope" in at.title[0].value
