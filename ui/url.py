@@ -62,7 +62,7 @@ class UrlCheck:
                 notes[key] = f"`{key}` is not a setting of this page; ignored."
             elif not _same(raw, st.session_state[key]):
                 notes[key] = (
-                    f"`{key}={shown}` from the link is not a valid value; using "
+                    f"`{key}={shown}` from the link is not a valid value; the page used "
                     f"`{st.session_state[key]}` instead."
                 )
         mine = {k: v for k, v in notes.items() if k.startswith(self.prefix)}

@@ -118,8 +118,20 @@ def page(context):
 
 
 def wait_idle(page, timeout: float = 60_000) -> None:
-    """Wait until the script has finished running and the app is rendered."""
+    """Wait until the script has finished running and the app is rendered.
+
+    After an interaction the rerun starts a little later (widgets debounce), so first give
+    the app a moment to enter the running state, then wait for it to leave it.
+    """
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
+    try:
+        page.wait_for_function(
+            """() => document.querySelector('[data-testid="stApp"]')
+                     ?.getAttribute('data-test-script-state') === 'running'""",
+            timeout=700,
+        )
+    except Exception:  # the rerun was already over (or none was triggered)
+        pass
     page.wait_for_function(
         """() => { const a = document.querySelector('[data-testid="stApp"]');
                    return a && a.getAttribute('data-test-script-state') === 'notRunning'; }""",
@@ -156,3 +168,12 @@ def screenshot(page, name: str) -> Path:
 def assert_no_errors(page) -> None:
     """No exception or error box rendered on the page."""
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+#: A slider's thumb is a visually hidden <input type="range"> (react-aria); ArrowRight moves it.
+SLIDER_THUMB = '[data-testid="stSlider"] input[type="range"]'
+
+
+def slider_value(locator) -> str:
+    """The current value of a slider thumb located with SLIDER_THUMB."""
+    return locator.input_value()

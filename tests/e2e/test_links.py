@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import ROOT, assert_no_errors, goto, wait_idle
+from tests.e2e.conftest import (
+    ROOT,
+    SLIDER_THUMB,
+    assert_no_errors,
+    goto,
+    slider_value,
+    wait_idle,
+)
 from ui.nav import PAGES
 
 BUILT = [(f, path) for f, _, _, path in PAGES if (ROOT / "pages" / f).exists()]
@@ -24,17 +31,17 @@ def test_a_changed_slider_is_in_the_url_and_a_copied_link_restores_it(
     server, page, context, file, path
 ):
     goto(page, f"{server}/{path}")
-    slider = page.locator('[data-testid="stSlider"] [role="slider"]').first
-    before = slider.get_attribute("aria-valuenow")
+    slider = page.locator(SLIDER_THUMB).first
+    before = slider_value(slider)
     slider.focus()
     slider.press("ArrowRight")
     wait_idle(page)
-    after = slider.get_attribute("aria-valuenow")
+    after = slider_value(slider)
     if after == before:  # already at its maximum: go the other way
         slider.press("ArrowLeft")
         slider.press("ArrowLeft")
         wait_idle(page)
-        after = slider.get_attribute("aria-valuenow")
+        after = slider_value(slider)
     assert after != before
     assert_no_errors(page)
     link = page.url
@@ -44,8 +51,7 @@ def test_a_changed_slider_is_in_the_url_and_a_copied_link_restores_it(
     try:
         other = fresh.new_page()
         goto(other, link)
-        restored = other.locator('[data-testid="stSlider"] [role="slider"]').first
-        assert restored.get_attribute("aria-valuenow") == after
+        assert slider_value(other.locator(SLIDER_THUMB).first) == after
         assert_no_errors(other)
     finally:
         fresh.close()
