@@ -8,15 +8,18 @@ it exactly: the line no optimizer can go below.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from core.corr import as_tensor, corr2d
-from core.geometry import IntOrPair, pair
+from core.geometry import IntOrPair, Pair, pair
 
 OPTIMIZERS = ("sgd", "momentum", "adam")
 LOSSES = ("sum", "mean")
@@ -25,15 +28,25 @@ MAX_STEPS = 2000
 #: overflows: the seed's set-up at lr 0.03 grows ~20× a step and would take
 #: ~30 steps more to reach inf, drawing nothing but a wall.
 DIVERGENCE_FACTOR = 1e6
+MOMENTUM = 0.9
+#: Largest learned kernel side, input side (bigger pictures are shrunk) and noise σ.
+MAX_KERNEL = 7
+MAX_INPUT = 64
+MAX_NOISE = 10.0
 
 
 class Conv2D(nn.Module):
     """The seed's layer: Y = corr2d(X, weight) + bias, weight (kh, kw), bias (1,)."""
 
-    def __init__(self, kernel_size: IntOrPair, *, bias: bool = True) -> None:
+    def __init__(
+        self, kernel_size: IntOrPair, *, bias: bool = True,
+        generator: torch.Generator | None = None,
+    ) -> None:
         super().__init__()
-        self.weight = nn.Parameter(torch.randn(pair(kernel_size, "kernel_size", minimum=1)))
-        self.bias = nn.Parameter(torch.randn(1)) if bias else None
+        shape = pair(kernel_size, "kernel_size", minimum=1)
+        # weight first, then bias: the order the seed's torch.randn calls draw them in
+        self.weight = nn.Parameter(torch.randn(shape, generator=generator))
+        self.bias = nn.Parameter(torch.randn(1, generator=generator)) if bias else None
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:
         """X (H, W) → (H − kh + 1, W − kw + 1)."""
@@ -70,15 +83,26 @@ def learn_kernel(
     torch.optim.SGD with momentum 0.9; "adam" is torch.optim.Adam. loss: "sum" of
     squared errors (the seed's) or their "mean". The same seed gives the same numbers.
     Stops after yielding a step with ``diverged=True`` when the loss is not finite or
-    exceeds DIVERGENCE_FACTOR × the first loss.
+    exceeds DIVERGENCE_FACTOR × the first loss. Bad settings raise ValueError at the call,
+    before any step.
     """
     X, Y = as_tensor(X, "X", ndim=2), as_tensor(Y, "Y", ndim=2)
     _check_settings(X, Y, kernel_size, lr, steps, optimizer, loss)
-    torch.manual_seed(seed)
-    net = Conv2D(kernel_size, bias=bias)
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+    # A private generator, not torch.manual_seed: two visitors training at once in one
+    # server must not reseed each other's start. Same numbers as manual_seed(seed).
+    net = Conv2D(kernel_size, bias=bias, generator=torch.Generator().manual_seed(seed))
+    return _descend(net, X, Y, lr=lr, steps=steps, optimizer=optimizer, loss=loss)
+
+
+def _descend(
+    net: Conv2D, X: torch.Tensor, Y: torch.Tensor, *, lr: float, steps: int, optimizer: str,
+    loss: str,
+) -> Iterator[Step]:
     params = list(net.parameters())
     opt = {
-        "momentum": lambda: torch.optim.SGD(params, lr=lr, momentum=0.9),
+        "momentum": lambda: torch.optim.SGD(params, lr=lr, momentum=MOMENTUM),
         "adam": lambda: torch.optim.Adam(params, lr=lr),
         "sgd": lambda: None,
     }[optimizer]()
@@ -164,3 +188,270 @@ def best_kernel(
     return Optimum(
         theta[: kh * kw].reshape(kh, kw).float(), float(theta[-1]) if bias else None, float(value)
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Setting up a learning problem the way the kernel-learning page does.
+
+
+def fit_input(X: Any, max_side: int = MAX_INPUT) -> torch.Tensor:
+    """X (H, W) shrunk by area averaging so neither side exceeds ``max_side`` (aspect kept).
+
+    Smaller inputs come back unchanged: (H, W) → (H', W') with max(H', W') ≤ max_side.
+    """
+    X = as_tensor(X, "X", ndim=2)
+    H, W = X.shape
+    if max(H, W) <= max_side:
+        return X
+    scale = max_side / max(H, W)
+    size = (max(1, round(H * scale)), max(1, round(W * scale)))
+    # area interpolation wants (N, C, H, W): (1, 1, H, W) → (1, 1, H', W')
+    return F.interpolate(X[None, None], size=size, mode="area")[0, 0]
+
+
+@dataclass(frozen=True)
+class Task:
+    """What the layer learns from: X (H', W') and Y (H' − kh + 1, W' − kw + 1).
+
+    ``K_true`` (th, tw) made Y. ``K_view`` (kh, kw) is K_true as a kh×kw kernel can hold it:
+    centred with zeros around it where the learned kernel is larger, centre-cropped where it
+    is smaller (then no kh×kw kernel reproduces Y exactly). ``shift`` (rows, cols): where
+    K_true's top-left sits inside the learned kernel (negative: that many cut off).
+    """
+
+    X: torch.Tensor
+    Y: torch.Tensor
+    K_true: torch.Tensor
+    K_view: torch.Tensor
+    kernel_size: Pair
+    shift: Pair
+    noise: float
+
+    @property
+    def exact(self) -> bool:
+        """Whether some kh×kw kernel (and bias) reproduces the noise-free Y exactly."""
+        return all(k >= t for k, t in zip(self.kernel_size, self.K_true.shape))
+
+
+def _align(n: int, t: int, k: int) -> tuple[slice, slice, int]:
+    """On one axis of length n, with target size t and learned size k: (X slice, Y slice, shift).
+
+    k ≥ t: the learned window is the target's plus a margin, so Y keeps only the positions
+    whose wider window fits in X (centred). k < t: the learned window is the centre of the
+    target's, so X drops the margin instead and Y is kept whole.
+    """
+    if k >= t:
+        a = (k - t) // 2
+        return slice(0, n), slice(a, a + n - k + 1), a
+    c = (t - k) // 2
+    return slice(c, c + n - (t - k)), slice(0, n - t + 1), -c
+
+
+def make_task(
+    X: Any, K_true: Any, *, kernel_size: IntOrPair | None = None, noise: float = 0.0,
+    seed: int = 0,
+) -> Task:
+    """Y = corr2d(X, K_true) + noise·N(0, 1), aligned for a learned kernel of ``kernel_size``.
+
+    X (H, W) is first shrunk to at most MAX_INPUT a side (``fit_input``); kernel_size
+    defaults to K_true's. The noise is drawn from its own generator seeded with ``seed``,
+    on the full Y, so it does not change with the learned kernel's size.
+    """
+    X = fit_input(X)
+    K_true = as_tensor(K_true, "K", ndim=2)
+    (H, W), (th, tw) = X.shape, K_true.shape
+    kh, kw = pair(kernel_size if kernel_size is not None else (th, tw), "kernel_size", minimum=1)
+    if max(kh, kw) > MAX_KERNEL:
+        raise ValueError(f"the learned kernel may be at most {MAX_KERNEL}×{MAX_KERNEL}, "
+                         f"got {kh}×{kw}")
+    for what, (a, b) in (("target kernel", (th, tw)), ("learned kernel", (kh, kw))):
+        if a > H or b > W:
+            raise ValueError(f"the {what} {a}×{b} does not fit in the {H}×{W} input; pick a "
+                             "bigger picture or a smaller kernel")
+    if not (isinstance(noise, (int, float)) and math.isfinite(noise) and
+            0 <= noise <= MAX_NOISE):
+        raise ValueError(f"noise must be a number from 0 to {MAX_NOISE:g}, got {noise!r}")
+    Y = corr2d(X, K_true)
+    if noise:
+        g = torch.Generator().manual_seed(seed)
+        Y = Y + noise * torch.randn(Y.shape, generator=g)
+    xr, yr, dr = _align(H, th, kh)
+    xc, yc, dc = _align(W, tw, kw)
+    view = torch.zeros(kh, kw)
+    # the overlap of K_true, shifted by (dr, dc), with the kh×kw window
+    r0, c0 = max(dr, 0), max(dc, 0)
+    part = K_true[max(-dr, 0):max(-dr, 0) + kh, max(-dc, 0):max(-dc, 0) + kw]
+    view[r0:r0 + part.shape[0], c0:c0 + part.shape[1]] = part
+    return Task(X[xr, xc], Y[yr, yc], K_true, view, (kh, kw), (dr, dc), float(noise))
+
+
+def stable_lr(
+    X: Any, kernel_size: IntOrPair, *, bias: bool = True, loss: str = "sum",
+    optimizer: str = "sgd",
+) -> float | None:
+    """The learning rate above which gradient descent on this loss blows up.
+
+    The loss is quadratic in θ = [vec K; b]: L(θ) = ‖Aθ − vec Y‖² with A = [im2col(X) | 1]
+    (the mean divides by n = H_out·W_out), so its Hessian is 2AᵀA (÷ n), whatever Y is.
+    Plain gradient descent is stable iff lr < 2/λ_max; heavy-ball momentum β iff
+    lr < 2(1 + β)/λ_max. Adam scales its steps itself: no such bound (None).
+    """
+    if optimizer == "adam":
+        return None
+    X = as_tensor(X, "X", ndim=2)
+    A = im2col(X.double(), pair(kernel_size, "kernel_size", minimum=1))  # (n, kh·kw)
+    if bias:
+        A = torch.cat([A, torch.ones(A.shape[0], 1, dtype=A.dtype)], dim=1)
+    H = 2 * A.T @ A / (A.shape[0] if loss == "mean" else 1)
+    lam = float(torch.linalg.eigvalsh(H)[-1])
+    if lam <= 0:
+        return None
+    return 2 * (1 + (MOMENTUM if optimizer == "momentum" else 0)) / lam
+
+
+def nice_lr_below(limit: float) -> float:
+    """The largest of 1, 2, 5 × 10^k strictly below 0.9 × ``limit``: a learning rate to suggest.
+
+    >>> nice_lr_below(0.0161)
+    0.01
+    """
+    top = 0.9 * limit
+    k = math.floor(math.log10(top))
+    for m in (5, 2, 1):
+        v = float(f"{m}e{k}")
+        if v < top:
+            return v
+    return float(f"5e{k - 1}")
+
+
+# ---------------------------------------------------------------------------------------------
+# A run the page can pause between steps, and when to draw it.
+
+
+class Run:
+    """One training run, kept by one visitor: it records every step's loss before handing the
+    step on, so a page interrupted mid-run (by a click) can resume or show what it has.
+
+    ``status``: "running", then "done", "diverged" or "stopped".
+    """
+
+    def __init__(self, task: Task, *, key: Any = None, **settings: Any) -> None:
+        self.key = key
+        self.total: int = settings.get("steps", 20)
+        self._steps = learn_kernel(task.X, task.Y, kernel_size=task.kernel_size, **settings)
+        self.losses: list[float] = []
+        self.last: Step | None = None
+        self.status = "running"
+
+    def advance(self) -> Iterator[Step]:
+        """The remaining steps, each recorded before it is yielded."""
+        if self.status != "running":
+            return
+        for s in self._steps:
+            self.losses.append(s.loss)
+            self.last = s
+            if s.diverged:
+                self.status = "diverged"
+            yield s
+            if self.status == "stopped":
+                return
+        if self.status == "running":
+            self.status = "done"
+
+    def stop(self) -> None:
+        if self.status == "running":
+            self.status = "stopped"
+
+    @property
+    def every(self) -> int:
+        """Steps between rows of ``table``: 5 as in the seed, more for long runs (≤ 20 rows)."""
+        return 5 * max(1, math.ceil(self.total / 100))
+
+    def table(self) -> list[tuple[int, float]]:
+        """(step, loss) every ``every`` steps so far, as the seed prints them."""
+        return [(i, l) for i, l in enumerate(self.losses, 1) if i % self.every == 0]
+
+
+class FrameClock:
+    """When a live page should draw the run, so drawing never dominates training.
+
+    Full speed: at most ``fps`` frames a second, and only while drawing has taken at most
+    ``share`` of the time so far. ``pace``: about ``frames`` frames (one every ``stride``
+    steps) spaced 1/fps apart by sleeping, so a 20-step run can be watched.
+    """
+
+    def __init__(
+        self, total: int, *, pace: bool = False, fps: float = 15, frames: int = 20,
+        share: float = 0.5, now: Callable[[], float] = time.perf_counter,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.total, self.pace, self.period, self.share = total, pace, 1 / fps, share
+        self.stride = math.ceil(total / frames) if pace else 1
+        self._now, self._sleep = now, sleep
+        self.start = self.last = now()
+        self.drawing = 0.0
+
+    def due(self, step: int) -> bool:
+        """Whether to draw after ``step`` (never the last one: the page draws that anyway)."""
+        if step >= self.total:
+            return False
+        if self.pace:
+            return step % self.stride == 0
+        t = self._now()
+        return t - self.last >= self.period and self.drawing <= self.share * (t - self.start)
+
+    @contextmanager
+    def frame(self) -> Iterator[None]:
+        """Wrap one drawing: time it, and in ``pace`` mode hold the frame for 1/fps."""
+        t0 = self._now()
+        yield
+        t1 = self._now()
+        self.drawing += t1 - t0
+        if self.pace:
+            self._sleep(max(0.0, self.last + self.period - t1))
+        self.last = self._now()
+
+
+#: One-click set-ups the page offers: widget values by name (the page adds its prefix).
+SETUPS: dict[str, dict[str, Any]] = {
+    "notebook": {"target": "d2l edge [1, -1]", "input": "Seed stripes 6×8", "same": True,
+                 "bias": True, "opt": "sgd", "lr": 0.01, "steps": 20, "loss": "sum",
+                 "noise": 0.0, "seed": 0},
+    # Measured: within 0.01 of Sobel x after 299 steps (plain SGD at lr 0.5 diverges).
+    "sobel": {"target": "Sobel x", "input": "Shapes 64×64", "same": True, "bias": True,
+              "opt": "momentum", "lr": 0.2, "steps": 400, "loss": "mean", "noise": 0.0,
+              "seed": 0},
+    "diverge": {"target": "d2l edge [1, -1]", "input": "Seed stripes 6×8", "same": True,
+                "bias": True, "opt": "sgd", "lr": 0.03, "steps": 20, "loss": "sum",
+                "noise": 0.0, "seed": 0},
+}
+
+
+def free_directions(X: Any, kernel_size: IntOrPair, *, bias: bool = True) -> int:
+    """How many independent changes of (K, b) leave corr2d(X, K) + b unchanged.
+
+    That is (kh·kw + bias) − rank([im2col(X) | 1]). Above 0, the data cannot pin K down:
+    many kernels fit equally well, and which one training ends at depends on its start
+    (on the seed's stripes, every row is the same, so a 3×3 kernel's rows can trade weight).
+    """
+    X = as_tensor(X, "X", ndim=2)
+    A = im2col(X.double(), pair(kernel_size, "kernel_size", minimum=1))  # (n, kh·kw)
+    if bias:
+        A = torch.cat([A, torch.ones(A.shape[0], 1, dtype=A.dtype)], dim=1)
+    return A.shape[1] - int(torch.linalg.matrix_rank(A))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a learned kernel W (kh, kw) compares: ``error`` = W − K_view (kh, kw), its largest
+    |entry| ``max_error``, and ``to_optimum`` = max |W − least-squares optimum|."""
+
+    error: torch.Tensor
+    max_error: float
+    to_optimum: float
+
+
+def outcome(weight: torch.Tensor, task: Task, best: Optimum) -> Outcome:
+    """Compare ``weight`` (kh, kw) with the true kernel (as kh×kw) and the optimum."""
+    error = weight - task.K_view
+    return Outcome(error, float(error.abs().max()), float((weight - best.weight).abs().max()))
