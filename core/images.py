@@ -1,8 +1,15 @@
-"""Sample pictures made in code, as (H, W) float32 tensors with values in [0, 1]."""
+"""Pictures as (H, W) float32 tensors with values in [0, 1]: samples made in code, and
+visitors' uploads decoded safely (grayscale, at most 512 px on the long side)."""
 
 from __future__ import annotations
 
+import io
+import math
+import warnings
+
+import numpy as np
 import torch
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 
 def stripes() -> torch.Tensor:
@@ -10,6 +17,11 @@ def stripes() -> torch.Tensor:
     X = torch.ones(6, 8)
     X[:, 2:6] = 0
     return X
+
+
+def stripes_t() -> torch.Tensor:
+    """The seed's image transposed (8×6): two horizontal edges, which K = [[1, -1]] misses."""
+    return stripes().T.contiguous()
 
 
 def diagonal_edge(n: int = 8) -> torch.Tensor:
@@ -72,6 +84,7 @@ def text(n: int = 64) -> torch.Tensor:
 #: Samples by display name, each a function returning a fresh tensor.
 SAMPLES = {
     "Seed stripes 6×8": stripes,
+    "Seed stripes transposed Xᵀ 8×6": stripes_t,
     "Diagonal edge 8×8": diagonal_edge,
     "Checkerboard 64×64": checkerboard,
     "Shapes 64×64": shapes,
@@ -86,3 +99,106 @@ def sample(name: str) -> torch.Tensor:
     if name not in SAMPLES:
         raise ValueError(f"unknown sample {name!r}; choose one of {list(SAMPLES)}")
     return SAMPLES[name]()
+
+
+#: Longest side of a decoded upload, in pixels (larger pictures are scaled down).
+MAX_SIDE = 512
+#: Most pixels an upload may declare; checked from the header, before anything is decoded.
+#: 25 million is a 6000 × 4000 photo; at 4 bytes a pixel that is 100 MB of RAM at most.
+MAX_PIXELS = 25_000_000
+#: Largest upload in bytes (the server's own limit, server.maxUploadSize, is smaller).
+MAX_BYTES = 16 * 2**20
+#: Pillow's names of the formats accepted (MPO is the JPEG variant many phones write).
+FORMATS = ("PNG", "JPEG", "MPO")
+
+
+def load_image(
+    data: bytes, *, max_side: int = MAX_SIDE, max_pixels: int = MAX_PIXELS
+) -> torch.Tensor:
+    """Decode an uploaded PNG or JPEG into a grayscale (H, W) float32 tensor in [0, 1].
+
+    The long side is scaled down to ``max_side`` (area averaging, so no new edges appear);
+    16-bit, palette, CMYK and transparent pictures are converted (transparent pixels are
+    shown over white, as a browser would); the phone's EXIF rotation is applied.
+    Raises ValueError with a readable message for anything else: not an image, another
+    format, a truncated file, or more than ``max_pixels`` pixels (a decompression bomb).
+    """
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise ValueError(f"an image upload must be bytes, got {type(data).__name__}")
+    if len(data) == 0:
+        raise ValueError("the file is empty")
+    if len(data) > MAX_BYTES:
+        raise ValueError(
+            f"the file is {len(data) / 2**20:.1f} MB; at most {MAX_BYTES // 2**20} MB is "
+            "accepted: save a smaller picture"
+        )
+    # Our own size check below is the guard (it runs before decoding and its cap is lower);
+    # Pillow's bomb warning as an error is a second line. catch_warnings swaps a global
+    # filter list, so a concurrent session may briefly see this filter: harmless here.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            return torch.from_numpy(_decode(bytes(data), max_side, max_pixels))
+        except ValueError:
+            raise
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise ValueError(_too_many_pixels(None, max_pixels)) from None
+        except UnidentifiedImageError:
+            raise ValueError("this is not an image: upload a PNG or JPEG file") from None
+        except Exception as e:  # untrusted bytes: Pillow's decoders raise many kinds
+            raise ValueError(
+                f"the image could not be decoded; the file may be truncated or damaged "
+                f"({type(e).__name__}: {str(e)[:80]})"
+            ) from None
+
+
+def _too_many_pixels(size: tuple[int, int] | None, max_pixels: int) -> str:
+    dims = f"{size[0]}×{size[1]} = {size[0] * size[1] / 1e6:.0f} million pixels" if size else (
+        "far too many pixels")
+    return (
+        f"the picture has {dims}; at most {max_pixels / 1e6:g} million are accepted "
+        f"(it would be scaled to {MAX_SIDE} px anyway): scale it down before uploading"
+    )
+
+
+def _decode(data: bytes, max_side: int, max_pixels: int) -> np.ndarray:
+    """bytes → grayscale float32 (H, W) in [0, 1], long side ≤ max_side."""
+    img = Image.open(io.BytesIO(data))  # lazy: only the header is read so far
+    if img.format not in FORMATS:
+        raise ValueError(f"{img.format} files are not accepted: upload a PNG or JPEG file")
+    w, h = img.size
+    if w * h > max_pixels:
+        raise ValueError(_too_many_pixels((w, h), max_pixels))
+    scale = max_side / max(w, h)
+    if scale < 1 and img.format != "PNG":
+        # JPEG decodes at 1/2, 1/4 or 1/8 size for free: less memory and time.
+        img.draft(img.mode, (math.ceil(w * scale), math.ceil(h * scale)))
+    img = ImageOps.exif_transpose(img)
+    A = _gray(img)
+    h, w = A.shape
+    if max(h, w) > max_side:
+        s = max_side / max(h, w)
+        size = (max(1, round(w * s)), max(1, round(h * s)))
+        A = np.asarray(Image.fromarray(A, "F").resize(size, Image.Resampling.BOX))
+    return np.ascontiguousarray(A.clip(0.0, 1.0), dtype=np.float32)
+
+
+def _gray(img: Image.Image) -> np.ndarray:
+    """Any Pillow mode → float32 (H, W) in [0, 1]; 16-bit precision is kept."""
+    if img.mode.startswith("I;16"):
+        return np.asarray(img, dtype=np.float32) / 65535
+    if img.mode == "I":  # 32-bit ints: 16-bit grayscale in some Pillow versions
+        return np.asarray(img, dtype=np.float32).clip(0, 65535) / 65535
+    if "A" in img.mode or "a" in img.mode or "transparency" in img.info:
+        rgba = img.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        img = Image.alpha_composite(white, rgba)
+    return np.asarray(img.convert("L"), dtype=np.float32) / 255
+
+
+def value_range(T: torch.Tensor) -> tuple[float, float]:
+    """(min, max) of the finite values of T, as Python floats ((0, 0) if none are finite)."""
+    finite = T[torch.isfinite(T)]
+    if finite.numel() == 0:
+        return 0.0, 0.0
+    return float(finite.min()), float(finite.max())

@@ -5,7 +5,12 @@ Each is applied by cross-correlation (``corr2d``), as in d2l and PyTorch.
 
 from __future__ import annotations
 
+from typing import Any
+
 import torch
+
+from core.corr import as_tensor, corr2d_multi_in_out
+from core.geometry import IntOrPair, PaddingArg
 
 
 def _t(rows: list[list[float]]) -> torch.Tensor:
@@ -73,3 +78,20 @@ def preset(name: str) -> torch.Tensor:
     if name not in PRESETS:
         raise ValueError(f"unknown kernel {name!r}; choose one of {list(PRESETS)}")
     return PRESETS[name].clone()
+
+
+def gradient_magnitude(
+    X: Any, *, padding: PaddingArg = 0, stride: IntOrPair = 1, padding_mode: str = "zeros"
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Sobel gradients and their length: X (H, W) → (Gx, Gy, M), each (H_out, W_out).
+
+    Gx = corr2d(X, SOBEL_X), Gy = corr2d(X, SOBEL_Y), M = √(Gx² + Gy²): large on an edge
+    of any orientation, 0 where the picture is flat.
+    """
+    X = as_tensor(X, "X", ndim=2)
+    # One pass with two output channels: (1, H, W) * (2, 1, 3, 3) → (2, H_out, W_out)
+    Gx, Gy = corr2d_multi_in_out(
+        X[None], torch.stack([SOBEL_X, SOBEL_Y])[:, None], padding=padding, stride=stride,
+        padding_mode=padding_mode,
+    )
+    return Gx, Gy, torch.hypot(Gx, Gy)
