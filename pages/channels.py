@@ -1,0 +1,167 @@
+"""Channels 多输入输出通道 and the 1×1 convolution: inputs add up, outputs stack."""
+
+import inspect
+
+import streamlit as st
+
+import core
+from core import channels as ch
+from ui.share import share_link
+from ui.url import UrlCheck
+from viz.channels import groups_figure, matmul_figure, multi_in_figure, multi_out_figure
+
+STATIC = {"staticPlot": False, "displayModeBar": False}
+
+st.title("Channels 多输入输出通道 & 1×1 卷积")
+st.markdown(
+    "A colour image has 3 channels, a hidden layer often hundreds. With several input "
+    "channels the kernel gets one 2-D slice per channel and the results are **added**; for "
+    "several output channels we stack one such kernel per output. With the default settings "
+    "these are exactly the tensors of the d2l notebook."
+)
+
+check = UrlCheck("ch_")
+with st.sidebar:
+    st.subheader("Shapes 形状")
+    ci = st.slider("input channels ci", 1, ch.MAX_CHANNELS, 2, key="ch_ci", bind="query-params")
+    co = st.slider("output channels co", 1, ch.MAX_CHANNELS, 3, key="ch_co", bind="query-params")
+    n = st.slider("input size h = w", 1, ch.MAX_SIZE, 3, key="ch_n", bind="query-params")
+    k = st.slider("kernel size kh = kw", 1, ch.MAX_KERNEL, 2, key="ch_k", bind="query-params")
+    pad = st.slider("padding (per side)", 0, 3, 0, key="ch_pad", bind="query-params")
+    stride = st.slider("stride", 1, 3, 1, key="ch_stride", bind="query-params")
+    st.subheader("Values 数值")
+    # No format_func on bound selectboxes: the URL would carry the formatted label.
+    values = st.selectbox(
+        "values", ch.VALUES, key="ch_values", bind="query-params",
+        help="notebook: the seed's tensors (X[c] = 0, 1, 2, … + c; K[o, c] = 0, 1, … + c + o); "
+             "integers: random 0–9; uniform: torch.rand in [0, 1), as the seed's 1×1 cell.",
+    )
+    seed = st.number_input("random seed", 0, 99_999, 0, key="ch_seed", bind="query-params",
+                           disabled=values == "notebook", help="Same seed, same values.")
+    st.subheader("Cost 参数量")
+    groups = st.selectbox(
+        "groups", list(range(1, ch.MAX_CHANNELS + 1)), key="ch_groups", bind="query-params",
+        help="Split the channels into groups; output group j only sees input group j. "
+             "groups = ci is a depthwise convolution.",
+    )
+    with st.expander("Break it on purpose"):
+        k_channels = st.selectbox(
+            "input channels of K", ["same as X"] + list(range(1, ch.MAX_CHANNELS + 1)),
+            key="ch_kci", bind="query-params",
+            help="K must have one 2-D kernel per input channel; pick another number to see why.",
+        )
+    share_link(key="ch_share")
+check.report()
+
+k_channels = ci if k_channels == "same as X" else k_channels
+T = ch.channel_tensors(ci=ci, co=co, n=n, k=k, k_channels=k_channels, values=values,
+                       seed=int(seed))
+
+
+def show(fig, key: str) -> None:
+    """Draw a figure; say so when it is too big for numbers in the cells."""
+    st.plotly_chart(fig, key=key, config=STATIC)
+    if not fig.layout.meta["numbers"]:
+        st.caption("Compact view: too many cells to write every number; hover a cell to read it.")
+
+
+def fail(e: ValueError) -> None:
+    """A core rule broken by the settings: say which, and what to change."""
+    hint = ""
+    if "channel mismatch" in str(e):
+        hint = ("\n\nEach input channel needs its own 2-D kernel slice. Set *input channels of "
+                "K* (sidebar, “Break it on purpose”) back to “same as X”.")
+    elif "no output" in str(e):
+        hint = "\n\nMake the kernel smaller, the input larger, or add padding."
+    st.error(f"{e}{hint}", icon="🚫")
+
+
+st.header("1 · Many inputs: add up 多输入通道")
+st.markdown(
+    "Each input channel `X[c]` is cross-correlated with its own kernel slice `K[c]`; the "
+    "ci results are then **added element by element** 按通道相加. Read each column top to "
+    "bottom, then the last row from left to right."
+)
+try:
+    mi = ch.multi_in(T.X, T.K[0], padding=pad, stride=stride)
+except ValueError as e:
+    fail(e)
+else:
+    show(multi_in_figure(T.X, T.K[0], mi.parts, mi.Y), "ch_fig_in")
+    st.code(f"corr2d_multi_in(X, K)  # X: {tuple(T.X.shape)}, K: {tuple(T.K[0].shape)}, "
+            f"padding={pad}, stride={stride} → {tuple(mi.Y.shape)}", language="python")
+
+st.header("2 · Many outputs: stack 多输出通道")
+st.markdown(
+    "For co output channels, take co kernels of shape ci × kh × kw and stack them: the kernel "
+    "is then **co × ci × kh × kw**. Each column below is one corr2d_multi_in over X, giving "
+    "one output map 输出通道." + (
+        " The notebook's columns are K, K + 1, K + 2." if values == "notebook" else "")
+)
+try:
+    Y = core.corr2d_multi_in_out(T.X, T.K, padding=pad, stride=stride)
+except ValueError as e:
+    fail(e)
+else:
+    names = [f"K + {o}" if o else "K" for o in range(co)] if values == "notebook" else None
+    show(multi_out_figure(T.K, Y, col_names=names), "ch_fig_out")
+    st.code(f"corr2d_multi_in_out(X, K)  # K: {tuple(T.K.shape)} → Y: {tuple(Y.shape)}",
+            language="python")
+
+st.header("3 · 1×1 convolution = a fully connected layer 1×1卷积层")
+st.markdown(
+    "With a 1×1 kernel every output pixel only mixes the channels **at the same pixel**. Treat "
+    "the channels as features and the h·w pixels as samples: the convolution is one matrix "
+    "product 全连接层. `Y[o, j]` is row o of K times column j of X (outlined in red for "
+    "o = j = 0). No padding or stride here, as in the notebook."
+)
+try:
+    ob = ch.one_by_one(T.X, T.K1)
+except ValueError as e:
+    fail(e)
+else:
+    show(matmul_figure(ob.Xm, ob.Km, ob.Ym, ob.Y1), "ch_fig_1x1")
+    verdict = "< 1e-6 ✓ the same" if ob.passes else "≥ 1e-6 ✗ different"
+    (st.success if ob.passes else st.error)(
+        f"Y1 = corr2d_multi_in_out_1x1(X, K), Y2 = corr2d_multi_in_out(X, K): "
+        f"‖Y1 − Y2‖ = {ob.norm:.3g} {verdict}  (X: {tuple(T.X.shape)}, K: {tuple(T.K1.shape)})"
+    )
+    with st.expander("The code: 1×1 convolution as a matrix product"):
+        st.code(inspect.getsource(core.corr2d_multi_in_out_1x1), language="python")
+
+st.header("4 · Cost: parameters and multiply-accumulates 参数量与计算量")
+try:
+    rows = ch.cost_comparison(ci, co, k, input_size=n, padding=pad, stride=stride, groups=groups)
+except ValueError as e:
+    fail(e)
+else:
+    try:
+        c = ch.conv_cost(ci, co, k, input_size=n, padding=pad, stride=stride, groups=groups)
+    except ValueError as e:
+        c = None
+        st.error(f"{e}. (Depthwise means groups = ci, which needs co to be a multiple of ci.)",
+                 icon="🚫")
+    if c:
+        st.code(c.line, language="python")
+        m1, m2, m3 = st.columns(3)
+        m1.metric("parameters", f"{c.params:,}", help="weights + one bias per output channel")
+        m2.metric("multiply-accumulates (MACs)", f"{c.macs:,}", help="for one input image")
+        m3.metric("output co × h_out × w_out", f"{co} × {c.output_size[0]} × {c.output_size[1]}")
+        st.markdown(
+            f"weights = co · (ci / groups) · kh · kw = {co} · {ci // groups} · {k} · {k} = "
+            f"**{c.weights:,}**, plus {c.biases} biases. MACs = weights · h_out · w_out = "
+            f"{c.weights:,} · {c.output_size[0]} · {c.output_size[1]} = **{c.macs:,}**."
+        )
+    left, right = st.columns([1, 2])
+    if c:
+        with left:
+            show(groups_figure(ch.group_mask(ci, co, groups), kernel=f"{k}×{k}"), "ch_fig_groups")
+            st.caption("Each coloured cell is one k×k kernel of the weight: groups remove the "
+                       "blocks off the diagonal, and with them parameters and MACs.")
+    right.table([{
+        "layer": r.name,
+        "parameters": f"{r.params:,}" if r.layers else "–",
+        "MACs": f"{r.macs:,}" if r.layers else "–",
+        "MACs vs standard": f"{r.macs / rows[0].macs:.2f}×" if r.layers else "–",
+        "as nn.Conv2d": "\n".join(x.line for x in r.layers) or r.why,
+    } for r in rows])

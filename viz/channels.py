@@ -1,0 +1,264 @@
+"""Figures for many channels: grids of 2-D blocks laid out on one canvas.
+
+Each tensor row (all channels of X, all kernels K[·, c], …) is ONE heatmap trace with
+blank (NaN) gaps between its blocks, so 8 × 8 kernels are 8 traces, not 64 charts.
+Numbers go in the cells while the cells are wide enough to read them; beyond that the
+view is compact: colours only, values on hover. ``fig.layout.meta["numbers"]`` says which.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+
+from viz.grid import DIVERGING, SEQUENTIAL, number_text
+
+#: Pixels a figure can count on for its width (the main column of a wide page, laptop size).
+WIDTH_PX = 900
+#: Cells narrower than this (in pixels) get colours only: the compact view.
+MIN_NUMBERED_PX = 28
+MAX_CELL_PX = 46
+GROUP_COLOURS = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2",
+                 "#eeca3b", "#9d755d")
+RED = "#c0392b"
+
+Box = tuple[float, float, int, int]  # (left x, top y, height, width) in cells
+
+
+def _np(T: Any) -> np.ndarray:
+    return np.asarray(T.detach().cpu() if hasattr(T, "detach") else T, dtype=np.float64)
+
+
+class Sheet:
+    """A canvas measured in cells (x to the right, y downwards); blocks placed by top-left cell.
+
+    ``cols`` cells of blocks plus ``px`` pixels of gaps and labels must fit WIDTH_PX: that
+    fixes the cell size, so gaps and captions can then be sized in pixels (``cells``).
+    """
+
+    def __init__(self, cols: int, px: float = 0, *, numbers: bool | None = None,
+                 left_px: float = 0) -> None:
+        fit = (WIDTH_PX - px - left_px) / max(cols, 1)
+        self.numbers = fit >= MIN_NUMBERED_PX if numbers is None else numbers
+        self.cell = max(4.0, min(MAX_CELL_PX, fit))
+        self.left = self.cells(left_px) if left_px else 0
+        self.traces: list[go.Heatmap] = []
+        self.notes: list[dict] = []
+        self.boxes: list[Box] = []
+        self.marks: list[Box] = []  # outlined in red
+        self.right = self.bottom = 0.0
+
+    def cells(self, px: float) -> float:
+        """How many cells ``px`` pixels take."""
+        return px / self.cell
+
+    def fits(self, text: str, width: float, size: int = 12) -> bool:
+        """Whether ``text`` at font ``size`` fits in ``width`` cells (about 0.55 em a glyph)."""
+        return len(text) * size * 0.55 <= width * self.cell
+
+    def whole(self, px: float) -> int:
+        """Whole cells for ``px`` pixels of blank inside one trace (at least 1)."""
+        return max(1, math.ceil(px / self.cell))
+
+    def row(self, blocks: Sequence[Any], x: float, y: float, *, step: float,
+            names: Sequence[str], top: float | None = None, zmin: float | None = None
+            ) -> list[Box]:
+        """Blocks side by side from (x, y), block i's left edge at x + i·step, as one trace
+        with its own colour scale (or the given ``top`` / ``zmin``). Returns their boxes."""
+        arrays = [_np(b) for b in blocks]
+        h = max(a.shape[0] for a in arrays)
+        width = int(round((len(arrays) - 1) * step)) + arrays[-1].shape[1]
+        z = np.full((h, width), np.nan)
+        text = np.full((h, width), "", dtype=object)
+        hover = np.full((h, width), "", dtype=object)
+        boxes = []
+        for i, (a, nm) in enumerate(zip(arrays, names)):
+            lx = int(round(i * step))
+            z[: a.shape[0], lx : lx + a.shape[1]] = a
+            text[: a.shape[0], lx : lx + a.shape[1]] = number_text(a)
+            for r in range(a.shape[0]):
+                for c in range(a.shape[1]):
+                    hover[r, lx + c] = f"{nm}[{r}, {c}] = {a[r, c]:.4g}"
+            boxes.append((x + lx, y, a.shape[0], a.shape[1]))
+        values = np.concatenate([a.ravel() for a in arrays])
+        signed = bool((values < 0).any())
+        top = top or float(np.abs(values).max()) or 1.0
+        trace = go.Heatmap(
+            z=z, x0=x, dx=1, y0=y, dy=1, customdata=hover, hoverongaps=False,
+            hovertemplate="%{customdata}<extra></extra>", showscale=False,
+            colorscale=DIVERGING if signed else SEQUENTIAL, zmax=top,
+            zmin=-top if signed else (min(0.0, float(values.min())) if zmin is None else zmin),
+        )
+        if self.numbers:
+            longest = max(len(t) for t in text.ravel())
+            size = max(8, min(15, 0.4 * self.cell, 1.7 * (self.cell - 4) / max(longest, 1)))
+            trace.update(text=text, texttemplate="%{text}", textfont={"size": round(size)})
+        self.traces.append(trace)
+        self.boxes += boxes
+        self.right, self.bottom = max(self.right, x + width - 1), max(self.bottom, y + h - 1)
+        return boxes
+
+    def label(self, x: float, y: float, text: str, *, size: int = 14, anchor: str = "center",
+              valign: str = "bottom", colour: str = "#333") -> None:
+        """Text at cell coordinates (x, y); y = a block's top − 0.5 puts it just above."""
+        self.notes.append({"x": x, "y": y, "text": text, "showarrow": False,
+                           "xanchor": anchor, "yanchor": valign,
+                           "font": {"size": size, "color": colour}})
+
+    def figure(self) -> go.Figure:
+        fig = go.Figure(self.traces)
+        for x, y, h, w in self.boxes:  # a frame per block: zeros (white) stay visible
+            fig.add_shape(type="rect", x0=x - 0.5, x1=x + w - 0.5, y0=y - 0.5, y1=y + h - 0.5,
+                          line={"color": "#999", "width": 1})
+        for x, y, h, w in self.marks:
+            fig.add_shape(type="rect", x0=x - 0.5, x1=x + w - 0.5, y0=y - 0.5, y1=y + h - 0.5,
+                          line={"color": RED, "width": 3})
+        # Captions sit above their y (yanchor bottom): leave them a line of room.
+        top = min([n["y"] - self.cells(24) for n in self.notes]
+                  + [y - 0.5 for _, y, _, _ in self.boxes])
+        fig.update_layout(
+            annotations=self.notes, plot_bgcolor="rgba(0,0,0,0)",
+            height=int((self.bottom - top + 1.5) * self.cell) + 16,
+            margin={"l": 4, "r": 4, "t": 8, "b": 8}, meta={"numbers": self.numbers},
+        )
+        fig.update_xaxes(visible=False, range=[-0.5 - self.left, self.right + 0.5])
+        fig.update_yaxes(visible=False, range=[self.bottom + 0.5, top], scaleanchor="x",
+                         constrain="domain")
+        return fig
+
+
+def _shape(T: np.ndarray) -> str:
+    return " × ".join(map(str, T.shape))
+
+
+def multi_in_figure(X: Any, K: Any, parts: Any, Y: Any, *,
+                    numbers: bool | None = None) -> go.Figure:
+    """X (ci, H, W) over K (ci, kh, kw) over corr2d(X[c], K[c]) (ci, Ho, Wo), then "=" their
+    sum Y (Ho, Wo): channel c's column reads top to bottom, the last row adds across."""
+    X, K, parts, Y = _np(X), _np(K), _np(parts), _np(Y)
+    ci = X.shape[0]
+    pitch = max(X.shape[2], K.shape[2], parts.shape[2])
+    s = Sheet(ci * pitch + Y.shape[1], ci * 36, numbers=numbers)
+    gap_x, head = s.whole(36), s.cells(62)  # room for "+", and for two lines of captions
+    step = pitch + gap_x
+
+    def channel_row(blocks: np.ndarray, y: float, caption: str, header: str) -> None:
+        names = [caption.format(c=c) for c in range(ci)]
+        if not s.fits(names[-1], step - 0.5):
+            names = [f"c={c}" for c in range(ci)]
+        for (bx, _, _, w), nm in zip(s.row(list(blocks), 0, y, step=step, names=names), names):
+            s.label(bx + (w - 1) / 2, y - 0.5, nm, size=12)
+        s.label(-0.5, y - 0.5 - s.cells(22), header, anchor="left")
+
+    y = head
+    channel_row(X, y, "X[{c}]", f"input X: ci × h × w = {_shape(X)}")
+    y += X.shape[1] + head
+    channel_row(K, y, "K[{c}]", f"kernel K: ci × kh × kw = {_shape(K)}, one slice per channel")
+    y += K.shape[1] + head
+    # Each row has its own colour scale (a shared one would wash out the terms when ci is large).
+    channel_row(parts, y, "corr2d(X[{c}], K[{c}])",
+                "one cross-correlation per channel, then added up 按通道相加")
+    sx = ci * step
+    s.row([Y], sx, y, step=0, names=["Y"])
+    total = "Σ corr2d_multi_in(X, K)"
+    s.label(sx + (Y.shape[1] - 1) / 2, y - 0.5,
+            total if s.fits(total, Y.shape[1] + 1) else "Σ = Y", size=12, colour=RED)
+    s.marks.append((sx, y, *Y.shape))
+    Wo = parts.shape[2]
+    for c in range(ci):  # in the middle of the blank after term c
+        s.label(c * step + Wo - 0.5 + (step - Wo) / 2, y + (parts.shape[1] - 1) / 2,
+                "<b>=</b>" if c == ci - 1 else "<b>+</b>", size=28, valign="middle", colour=RED)
+    return s.figure()
+
+
+def multi_out_figure(K: Any, Y: Any, *, col_names: Sequence[str] | None = None,
+                     numbers: bool | None = None) -> go.Figure:
+    """K (co, ci, kh, kw) as co columns of ci kernel slices; below column o, its output
+    map Y[o] (Ho, Wo). The kernel tensor's shape co × ci × kh × kw is written above."""
+    K, Y = _np(K), _np(Y)
+    co, ci, kh, kw = K.shape
+    pitch = max(kw, Y.shape[2])
+    s = Sheet(co * pitch, co * 30, numbers=numbers, left_px=48)
+    step, vgap = pitch + s.whole(30), s.cells(14)
+    names = col_names or [f"K[{o}]" for o in range(co)]
+    y = s.cells(52)
+    s.label(-0.5 - s.left, y - 0.5 - s.cells(26),
+            f"kernel K: co × ci × kh × kw = {co} × {ci} × {kh} × {kw}", anchor="left")
+    kmin, kmax = min(0.0, float(K.min())), float(np.abs(K).max()) or 1.0
+    for c in range(ci):  # one trace per input channel: the row K[·, c]
+        boxes = s.row(list(K[:, c]), 0, y, step=step, top=kmax, zmin=kmin,
+                      names=[f"K[{o}, {c}]" for o in range(co)])
+        s.label(-0.8, y + (kh - 1) / 2, f"c={c}", anchor="right", valign="middle", size=12)
+        if c == 0:
+            for (bx, _, _, w), nm, o in zip(boxes, names, range(co)):
+                s.label(bx + (w - 1) / 2, y - 0.5, f"o={o} · {nm}", size=12)
+        y += kh + vgap
+    edge = y - vgap - 0.5  # bottom edge of the last kernel row
+    for o in range(co):
+        s.label(o * step + (kw - 1) / 2, edge + s.cells(15), "↓", valign="middle", size=20,
+                colour=RED)
+    y = edge + s.cells(30) + 0.5
+    s.row(list(Y), 0, y, step=step, names=[f"Y[{o}]" for o in range(co)])
+    s.label(-0.8, y + (min(Y.shape[1], 3) - 1) / 2, "Y[o]", anchor="right", valign="middle",
+            size=12, colour=RED)
+    note_y = s.bottom + 0.5 + s.cells(4)
+    s.label(-0.5 - s.left, note_y, f"output Y: co × h_out × w_out = {_shape(Y)}",
+            anchor="left", valign="top", colour=RED)
+    s.bottom = note_y + s.cells(24)  # the note hangs below its y
+    return s.figure()
+
+
+def matmul_figure(Xm: Any, Km: Any, Ym: Any, Y1: Any, *, numbers: bool | None = None
+                  ) -> go.Figure:
+    """The 1×1 convolution as K (co × ci) · X (ci × h·w) = Y (co × h·w), laid out so that
+    Y[o, j] sits where K's row o meets X's column j (Y[0, 0]'s are outlined in red);
+    below, Y reshaped to (co, h, w)."""
+    Xm, Km, Ym, Y1 = _np(Xm), _np(Km), _np(Ym), _np(Y1)
+    ci, hw = Xm.shape
+    co, h, w = Y1.shape
+    s = Sheet(max(ci + hw, co * w + ci), 40, numbers=numbers, left_px=60)
+    xx = ci + s.whole(40)  # X and Y start here; K sits left of Y
+    y = s.cells(50)
+    s.row([Xm], xx, y, step=0, names=["X"])
+    s.label(xx - 0.5, y - 0.5, f"X.view(ci, h·w): {ci} × {hw}", anchor="left")
+    yy = y + ci + s.cells(36)
+    s.row([Km], 0, yy, step=0, names=["K"])
+    s.label(ci - 0.5, yy - 0.5, f"K.view(co, ci)<br>{co} × {ci}", anchor="right", size=12)
+    s.row([Ym], xx, yy, step=0, names=["Y"])
+    s.label(xx - 0.5, yy - 0.5, f"Y = torch.mm(K, X): {co} × {hw}", anchor="left", colour=RED)
+    s.marks += [(0, yy, 1, ci), (xx, y, ci, 1), (xx, yy, 1, 1)]
+    yr = yy + co + s.cells(44)
+    s.row(list(Y1), xx, yr, step=w + s.whole(16), names=[f"Y1[{o}]" for o in range(co)])
+    s.label(xx - 0.5, yr - 0.5, f"Y.view(co, h, w): {co} × {h} × {w}", anchor="left",
+            colour=RED)
+    return s.figure()
+
+
+def groups_figure(mask: Any, *, kernel: str = "") -> go.Figure:
+    """Which input channel each output channel sees: mask (co, ci) holds the group index
+    where connected, −1 where not. Each coloured cell is one kernel of the weight."""
+    M = _np(mask)
+    co, ci = M.shape
+    g = int(M.max()) + 1
+    scale = [[v, GROUP_COLOURS[i % len(GROUP_COLOURS)]]
+             for i in range(g) for v in (i / g, (i + 1) / g)]
+    fig = go.Figure(go.Heatmap(
+        z=np.where(M >= 0, M, np.nan), zmin=-0.5, zmax=g - 0.5, colorscale=scale,
+        showscale=False, xgap=2, ygap=2, hoverongaps=False, customdata=M,
+        text=[[kernel if v >= 0 else "" for v in row] for row in M], texttemplate="%{text}",
+        textfont={"size": 11 if ci <= 4 else 9, "color": "white"},
+        hovertemplate="output %{y} ← input %{x} (group %{customdata})<extra></extra>",
+    ))
+    fig.update_layout(
+        height=min(420, 90 + 36 * co), margin={"l": 60, "r": 10, "t": 60, "b": 10},
+        plot_bgcolor="#eee", meta={"numbers": True},
+    )
+    fig.update_xaxes(title="input channel c", side="top", dtick=1, showgrid=False,
+                     range=[-0.5, ci - 0.5], constrain="domain")
+    fig.update_yaxes(title="output channel o", range=[co - 0.5, -0.5], dtick=1, showgrid=False,
+                     scaleanchor="x", constrain="domain")
+    return fig
