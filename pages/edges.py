@@ -1,0 +1,188 @@
+"""Edge detection: the seed's K = [1, −1] on its stripes, then real kernels on real pictures."""
+
+import hashlib
+
+import numpy as np
+import streamlit as st
+import torch
+
+import core
+from core.images import MAX_SIDE, SAMPLES, load_image, sample, value_range
+from core.kernels import PRESETS, gradient_magnitude
+from ui.grid import grid_input
+from ui.share import share_link
+from ui.url import UrlCheck
+from viz.edges import HOVER_MAX, grid
+
+UPLOAD, CUSTOM = "Your upload", "Custom kernel"  # no emoji: they end up in the URL
+SEED_X, SEED_XT, SEED_K = "Seed stripes 6×8", "Seed stripes transposed Xᵀ 8×6", "d2l edge [1, -1]"
+PIC, ERR, LAST = "_ed_picture", "_ed_upload_error", "_ed_last_preset"  # session-only state
+#: d2l's follow-ups: button key → (label, picture, kernel).
+FOLLOW_UPS = {
+    "ed_go_seed": ("① K on X: the seed", SEED_X, SEED_K),
+    "ed_go_xt": ("② K on Xᵀ", SEED_XT, SEED_K),
+    "ed_go_kt": ("③ Kᵀ on Xᵀ", SEED_XT, "d2l edge transposed"),
+    "ed_go_diag": ("④ K on a diagonal edge", "Diagonal edge 8×8", SEED_K),
+}
+#: The notebook's own code for the pictures it builds.
+X_CODE = {SEED_X: "X = torch.ones(6, 8)\nX[:, 2:6] = 0", SEED_XT: "X = torch.ones(6, 8)\n"
+          "X[:, 2:6] = 0\nX = X.T", "Diagonal edge 8×8": "X = torch.tril(torch.ones(8, 8))"}
+#: What to see in the follow-ups: (picture, kernel) → note.
+NOTES = {
+    (SEED_X, SEED_K): "如果横向相邻元素相同，输出为0；否则输出为非0. Y = X[i, j] − X[i, j+1]: "
+    "**+1** where 1 turns to 0 (left to right), **−1** where 0 turns back to 1, 0 elsewhere.",
+    (SEED_XT, SEED_K): "**All zeros**: along every row of Xᵀ the neighbours are equal. "
+    "K = [1, −1] compares left with right, so it only sees vertical edges.",
+    (SEED_XT, "d2l edge transposed"): "Kᵀ = [[1], [−1]] compares each pixel with the one "
+    "below it: it finds the **horizontal** edges of Xᵀ, +1 then −1.",
+    ("Diagonal edge 8×8", SEED_K): "A diagonal edge changes along every row, so K = [1, −1] "
+    "sees it: a **+1** on each row where 1 turns to 0 (the last row has no edge).",
+}
+
+
+def _go(picture: str, kernel: str) -> None:
+    st.session_state.update(ed_img=picture, ed_kernel=kernel, ed_pad=0, ed_stride=1,
+                            ed_mode="zeros", ed_sobel=False)
+
+
+def _uploaded() -> None:
+    """Decode a new upload; on failure keep the picture shown before and say why."""
+    f = st.session_state.get("ed_upload")
+    if f is None:  # the file was removed
+        if st.session_state.pop(ERR, None) is None:
+            st.session_state.pop(PIC, None)
+            if st.session_state.get("ed_img") == UPLOAD:
+                st.session_state["ed_img"] = SEED_X
+        return
+    data = f.getvalue()
+    try:
+        X = load_image(data)
+    except ValueError as e:
+        st.session_state[ERR] = f"“{f.name[:60]}” was not used: {e}. Still showing the picture " \
+                                "from before."
+        return
+    st.session_state.pop(ERR, None)
+    st.session_state[PIC] = {"id": "upload:" + hashlib.sha256(data).hexdigest(),
+                             "name": f.name[:60], "X": X.numpy()}
+    st.session_state["ed_img"] = UPLOAD
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _correlate(image_id: str, kernel: tuple[tuple[float, ...], ...], padding: int, stride: int,
+               mode: str, _X: np.ndarray) -> np.ndarray:
+    """Y = corr2d(X, K); ``image_id`` names X (``_X`` is left out of the cache key)."""
+    return core.corr2d(_X, kernel, padding=padding, stride=stride, padding_mode=mode).numpy()
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _sobel(image_id: str, padding: int, stride: int, mode: str,
+           _X: np.ndarray) -> tuple[np.ndarray, ...]:
+    """(Gx, Gy, √(Gx² + Gy²)) of the picture ``image_id``."""
+    return tuple(G.numpy() for G in gradient_magnitude(_X, padding=padding, stride=stride,
+                                                        padding_mode=mode))
+
+
+def show(col, title: str, Z: np.ndarray, key: str, *, colorbar: bool = False) -> None:
+    """One grid in a column, with its shape and value range underneath."""
+    lo, hi = value_range(torch.from_numpy(Z))
+    col.plotly_chart(grid(Z, title=title, colorbar=colorbar), key=key)
+    col.caption(f"{Z.shape[0]}×{Z.shape[1]}, values from {lo:.4g} to {hi:.4g}")
+
+
+st.title("Edge detection · 图像物体边缘检测")
+st.markdown(
+    "A kernel K slides over the picture X; each output Y[i, j] is the sum of K times the "
+    "window under it (`corr2d`). The seed notebook's K = [1, −1] answers *“does this pixel "
+    "differ from its right neighbour?”*, which is an edge detector. Start there, then try "
+    "d2l's follow-ups, real kernels and your own pictures."
+)
+check = UrlCheck("ed_")
+for col, (key, (label, picture, kernel)) in zip(st.columns(len(FOLLOW_UPS)), FOLLOW_UPS.items()):
+    col.button(label, key=key, on_click=_go, args=(picture, kernel), width="stretch")
+
+pic_col, k_col, geo_col = st.columns(3)
+with pic_col:
+    name = st.selectbox("Picture X 输入", [*SAMPLES, UPLOAD], key="ed_img", bind="query-params")
+    st.file_uploader(
+        "Your own picture (PNG or JPEG)", type=["png", "jpg", "jpeg"], key="ed_upload",
+        on_change=_uploaded,
+        help=f"Made grayscale and scaled to at most {MAX_SIDE} px on the long side. It stays "
+        "in this browser session: a shared link cannot carry it.",
+    )
+    if ERR in st.session_state:
+        st.error(st.session_state[ERR])
+with k_col:
+    kernel = st.selectbox("Kernel K 卷积核", [*PRESETS, CUSTOM], key="ed_kernel",
+                          bind="query-params")
+    if kernel == CUSTOM:  # starts from the preset chosen before
+        K, k_error = grid_input(
+            "Custom kernel K", key="ed_custom", max_rows=7, max_cols=7,
+            default=core.format_grid(PRESETS[st.session_state.get(LAST, SEED_K)]),
+        )
+    else:
+        st.session_state[LAST] = kernel
+        K, k_error = PRESETS[kernel], None
+with geo_col:
+    # No explicit value: the default is the minimum, and the follow-up buttons set these.
+    pad = st.number_input("Padding per side 填充", 0, 6, key="ed_pad", bind="query-params",
+                          help="PyTorch's padding, on each side; d2l's p_h is the total, 2×.")
+    stride = st.number_input("Stride 步幅", 1, 8, key="ed_stride", bind="query-params")
+    mode = st.selectbox("Padding mode", core.PADDING_MODES, key="ed_mode", bind="query-params")
+    sobel = st.toggle("Sobel gradient magnitude", key="ed_sobel",
+                      bind="query-params")
+check.report()
+with st.sidebar:
+    share_link(key="ed_share")
+    st.caption("The link carries every setting except an uploaded picture: a file cannot "
+               "travel in a link, so whoever opens it sees the default picture.")
+
+if name == UPLOAD and PIC in st.session_state:
+    X, image_id = st.session_state[PIC]["X"], st.session_state[PIC]["id"]
+    x_title = f"X · {st.session_state[PIC]['name']}"
+else:
+    if name == UPLOAD:
+        st.info("No picture has been uploaded in this session (an upload cannot travel in a "
+                f"link), so this is the default picture, {SEED_X}. Upload one above.")
+        name = SEED_X
+    X, image_id, x_title = sample(name).numpy(), f"sample:{name}", f"X · {name}"
+
+if k_error:
+    st.error(f"{k_error}. Fix the kernel to see Y; the picture is shown meanwhile.")
+else:
+    K_rows = tuple(tuple(float(v) for v in row) for row in K.tolist())
+    literal = ", ".join("[" + ", ".join(f"{v:g}" for v in r) + "]" for r in K_rows)
+    x_code = X_CODE.get(name, f"# X: {x_title[4:]}, {X.shape[0]}×{X.shape[1]}, values in [0, 1]")
+    st.code(f"{x_code}\nK = torch.tensor([{literal}])\n"
+            f"Y = corr2d(X, K, padding={pad}, stride={stride}, padding_mode={mode!r})",
+            language="python")
+x_col, k_fig_col, y_col = st.columns([5, 3, 5])
+show(x_col, x_title, X, "ed_fig_x")
+if not k_error:
+    show(k_fig_col, f"K · {kernel}", K.numpy(), "ed_fig_k")
+    try:
+        Y = _correlate(image_id, K_rows, pad, stride, mode, X)
+    except ValueError as e:
+        y_col.error(f"No output: {e}.")
+    else:
+        show(y_col, "Y = corr2d(X, K)", Y, "ed_fig_y", colorbar=True)
+if (name, kernel) in NOTES and name != UPLOAD:
+    st.info(NOTES[name, kernel])
+if max(X.shape) > HOVER_MAX:
+    st.caption(f"Pictures over {HOVER_MAX} px are drawn as images: hover shows block means; "
+               "the exact range is under each picture.")
+
+if sobel:
+    st.subheader("Gradient magnitude 梯度幅值")
+    st.markdown("Sobel x finds vertical edges, Sobel y horizontal ones; the length of the "
+                "gradient (Gx, Gy) finds edges of **every** orientation.")
+    try:
+        Gx, Gy, M = _sobel(image_id, pad, stride, mode, X)
+    except ValueError as e:
+        st.error(f"No gradient: {e}.")
+    else:
+        for col, (title, G, key) in zip(st.columns(3), (
+            ("Gx = corr2d(X, Sobel x)", Gx, "ed_fig_gx"), ("Gy = corr2d(X, Sobel y)", Gy,
+                                                           "ed_fig_gy"),
+            ("√(Gx² + Gy²)", M, "ed_fig_m"),
+        )):
+            show(col, title, G, key, colorbar=True)

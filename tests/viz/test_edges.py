@@ -1,0 +1,108 @@
+"""Edge-page figures carry the right data, in the right form for their size."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests.apptest import decode
+from viz.edges import HOVER_MAX, block_means, grid, picture, png_uri
+from viz.grid import DIVERGING
+
+
+def _png(uri: str) -> Image.Image:
+    assert uri.startswith("data:image/png;base64,")
+    return Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1])))
+
+
+def _spec(fig) -> dict:
+    return json.loads(fig.to_json())
+
+
+def test_small_grids_show_their_numbers():
+    Y = np.array([[0.0, 1, -1]])
+    trace = _spec(grid(Y))["data"][0]
+    assert trace["type"] == "heatmap"
+    assert trace["text"] == [["0", "1", "-1"]]
+    np.testing.assert_array_equal(decode(trace["z"]), Y)
+
+
+def test_signed_grids_are_centred_at_zero():
+    trace = _spec(grid(np.array([[-1.0, 3.0]])))["data"][0]
+    assert trace["zmin"] == -3 and trace["zmax"] == 3
+
+
+def test_medium_grids_hover_exact_values_without_numbers():
+    A = np.random.default_rng(0).random((40, 64))
+    trace = _spec(grid(A))["data"][0]
+    assert trace["type"] == "heatmap" and "text" not in trace
+    np.testing.assert_allclose(decode(trace["z"]), A)
+    assert trace["colorscale"][0][1] == "rgb(0, 0, 0)", "unsigned pictures are gray"
+
+
+def test_large_grids_are_one_png_with_a_pixel_per_value():
+    A = np.random.default_rng(0).random((300, 200))
+    data = _spec(grid(A))["data"]
+    assert data[0]["type"] == "image"
+    img = _png(data[0]["source"])
+    assert img.size == (200, 300) and img.mode == "L"
+    expected = np.rint(A / A.max() * 255)  # lo = min(0, min A) = 0 for pictures
+    np.testing.assert_array_equal(np.asarray(img), expected)
+
+
+def test_large_signed_pngs_use_the_diverging_palette_centred_at_zero():
+    A = np.zeros((200, 200))
+    A[0, 0], A[0, 1] = -2.0, 2.0
+    img = _png(png_uri(A, signed=True))
+    assert img.mode == "P"
+    rgb = np.asarray(img.convert("RGB"))
+    blue, red, middle = rgb[0, 0], rgb[0, 1], rgb[5, 5]
+    assert blue[2] > blue[0] and red[0] > red[2], "negative is blue, positive is red"
+    assert middle.min() > 230, "zero is (nearly) white"
+    assert DIVERGING == "RdBu_r"
+
+
+def test_the_hover_layer_holds_block_means():
+    A = np.arange(300 * 260, dtype=float).reshape(300, 260)
+    data = _spec(picture(A))["data"]
+    layer = data[1]
+    block = int(np.ceil(300 / HOVER_MAX))
+    M = decode(layer["z"])
+    assert M.shape == (int(np.ceil(300 / block)), int(np.ceil(260 / block)))
+    np.testing.assert_allclose(M[0, 0], A[:block, :block].mean(), rtol=1e-6)
+    assert layer["opacity"] == 0 and layer["dx"] == block
+    assert "mean of 3×3" in layer["hovertemplate"]
+
+
+def test_block_means_ignore_the_padding_of_ragged_edges():
+    A = np.ones((5, 5))
+    A[4, 4] = 9
+    M = block_means(A, 2)
+    assert M.shape == (3, 3)
+    assert M[2, 2] == 9 and M[0, 0] == 1
+
+
+def test_non_finite_values_do_not_break_the_figures():
+    A = np.full((200, 200), np.nan)
+    A[0, 0] = 1.0
+    fig = grid(A, colorbar=True)
+    assert fig.data[0].type == "image"
+    _png(fig.data[0].source)  # decodes
+
+
+def test_colorbar_sits_under_the_grid():
+    fig = grid(np.array([[-1.0, 1.0]]), colorbar=True)
+    assert fig.data[0].colorbar.orientation == "h"
+    assert fig.layout.margin.b >= 45
+
+
+@pytest.mark.parametrize("signed", [False, True])
+def test_a_512_picture_is_far_below_1_5_mb(signed):
+    A = np.random.default_rng(1).random((512, 512)) * (2 if signed else 1) - (1 if signed else 0)
+    size = len(grid(A, colorbar=True).to_json().encode())
+    assert size < 1.5 * 2**20 / 2, f"{size} bytes for noise, the worst case for PNG"
