@@ -1,0 +1,169 @@
+"""The kernel-learning page in AppTest: the seed's run, determinism, divergence, every control."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from core import learn
+from core.images import stripes
+from core.kernels import D2L_EDGE, PRESETS, SOBEL_X
+from tests.apptest import all_text, assert_clean, decode, figures, run_page
+
+PAGE = "pages/learn.py"
+FAST = {"lk_slow": "false"}
+
+
+def printout(at) -> str:
+    return next(c.value for c in at.code if c.value.startswith(("Step", "(too")))
+
+
+def loss_figure(at) -> dict:
+    return next(f for f in figures(at) if "loss" in f["layout"]["title"]["text"])
+
+
+def test_defaults_reproduce_the_seed_set_up_and_the_loss_falls():
+    at = run_page(PAGE)  # slow motion on, as a visitor gets it
+    assert_clean(at)
+    assert printout(at).splitlines() == [
+        "Step 5, loss 7.148", "Step 10, loss 0.802", "Step 15, loss 0.091", "Step 20, loss 0.011",
+    ]
+    run = at.session_state["learn_run"]
+    assert run.status == "done" and run.losses[-1] < run.losses[0]
+    assert "Done: loss" in at.success[0].value
+    assert "without a seed" in all_text(at)  # the honest note on the seed's 8.531, 2.260, …
+    y = decode(loss_figure(at)["data"][0]["y"])
+    assert len(y) == 20 and np.isfinite(np.asarray(y, dtype=float)).all()
+
+
+def test_train_again_and_a_fresh_visit_give_identical_numbers():
+    at = run_page(PAGE, FAST)
+    first = list(at.session_state["learn_run"].losses)
+    at.button(key="lk_again").click().run()
+    assert at.session_state["learn_run"].losses == first
+    assert run_page(PAGE, FAST).session_state["learn_run"].losses == first
+
+
+def test_a_new_random_start_changes_the_seed_and_the_numbers():
+    at = run_page(PAGE, FAST)
+    before = printout(at)
+    at.button(key="lk_reseed").click().run()
+    assert at.number_input(key="lk_seed").value == 1
+    assert printout(at) != before and printout(at).startswith("Step 5")
+
+
+def test_lr_003_is_a_lesson_with_a_suggestion_not_a_crash():
+    at = run_page(PAGE, {**FAST, "lk_lr": "0.03"})
+    assert_clean(at)
+    text = at.error[0].value
+    assert "Diverged at step 9" in text and "stable only for lr < 0.0161" in text
+    assert "lr = 0.01" in text
+    y = np.asarray(decode(loss_figure(at)["data"][0]["y"]), dtype=float)
+    assert np.isfinite(y).all()
+    at.button(key="lk_fix_lr").click().run()
+    assert at.number_input(key="lk_lr").value == 0.01
+    assert at.session_state["learn_run"].status == "done" and not at.error
+
+
+def test_every_target_and_every_optimizer_runs():
+    at = run_page(PAGE, {**FAST, "lk_steps": "5", "lk_input": "Diagonal edge 8×8"})
+    for name in PRESETS:
+        at.selectbox(key="lk_target").set_value(name).run()
+        assert_clean(at)
+        assert at.session_state["learn_run"].status in ("done", "diverged"), name
+    for opt in ("sgd", "momentum", "adam"):
+        at.radio(key="lk_opt").set_value(opt).run()
+        assert_clean(at)
+        assert len(at.session_state["learn_run"].losses) == 5
+
+
+def test_settings_come_from_the_url():
+    query = {"lk_target": "Sobel x", "lk_input": "Shapes 64×64", "lk_opt": "momentum",
+             "lk_loss": "mean", "lk_lr": "0.2", "lk_steps": "30", "lk_noise": "0.1",
+             "lk_seed": "4", "lk_bias": "false", "lk_log": "false", **FAST}
+    at = run_page(PAGE, query)
+    assert_clean(at)
+    assert not at.warning, [w.value for w in at.warning]  # every value was taken
+    assert at.selectbox(key="lk_target").value == "Sobel x"
+    assert at.radio(key="lk_opt").value == "momentum" and at.radio(key="lk_loss").value == "mean"
+    assert at.number_input(key="lk_lr").value == 0.2 and at.slider(key="lk_noise").value == 0.1
+    assert at.checkbox(key="lk_bias").value is False
+    run = at.session_state["learn_run"]
+    assert len(run.losses) == 30 and run.last.bias is None
+    assert loss_figure(at)["layout"]["yaxis"]["type"] == "linear"
+
+
+def test_a_bad_url_value_gets_a_note_and_the_default():
+    at = run_page(PAGE, {**FAST, "lk_opt": "rmsprop", "lk_steps": "999999"})
+    assert_clean(at)
+    note = at.warning[0].value
+    assert "lk_opt=rmsprop" in note and "lk_steps" in note
+    assert at.radio(key="lk_opt").value == "sgd"
+
+
+def test_the_sobel_set_up_button_learns_sobel_x_on_a_picture():
+    at = run_page(PAGE, FAST)
+    at.button(key="lk_setup_sobel").click().run()
+    assert_clean(at)
+    assert at.radio(key="lk_opt").value == "momentum" and at.number_input(key="lk_lr").value == 0.2
+    assert at.selectbox(key="lk_input").value == learn.SETUPS["sobel"]["input"]
+    assert (at.session_state["learn_run"].last.weight - SOBEL_X).abs().max() < 0.01
+
+
+def test_a_typed_target_is_learned_and_a_bad_one_explained():
+    at = run_page(PAGE, {**FAST, "lk_target": "Typed…", "lk_K": "0 1; 2 3", "lk_steps": "3"})
+    assert_clean(at)
+    assert at.session_state["learn_run"].last.weight.shape == (2, 2)
+    at = run_page(PAGE, {**FAST, "lk_target": "Typed…", "lk_K": "1 x"})
+    assert_clean(at)
+    assert "not a number" in at.error[0].value
+    assert at.text_input(key="lk_K").value == "1 x"  # the sidebar still works
+
+
+def test_a_different_learned_size_says_what_happens():
+    larger = run_page(PAGE, {**FAST, "lk_same": "false", "lk_kh": "3", "lk_kw": "3"})
+    assert_clean(larger)
+    text = all_text(larger)
+    assert "larger than K" in text and "cannot pin K down" in text  # stripes: rows all alike
+    smaller = run_page(PAGE, {**FAST, "lk_same": "false", "lk_kh": "1", "lk_kw": "1"})
+    assert "smaller than K" in smaller.warning[0].value
+    too_big = run_page(PAGE, {**FAST, "lk_same": "false", "lk_kh": "7", "lk_kw": "7"})
+    assert_clean(too_big)
+    assert "does not fit in the 6×8 input" in too_big.error[0].value
+
+
+@pytest.fixture
+def interrupted():
+    """The page after a click interrupted the default run at step 7 (the run kept its steps)."""
+    at = run_page(PAGE, FAST)
+    task = learn.make_task(stripes(), D2L_EDGE)
+    run = learn.Run(task, key=at.session_state["learn_run"].key, steps=20)
+    for s in run.advance():
+        if s.step == 7:
+            break
+    at.session_state["learn_run"] = run
+    return at
+
+
+def test_stop_ends_an_interrupted_run_where_it_was(interrupted):
+    interrupted.button(key="lk_stop").click().run()
+    assert_clean(interrupted)
+    assert "Stopped at step 7 of 20" in interrupted.info[0].value
+    assert printout(interrupted) == "Step 5, loss 7.148"
+
+
+def test_any_other_click_resumes_an_interrupted_run(interrupted):
+    interrupted.toggle(key="lk_log").set_value(False).run()
+    assert interrupted.session_state["learn_run"].status == "done"
+    assert printout(interrupted).endswith("Step 20, loss 0.011")
+
+
+def test_the_least_squares_optimum_is_drawn_beside_the_learned_kernel():
+    at = run_page(PAGE, FAST)
+    titles = [f["layout"]["title"]["text"] for f in figures(at) if f["layout"].get("title")]
+    assert {"learned K", "true K", "least-squares optimum", "error = learned − true"} <= set(titles)
+    opt = next(f for f in figures(at) if f["layout"]["title"]["text"] == "least-squares optimum")
+    z = np.asarray(decode(opt["data"][0]["z"]), dtype=float)
+    assert np.allclose(z, [[1, -1]], atol=1e-6)
+    assert torch.allclose(at.session_state["learn_run"].last.weight, D2L_EDGE, atol=0.05)

@@ -1,0 +1,301 @@
+"""Learning a kernel: the seed's run, the layer against torch, task alignment, stability, runs."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+import torch
+import torch.nn.functional as F
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import core
+from core import learn
+from core.images import SAMPLES, shapes, stripes
+from core.kernels import D2L_EDGE, PRESETS, SOBEL_X
+
+
+def seed_task() -> tuple[torch.Tensor, torch.Tensor]:
+    X = stripes()
+    return X, core.corr2d(X, D2L_EDGE)
+
+
+# --- the seed's experiment ---------------------------------------------------------------------
+
+def test_seed_zero_prints_the_same_four_losses_every_time():
+    X, Y = seed_task()
+    for _ in range(2):
+        steps = list(core.learn_kernel(X, Y, kernel_size=(1, 2), lr=0.01, steps=20, seed=0))
+        assert [f"{s.loss:.3f}" for s in steps[4::5]] == ["7.148", "0.802", "0.091", "0.011"]
+
+
+def test_the_private_generator_draws_what_manual_seed_would():
+    torch.manual_seed(7)
+    w, b = torch.randn(1, 2), torch.randn(1)
+    net = learn.Conv2D((1, 2), generator=torch.Generator().manual_seed(7))
+    assert torch.equal(net.weight.data, w) and torch.equal(net.bias.data, b)
+
+
+def test_learning_leaves_the_global_random_state_alone():
+    X, Y = seed_task()
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    list(core.learn_kernel(X, Y, kernel_size=(1, 2), seed=5))
+    assert torch.equal(torch.rand(3), expected)
+
+
+def test_two_runs_in_threads_at_once_do_not_disturb_each_other():
+    X, Y = seed_task()
+    alone = {seed: [s.loss for s in core.learn_kernel(X, Y, kernel_size=(1, 2), seed=seed)]
+             for seed in (0, 1)}
+    together: dict[int, list[float]] = {}
+
+    def go(seed: int) -> None:
+        together[seed] = [s.loss for s in core.learn_kernel(X, Y, kernel_size=(1, 2), seed=seed)]
+
+    threads = [threading.Thread(target=go, args=(s,)) for s in (0, 1, 0, 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert together == alone
+
+
+def test_lr_003_diverges_at_step_9_before_any_inf():
+    X, Y = seed_task()
+    steps = list(core.learn_kernel(X, Y, kernel_size=(1, 2), lr=0.03, steps=20))
+    assert [s.step for s in steps if s.diverged] == [9] and len(steps) == 9
+    assert all(torch.isfinite(torch.tensor(s.loss)) for s in steps)
+    assert steps[-1].loss > learn.DIVERGENCE_FACTOR * steps[0].loss
+
+
+def test_bad_settings_raise_at_the_call_not_at_the_first_step():
+    X, Y = seed_task()
+    with pytest.raises(ValueError, match="lr must be a positive"):
+        core.learn_kernel(X, Y, kernel_size=(1, 2), lr=-1)
+    with pytest.raises(ValueError, match="seed must be a non-negative int"):
+        core.learn_kernel(X, Y, kernel_size=(1, 2), seed=-3)
+
+
+# --- the layer and one step against torch (compute twice, compare) ----------------------------
+
+@settings(max_examples=60)  # each example builds a layer and runs autograd twice
+@given(st.integers(2, 9), st.integers(2, 9), st.integers(1, 3), st.integers(1, 3),
+       st.integers(0, 10_000), st.sampled_from(["sum", "mean"]))
+def test_one_step_matches_torch_forward_and_backward(H, W, kh, kw, seed, loss):
+    kh, kw = min(kh, H), min(kw, W)
+    g = torch.Generator().manual_seed(seed)
+    X, Y = torch.randn(H, W, generator=g), torch.randn(H - kh + 1, W - kw + 1, generator=g)
+    first = next(core.learn_kernel(X, Y, kernel_size=(kh, kw), lr=0.1, seed=seed, loss=loss))
+    ref = learn.Conv2D((kh, kw), generator=torch.Generator().manual_seed(seed))
+    w, b = ref.weight.detach().requires_grad_(), ref.bias.detach().requires_grad_()
+    Y_hat = F.conv2d(X[None, None], w[None, None])[0, 0] + b
+    err = (Y_hat - Y) ** 2
+    (err.sum() if loss == "sum" else err.mean()).backward()
+    assert torch.allclose(first.prediction, Y_hat.detach(), atol=1e-5)
+    assert torch.allclose(first.grad, w.grad, rtol=1e-4, atol=1e-5)
+    assert torch.allclose(first.weight, (w - 0.1 * w.grad).detach(), atol=1e-5)
+
+
+# --- setting up a task -------------------------------------------------------------------------
+
+def test_same_size_task_is_the_seed_data():
+    task = learn.make_task(stripes(), D2L_EDGE)
+    assert torch.equal(task.Y, core.corr2d(stripes(), D2L_EDGE))
+    assert torch.equal(task.K_view, D2L_EDGE) and task.exact and task.shift == (0, 0)
+
+
+def test_a_larger_learned_kernel_holds_the_target_with_zeros_and_fits_exactly():
+    task = learn.make_task(shapes(), SOBEL_X, kernel_size=(5, 4))
+    assert task.Y.shape == (60, 61) and task.X.shape == (64, 64)
+    assert task.K_view[1:4, 0:3].equal(SOBEL_X) and task.K_view.abs().sum() == SOBEL_X.abs().sum()
+    best = core.best_kernel(task.X, task.Y, kernel_size=(5, 4))
+    assert best.loss < 1e-8
+    assert torch.allclose(best.weight, task.K_view, atol=1e-4)
+
+
+def test_a_smaller_learned_kernel_cannot_fit_exactly():
+    task = learn.make_task(shapes(), SOBEL_X, kernel_size=(2, 2))
+    assert not task.exact and task.shift == (0, 0)
+    assert task.Y.shape == (62, 62) and task.X.shape == (63, 63)
+    assert torch.equal(task.K_view, SOBEL_X[:2, :2])
+    assert core.best_kernel(task.X, task.Y, kernel_size=(2, 2)).loss > 1.0
+
+
+@given(st.integers(1, 5), st.integers(1, 5), st.integers(1, 5), st.integers(1, 5),
+       st.integers(0, 99))
+def test_any_sizes_align_and_exact_ones_are_reproduced_by_k_view(th, tw, kh, kw, seed):
+    g = torch.Generator().manual_seed(seed)
+    X, K = torch.rand(9, 10, generator=g), torch.randn(th, tw, generator=g)
+    task = learn.make_task(X, K, kernel_size=(kh, kw))
+    assert task.Y.shape == (task.X.shape[0] - kh + 1, task.X.shape[1] - kw + 1)
+    assert task.K_view.shape == (kh, kw)
+    if task.exact:
+        assert torch.allclose(core.corr2d(task.X, task.K_view), task.Y, atol=1e-5)
+
+
+def test_noise_is_seeded_and_the_same_whatever_the_learned_size():
+    a = learn.make_task(shapes(), SOBEL_X, noise=0.5, seed=3)
+    b = learn.make_task(shapes(), SOBEL_X, noise=0.5, seed=3)
+    c = learn.make_task(shapes(), SOBEL_X, kernel_size=(5, 5), noise=0.5, seed=3)
+    assert torch.equal(a.Y, b.Y) and torch.equal(a.Y[1:-1, 1:-1], c.Y)
+    clean = core.corr2d(shapes(), SOBEL_X)
+    assert 0.4 < float((a.Y - clean).std()) < 0.6
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    ({"kernel_size": (8, 1)}, "at most 7×7"),
+    ({"kernel_size": (7, 7)}, "does not fit in the 6×8 input"),
+    ({"noise": -0.1}, "noise must be a number from 0"),
+    ({"noise": float("nan")}, "noise must be a number from 0"),
+])
+def test_bad_tasks_say_what_to_change(kwargs, words):
+    with pytest.raises(ValueError, match=words):
+        learn.make_task(stripes(), D2L_EDGE, **kwargs)
+
+
+def test_big_pictures_are_shrunk_to_64_a_side_keeping_the_aspect():
+    assert learn.fit_input(torch.rand(200, 100)).shape == (64, 32)
+    X = torch.rand(256, 128)
+    small = learn.fit_input(X)  # 4× smaller: each pixel is the mean of a 4×4 block
+    assert small.shape == (64, 32)
+    assert float(small[5, 7]) == pytest.approx(float(X[20:24, 28:32].mean()), abs=1e-6)
+    assert learn.fit_input(stripes()).equal(stripes())
+
+
+# --- stability and identifiability ------------------------------------------------------------
+
+def test_the_seed_set_up_is_stable_below_0016_and_that_is_why_003_diverges():
+    bound = learn.stable_lr(stripes(), (1, 2))
+    assert 0.0160 < bound < 0.0162
+    assert learn.nice_lr_below(bound) == 0.01
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum"])
+def test_the_stable_lr_separates_converging_from_diverging(optimizer):
+    X, Y = seed_task()
+    bound = learn.stable_lr(X, (1, 2), optimizer=optimizer)
+    below = list(core.learn_kernel(X, Y, kernel_size=(1, 2), lr=0.9 * bound, steps=300,
+                                   optimizer=optimizer))
+    above = list(core.learn_kernel(X, Y, kernel_size=(1, 2), lr=1.5 * bound, steps=300,
+                                   optimizer=optimizer))
+    assert not below[-1].diverged and below[-1].loss < 1e-3
+    assert above[-1].diverged
+
+
+def test_the_mean_loss_allows_an_lr_n_times_larger():
+    n = 6 * 7
+    ratio = learn.stable_lr(stripes(), (1, 2), loss="mean") / learn.stable_lr(stripes(), (1, 2))
+    assert ratio == pytest.approx(n)
+    assert learn.stable_lr(stripes(), (1, 2), optimizer="adam") is None
+
+
+def test_stripes_cannot_pin_down_a_taller_kernel():
+    assert learn.free_directions(stripes(), (1, 2)) == 0
+    assert learn.free_directions(stripes(), (3, 3)) > 0  # every row of the stripes is the same
+    assert learn.free_directions(shapes(), (3, 3)) == 0
+
+
+# --- runs, frames and the page's set-ups ------------------------------------------------------
+
+def test_a_run_resumed_after_an_interruption_gives_the_uninterrupted_numbers():
+    task = learn.make_task(stripes(), D2L_EDGE)
+    whole = learn.Run(task, steps=20)
+    list(whole.advance())
+    parts = learn.Run(task, steps=20)
+    for s in parts.advance():
+        if s.step == 7:
+            break  # a click interrupts the page here; the generator is dropped
+    assert len(parts.losses) == 7 and parts.status == "running"
+    list(parts.advance())
+    assert parts.losses == whole.losses and parts.status == whole.status == "done"
+    assert [i for i, _ in whole.table()] == [5, 10, 15, 20] and whole.every == 5
+
+
+def test_stopping_and_diverging_end_a_run():
+    task = learn.make_task(stripes(), D2L_EDGE)
+    run = learn.Run(task, steps=20)
+    for s in run.advance():
+        if s.step == 3:
+            run.stop()
+    assert run.status == "stopped" and len(run.losses) == 3 and not list(run.advance())
+    bad = learn.Run(task, steps=20, lr=0.03)
+    list(bad.advance())
+    assert bad.status == "diverged" and bad.last.step == 9
+
+
+class FakeTime:
+    def __init__(self) -> None:
+        self.t = 0.0
+        self.slept = 0.0
+
+    def now(self) -> float:
+        return self.t
+
+    def sleep(self, s: float) -> None:
+        self.slept += s
+        self.t += s
+
+
+def test_full_speed_frames_are_at_most_fps_and_drawing_at_most_its_share():
+    ft = FakeTime()
+    clock = learn.FrameClock(10_000, fps=10, share=0.5, now=ft.now, sleep=ft.sleep)
+    frames = 0
+    for step in range(1, 10_001):
+        ft.t += 0.001  # a step takes 1 ms
+        if clock.due(step):
+            frames += 1
+            with clock.frame():
+                ft.t += 0.2  # a slow frame: 200 ms
+    elapsed = ft.t
+    assert frames <= elapsed * 10 + 1
+    assert clock.drawing <= 0.5 * elapsed + 0.2  # at most one frame over budget
+    assert ft.slept == 0
+
+
+def test_paced_frames_spread_a_short_run_over_about_a_second():
+    ft = FakeTime()
+    clock = learn.FrameClock(20, pace=True, fps=15, frames=20, now=ft.now, sleep=ft.sleep)
+    drawn = []
+    for step in range(1, 21):
+        if clock.due(step):
+            drawn.append(step)
+            with clock.frame():
+                ft.t += 0.01
+    assert drawn == list(range(1, 20))  # the last step is drawn by the page itself
+    assert 1.1 < ft.t < 1.4
+    assert learn.FrameClock(2000, pace=True).stride == 100
+
+
+def test_the_pages_set_ups_name_real_presets_and_samples():
+    for setup in learn.SETUPS.values():
+        assert setup["target"] in PRESETS and setup["input"] in SAMPLES
+
+
+def test_the_sobel_set_up_reaches_sobel_x_within_001_in_at_most_500_steps():
+    s = learn.SETUPS["sobel"]
+    task = learn.make_task(SAMPLES[s["input"]](), PRESETS[s["target"]])
+    hit = next(step.step for step in core.learn_kernel(
+        task.X, task.Y, kernel_size=task.kernel_size, lr=s["lr"], steps=s["steps"],
+        seed=s["seed"], optimizer=s["opt"], loss=s["loss"], bias=s["bias"],
+    ) if (step.weight - SOBEL_X).abs().max() < 0.01)
+    assert hit <= min(500, s["steps"])
+
+
+@pytest.mark.parametrize("picture", ["Shapes 64×64", "Circles 64×64"])
+def test_plain_sgd_at_lr_05_on_the_mean_diverges_exactly_where_the_bound_says(picture):
+    task = learn.make_task(SAMPLES[picture](), SOBEL_X)
+    bound = learn.stable_lr(task.X, (3, 3), loss="mean")
+    last = list(core.learn_kernel(task.X, task.Y, kernel_size=(3, 3), lr=0.5, steps=300,
+                                  loss="mean"))[-1]
+    assert last.diverged == (0.5 > bound)  # Circles: bound 0.22; Shapes: 0.64
+
+
+def test_outcome_measures_errors_against_truth_and_optimum():
+    task = learn.make_task(stripes(), D2L_EDGE)
+    best = core.best_kernel(task.X, task.Y, kernel_size=(1, 2))
+    out = learn.outcome(torch.tensor([[1.5, -1.0]]), task, best)
+    assert out.max_error == pytest.approx(0.5) and out.to_optimum == pytest.approx(0.5, abs=1e-5)
+    assert out.error.tolist() == [[0.5, 0.0]]

@@ -1,0 +1,66 @@
+"""The learning page's figures carry the right data: no NaN drawn, reference lines, scales."""
+
+import math
+
+import numpy as np
+
+from tests.apptest import decode
+from viz.learn import EXACT, grid, loss_curve, picture
+
+
+def ys(fig, i=0):
+    return np.asarray(decode(fig.to_plotly_json()["data"][i]["y"]), dtype=float)
+
+
+def test_the_curve_spans_the_whole_run_from_the_first_step():
+    fig = loss_curve([8.0, 4.0, 2.0], total=20)
+    assert list(fig.layout.xaxis.range) == [0.5, 20.5]
+    assert fig.layout.yaxis.type == "log"
+    assert list(ys(fig)) == [8.0, 4.0, 2.0]
+    assert loss_curve([1.0], total=5, log=False).layout.yaxis.type == "linear"
+
+
+def test_non_finite_losses_are_never_drawn_as_data():
+    fig = loss_curve([3.0, 30.0, math.inf, math.nan], total=20, diverged=True)
+    assert np.isfinite(ys(fig)).all() and list(ys(fig)) == [3.0, 30.0]
+    marker = fig.data[1]
+    assert list(marker.x) == [2] and "diverged at step 4" in marker.text[0]
+
+
+def test_zero_loss_is_left_off_a_log_axis_but_kept_on_a_linear_one():
+    assert list(ys(loss_curve([1.0, 0.0], total=2))) == [1.0]
+    assert list(ys(loss_curve([1.0, 0.0], total=2, log=False))) == [1.0, 0.0]
+
+
+def test_the_least_squares_optimum_is_a_dashed_reference_line():
+    fig = loss_curve([10.0, 5.0], total=10, optimum=2.5)
+    lines = [s for s in fig.layout.shapes if s.type == "line"]
+    assert len(lines) == 1 and lines[0].y0 == lines[0].y1 == 2.5
+    assert lines[0].line.dash == "dash"
+    assert "2.5" in fig.layout.annotations[0].text
+
+
+def test_an_optimum_of_about_zero_is_said_in_the_title_on_a_log_axis():
+    fig = loss_curve([10.0, 5.0], total=10, optimum=EXACT * 10 / 2)
+    assert not fig.layout.shapes
+    assert "best possible ≈ 0" in fig.layout.title.text
+    linear = loss_curve([10.0, 5.0], total=10, optimum=0.0, log=False)
+    assert [s.y0 for s in linear.layout.shapes] == [0.0]
+
+
+def test_grids_share_a_colour_scale_and_hide_round_off():
+    fig = grid([[1.0, -4.93e-9], [-2.0, 2.0]], zmax=4.0)
+    z = np.asarray(decode(fig.to_plotly_json()["data"][0]["z"]), dtype=float)
+    assert z[0, 1] == 0.0 and z[1, 0] == -2.0
+    assert (fig.data[0].zmin, fig.data[0].zmax) == (-4.0, 4.0)
+    assert fig.data[0].text[0][1] == "0"
+
+
+def test_long_numbers_get_smaller_digits_to_fit_their_cells():
+    assert grid([[1.0, -1.0]]).data[0].textfont.size == 16
+    assert grid([[6.17e6, 1.0]]).data[0].textfont.size == 11
+
+
+def test_a_small_input_is_numbered_and_a_big_one_is_one_picture():
+    assert picture(np.ones((6, 8))).data[0].type == "heatmap"
+    assert picture(np.ones((64, 64))).data[0].type == "image"
