@@ -75,10 +75,12 @@ class _Layout:
         grid_px = self.R * self.cell
         # Formula lines: one per kernel row, smaller type for wider kernels.
         self.formula_font = 24 if self.kw <= 3 else 20 if self.kw <= 5 else 16
+        # 28 px of air between the grids and the formula.
         self.formula_px = int(formula_lines * self.formula_font * 1.45) + (
-            16 if formula_lines else 0)
+            28 if formula_lines else 0)
         self.bottom = 150 if controls else 10
-        self.top = 100
+        self.tick = max(10, self.font - 6)
+        self.top = 80 + self.tick  # panel titles above the column numbers
         self.height = grid_px + self.formula_px + self.top + self.bottom
         inner = grid_px + self.formula_px
         self.grid_y = (self.formula_px / inner, 1.0)
@@ -133,7 +135,7 @@ def _base(trace: WindowTrace, L: _Layout, *, title: str) -> tuple[list, go.Layou
     )
     # Short titles: the kernel panel can be a single cell wide.
     titles = ("X 输入", "flip(K) 翻转核" if trace.flipped else "K 核", "Y 输出")
-    tick = {"size": max(10, L.font - 6), "color": "#666"}
+    tick = {"size": L.tick, "color": "#666"}
     for n, ((x0, x1), cols, rows, name) in enumerate(zip(
         L.x, (L.Wp, L.kw, L.Wo), (L.Hp, L.kh, L.Ho), titles), start=1,
     ):
@@ -153,7 +155,8 @@ def _base(trace: WindowTrace, L: _Layout, *, title: str) -> tuple[list, go.Layou
         }
         layout.annotations += (go.layout.Annotation(
             text=f"<b>{name}</b>", x=(x0 + x1) / 2, y=1, xref="paper", yref="paper",
-            yanchor="bottom", yshift=34, showarrow=False, font={"size": 20, "color": "#222"},
+            yanchor="bottom", yshift=L.tick + 26, showarrow=False,
+            font={"size": 20, "color": "#222"},
         ),)
     return data, layout
 
@@ -213,7 +216,8 @@ def _formula_axes(layout: go.Layout, L: _Layout) -> None:
     """A hidden panel under the grids where the arithmetic of the current window is written."""
     hidden = {"visible": False, "range": [0, 1], "fixedrange": True}
     layout["xaxis4"] = {**hidden, "domain": [0, 1], "anchor": "y4"}
-    layout["yaxis4"] = {**hidden, "domain": [0, L.grid_y[0] * 0.9], "anchor": "x4"}
+    below = L.grid_y[0] * (L.formula_px - 28) / L.formula_px  # leave the air above free
+    layout["yaxis4"] = {**hidden, "domain": [0, below], "anchor": "x4"}
 
 
 class FramedFigure(go.Figure):

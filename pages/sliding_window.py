@@ -1,0 +1,186 @@
+"""Sliding window 滑动窗口: d2l's corr2d loop, played one output cell at a time."""
+
+import streamlit as st
+import torch
+
+import core
+from core import kernels, windows
+from core.images import stripes
+from ui.grid import grid_input
+from ui.share import share_link
+from ui.url import UrlCheck
+from viz import heatmap, sliding
+
+INPUTS = ("seed 3×3", "seed stripes 6×8", "random integers", "typed")
+KERNELS = ("d2l 2×2", "edge [1, -1]", "preset", "typed")
+STATIC = {"staticPlot": True}
+
+
+@st.cache_data(max_entries=64)
+def traced(X: tuple, K: tuple, padding: tuple, stride: tuple, dilation: tuple, mode: str,
+           flip: bool) -> windows.WindowTrace:
+    """core.sliding_windows on plain values (hashable: cached per configuration)."""
+    return windows.sliding_windows(X, K, padding=padding, stride=stride, dilation=dilation,
+                                   padding_mode=mode, flip=flip)
+
+
+def plain(T: torch.Tensor) -> tuple:
+    return tuple(tuple(row) for row in T.tolist())
+
+
+st.title("Sliding window 滑动窗口")
+st.caption("The kernel K slides over the input X, left to right, top to bottom; each stop "
+           "multiplies the cells under it by K and adds them up into one output cell "
+           "(互相关运算). Press ▶ and watch Y fill.")
+
+check = UrlCheck("sw_")
+notes = st.container()  # URL notes go here, once the last widget (the cell picker) has run
+
+
+def stop() -> None:
+    """End the page early, still telling the visitor about unusable URL values."""
+    with notes:
+        check.report()
+    st.stop()
+
+
+with st.sidebar:
+    st.header("Input X 输入")
+    source = st.selectbox("Input", INPUTS, key="sw_x", bind="query-params",
+                          label_visibility="collapsed")
+    X, x_error = None, None
+    if source == INPUTS[0]:
+        X = torch.tensor(windows.D2L_X, dtype=torch.float32)
+    elif source == INPUTS[1]:
+        X = stripes()
+    elif source == INPUTS[2]:
+        rows_col, cols_col = st.columns(2)
+        rows = rows_col.number_input("Rows", 1, 16, 6, key="sw_rows", bind="query-params")
+        cols = cols_col.number_input("Columns", 1, 16, 6, key="sw_cols", bind="query-params")
+        seed = st.number_input("Random seed (integers 0–9)", 0, 99999, 0, key="sw_seed",
+                               bind="query-params")
+        X = windows.random_grid(int(rows), int(cols), seed=int(seed))
+    else:
+        X, x_error = grid_input("X", key="sw_xgrid", default="0 1 2; 3 4 5; 6 7 8",
+                                max_rows=16, max_cols=16)
+
+    st.header("Kernel K 核")
+    k_source = st.selectbox("Kernel", KERNELS, key="sw_k", bind="query-params",
+                            label_visibility="collapsed")
+    K, k_error = None, None
+    if k_source == KERNELS[0]:
+        K = kernels.D2L_2X2.clone()
+    elif k_source == KERNELS[1]:
+        K = kernels.D2L_EDGE.clone()
+    elif k_source == KERNELS[2]:
+        name = st.selectbox("Preset", list(kernels.PRESETS), key="sw_kpreset",
+                            bind="query-params")
+        K = kernels.preset(name)
+    else:
+        K, k_error = grid_input("K", key="sw_kgrid", default="0 1; 2 3", max_rows=7, max_cols=7)
+    flip = st.toggle("True convolution: flip K 卷积", key="sw_flip", bind="query-params",
+                     help="Convolution flips the kernel top–bottom and left–right first.")
+
+    st.header("Geometry 填充和步幅")
+    st.caption("Height ↕ on the left, width ↔ on the right. Padding is per side (PyTorch).")
+    geometry = {}
+    for name, label, lo, hi, default in (("pad", "Padding", 0, 6, 0), ("stride", "Stride", 1, 6, 1),
+                                         ("dil", "Dilation", 1, 4, 1)):
+        left, right = st.columns(2)
+        geometry[name] = tuple(int(col.number_input(
+            f"{label} {axis}", lo, hi, default, key=f"sw_{name}_{axis}", bind="query-params",
+        )) for col, axis in ((left, "h"), (right, "w")))
+    mode = st.selectbox("Padding mode", core.PADDING_MODES, key="sw_mode", bind="query-params")
+with st.sidebar:
+    share_link(key="sw_share")
+
+for error in (x_error, k_error):
+    if error:
+        st.error(f"{error}. Fix the grid in the sidebar; rows are separated by “;”.")
+if X is None or K is None:
+    stop()
+
+try:
+    trace = traced(plain(X), plain(K), geometry["pad"], geometry["stride"], geometry["dil"],
+                   mode, flip)
+except ValueError as e:
+    st.error(f"**This configuration has no output.** {e}.")
+    st.caption("The input and kernel as they stand:")
+    for col, (title, T) in zip(st.columns(2), (("X", X), ("K", K))):
+        col.plotly_chart(heatmap(T, title=title), key=f"sw_bad_{title}", config=STATIC)
+    stop()
+
+Ho, Wo = trace.Y.shape
+st.plotly_chart(sliding.animation(trace), key="sw_anim", config={"displayModeBar": False})
+st.caption("Orange: the window, the cells K multiplies (each one's weight in its corner when "
+           f"there is room) · grey: padding ({mode}) · dashed line: the edge of X · empty: not "
+           "computed yet.")
+
+st.header("Pick an output cell 选一个输出元素")
+pick = []
+for col, axis, size in zip(st.columns(2), ("row", "column"), (Ho, Wo)):
+    key = f"sw_{axis[0]}"
+    if size == 1:
+        col.markdown(f"Output {axis}: **0** (Y has one {axis})")
+        pick.append(0)
+        continue
+    if st.session_state.get(key, 0) >= size:  # Y shrank since the last run
+        st.session_state[key] = size - 1
+    # No value argument: the default is 0 (min_value), and the clamp above may have set it.
+    pick.append(col.slider(f"Output {axis}", 0, size - 1, key=key, bind="query-params"))
+with notes:
+    check.report()
+n = pick[0] * Wo + pick[1]
+w, field = trace.windows[n], windows.receptive_field(trace, n)
+st.markdown(f"### Y[{w.i}, {w.j}] = {w.formula()}")
+st.code(f"Y[{w.i}, {w.j}] = {windows.symbolic(trace, n)}", language=None, wrap_lines=True)
+st.markdown(f"**Receptive field 感受野:** {windows.describe_field(field)}")
+st.plotly_chart(sliding.snapshot(trace, n), key="sw_pick", config=STATIC)
+
+st.header("Cross-correlation vs convolution 互相关 vs 卷积")
+if flip:
+    geo = dict(padding=geometry["pad"], stride=geometry["stride"], dilation=geometry["dil"],
+               padding_mode=mode)
+    st.markdown("Convolution flips K top–bottom and left–right, then slides it exactly like "
+                "cross-correlation (将核数组左右翻转并上下翻转). The animation uses the flipped K.")
+    for col, (title, T) in zip(st.columns(4), (
+        ("K", K), ("K flipped", K.flip(0, 1)),
+        ("Y, cross-correlation", core.corr2d(X, K, **geo)),
+        ("Y, convolution", core.conv2d(X, K, **geo)),
+    )):
+        col.plotly_chart(heatmap(T, title=title), key=f"sw_cmp_{title}", config=STATIC)
+else:
+    st.markdown("What d2l and PyTorch call a convolution layer computes cross-correlation: "
+                "K is used as given. Switch on **True convolution** in the sidebar to flip K "
+                "and compare both outputs.")
+
+st.header("Output shape 输出形状")
+steps = windows.output_shape_steps(trace)
+st.code("\n".join(s.formula() for s in steps), language=None)
+st.caption(f"Padding is per side, as in PyTorch; d2l's total padding p_h = "
+           f"{steps[0].before + steps[0].after}, p_w = {steps[1].before + steps[1].after}.")
+missed_rows, missed_cols = trace.unreached()
+for s in steps:
+    if s.left_over:
+        st.info(f"Along {s.axis}, the stride {s.s} does not divide {s.free}: the last "
+                f"{s.left_over} padded {'row' if s.axis == 'H' else 'column'}(s) are never "
+                "covered by a window.")
+if missed_rows or missed_cols:
+    st.warning("Never read by any window: "
+               + "; ".join(f"{name} {', '.join(map(str, idx))} of X" for name, idx in
+                           (("rows", missed_rows), ("columns", missed_cols)) if idx)
+               + ". Their values cannot change Y.")
+else:
+    st.success("Every cell of X is read by at least one window.")
+
+st.header("The code 代码")
+result = windows.loop_check(trace)
+st.markdown("d2l's loop, `core.corr2d_loop` (its source, as it runs here):")
+st.code(result.loop_source, language="python")
+st.markdown("The same Y from one PyTorch call (`F` is `torch.nn.functional`), and from the loop "
+            "on the padded X (stride: keep every s-th output; dilation: a kernel with holes):")
+st.code(f"Y = {result.torch_code}\nY = {result.loop_code}", language="python", wrap_lines=True)
+if result.agree:
+    st.success(f"✓ Both give the same {Ho}×{Wo} Y (largest difference {result.max_diff:.2g}).")
+else:
+    st.error(f"✗ They differ (largest difference {result.max_diff:.3g}).")
