@@ -42,7 +42,8 @@ with st.sidebar:
     groups = st.selectbox(
         "groups", list(range(1, ch.MAX_CHANNELS + 1)), key="ch_groups", bind="query-params",
         help="Split the channels into groups; output group j only sees input group j. "
-             "groups = ci is a depthwise convolution.",
+             "groups = ci is a depthwise convolution. Changes section 4 (cost); the figures "
+             "above always show groups = 1.",
     )
     with st.expander("Break it on purpose"):
         k_channels = st.selectbox(
@@ -130,6 +131,11 @@ else:
         st.code(inspect.getsource(core.corr2d_multi_in_out_1x1), language="python")
 
 st.header("4 · Cost: parameters and multiply-accumulates 参数量与计算量")
+st.markdown(
+    "What `nn.Conv2d` with these settings stores and computes for one image. **groups** "
+    "(sidebar) splits the channels: each output channel then sees only ci / groups inputs, "
+    "which divides both numbers by groups; groups = ci is a *depthwise* convolution."
+)
 try:
     rows = ch.cost_comparison(ci, co, k, input_size=n, padding=pad, stride=stride, groups=groups)
 except ValueError as e:

@@ -1,0 +1,134 @@
+"""The channels page in AppTest: the seed's numbers by default, the live 1×1 check, readable
+messages for impossible settings, and every setting read from the URL."""
+
+import re
+
+import pytest
+
+from tests.apptest import all_text, assert_clean, decode, figures, run_page
+
+PAGE = "pages/channels.py"
+
+
+def numbers_in(fig: dict) -> list[str]:
+    """Every number written in the cells of a figure."""
+    return [str(t) for tr in fig["data"] for row in (tr.get("text") or []) for t in row if t]
+
+
+def labels(fig: dict) -> list[str]:
+    return [a["text"] for a in fig["layout"].get("annotations", [])]
+
+
+@pytest.fixture(scope="module")
+def default():
+    at = run_page(PAGE)
+    assert_clean(at)
+    return at
+
+
+def test_defaults_show_the_seed_sum_and_its_plus(default):
+    multi_in = figures(default)[0]
+    assert numbers_in(multi_in)[-4:] == ["56", "72", "104", "120"]
+    assert "<b>+</b>" in labels(multi_in) and "<b>=</b>" in labels(multi_in)
+    assert "corr2d_multi_in(X, K)  # X: (2, 3, 3), K: (2, 2, 2)" in all_text(default)
+
+
+def test_defaults_show_the_seed_three_output_channels(default):
+    multi_out = figures(default)[1]
+    written = numbers_in(multi_out)
+    for n in ("56", "72", "104", "120", "76", "100", "148", "172", "96", "128", "192", "224"):
+        assert n in written
+    assert "kernel K: co × ci × kh × kw = 3 × 2 × 2 × 2" in labels(multi_out)
+    y = decode(multi_out["data"][-1]["z"])
+    assert y[0].tolist()[:2] == [56, 72] and y[1].tolist()[-2:] == [192, 224]
+
+
+def test_defaults_show_the_1x1_check_and_the_cost(default):
+    assert "‖Y1 − Y2‖ = 0 < 1e-6 ✓" in default.success[0].value
+    text = all_text(default)
+    assert "nn.Conv2d(in_channels=2, out_channels=3, kernel_size=2, padding=0, stride=1, " \
+           "groups=1)" in text
+    assert [m.value for m in default.metric][:2] == ["27", "96"]
+    table = default.table[0].value
+    assert "depthwise needs co to be a multiple of ci: co=3, ci=2" in table.to_string()
+
+
+@pytest.mark.parametrize("query", [
+    {"ch_ci": "3", "ch_co": "2", "ch_values": "uniform"},  # the seed's own 1×1 sizes
+    {"ch_ci": "7", "ch_co": "5", "ch_n": "11", "ch_values": "uniform", "ch_seed": "123"},
+    {"ch_ci": "1", "ch_co": "8", "ch_n": "4", "ch_values": "integers", "ch_seed": "9"},
+])
+def test_the_1x1_check_passes_for_random_sizes_and_shows_the_norm(query):
+    at = run_page(PAGE, query)
+    assert_clean(at)
+    msg = at.success[0].value
+    norm = float(re.search(r"‖Y1 − Y2‖ = (\S+) < 1e-6 ✓", msg).group(1))
+    assert 0 <= norm < 1e-6
+    ci, co, n = int(query["ch_ci"]), int(query["ch_co"]), int(query.get("ch_n", 3))
+    assert f"X: ({ci}, {n}, {n}), K: ({co}, {ci}, 1, 1)" in msg
+    assert f"X.view(ci, h·w): {ci} × {n * n}" in labels(figures(at)[2])
+
+
+@pytest.mark.parametrize("query, words", [
+    ({"ch_kci": "3"}, "channel mismatch: X has 2 input channels but K has 3"),
+    ({"ch_groups": "3"}, "groups=3 must divide both the input channels (2)"),
+    ({"ch_k": "5"}, "no output along the height"),
+])
+def test_impossible_settings_explain_themselves_and_the_rest_still_works(query, words):
+    at = run_page(PAGE, query)
+    assert_clean(at)
+    errors = " ".join(e.value for e in at.error)
+    assert words in errors
+    assert len(figures(at)) >= 1  # the sections that can still be drawn are drawn
+    assert at.sidebar  # the controls are still there to fix it
+
+
+def test_a_mismatch_says_how_to_fix_it():
+    at = run_page(PAGE, {"ch_kci": "4"})
+    errors = [e.value for e in at.error]
+    assert len(errors) == 3  # many inputs, many outputs, 1×1: each says it
+    assert all("K has 4" in e and "back to “same as X”" in e for e in errors)
+    assert [m.value for m in at.metric][:2] == ["27", "96"]  # the cost panel still works
+
+
+def test_bad_url_values_get_a_note_and_the_defaults():
+    at = run_page(PAGE, {"ch_ci": "99", "ch_values": "gaussian", "ch_zzz": "1"})
+    assert_clean(at)
+    note = at.warning[0].value
+    assert "ch_ci=99" in note and "ch_values=gaussian" in note and "ch_zzz" in note
+    assert numbers_in(figures(at)[0])[-4:] == ["56", "72", "104", "120"]
+
+
+def test_url_round_trip_every_setting_is_read_from_the_link():
+    query = {"ch_ci": "3", "ch_co": "4", "ch_n": "5", "ch_k": "3", "ch_pad": "1",
+             "ch_stride": "2", "ch_values": "integers", "ch_seed": "42", "ch_groups": "1"}
+    at = run_page(PAGE, query)
+    assert_clean(at)
+    for key, value in query.items():
+        widget = at.selectbox(key) if key in ("ch_values", "ch_groups") else (
+            at.number_input(key) if key == "ch_seed" else at.slider(key))
+        assert str(widget.value) == value, key
+    assert "input X: ci × h × w = 3 × 5 × 5" in labels(figures(at)[0])
+    assert "kernel K: co × ci × kh × kw = 4 × 3 × 3 × 3" in labels(figures(at)[1])
+    assert "padding=1, stride=2 → (3, 3)" in all_text(at)
+    # The same link gives the same random values.
+    again = run_page(PAGE, query)
+    assert numbers_in(figures(again)[0]) == numbers_in(figures(at)[0])
+
+
+def test_changing_the_channel_count_redraws_the_figures():
+    at = run_page(PAGE)
+    at.slider("ch_ci").set_value(4).run()
+    assert_clean(at)
+    assert "input X: ci × h × w = 4 × 3 × 3" in labels(figures(at)[0])
+    assert labels(figures(at)[0]).count("<b>+</b>") == 3
+    assert "kernel K: co × ci × kh × kw = 3 × 4 × 2 × 2" in labels(figures(at)[1])
+
+
+def test_large_channel_counts_use_the_compact_view():
+    at = run_page(PAGE, {"ch_ci": "8", "ch_co": "8", "ch_n": "12"})
+    assert_clean(at)
+    figs = figures(at)
+    assert all(f["layout"]["meta"]["numbers"] is False for f in figs[:3])
+    assert sum(len(f["data"]) for f in figs[:3]) <= 20  # not hundreds of grids
+    assert "Compact view" in all_text(at)
