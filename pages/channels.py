@@ -74,7 +74,7 @@ def fail(e: ValueError) -> None:
                 "K* (sidebar, “Break it on purpose”) back to “same as X”.")
     elif "no output" in str(e):
         hint = "\n\nMake the kernel smaller, the input larger, or add padding."
-    st.error(f"{e}{hint}", icon="🚫")
+    st.error(f"{e}{hint}")
 
 
 st.header("1 · Many inputs: add up 多输入通道")
@@ -145,8 +145,7 @@ else:
         c = ch.conv_cost(ci, co, k, input_size=n, padding=pad, stride=stride, groups=groups)
     except ValueError as e:
         c = None
-        st.error(f"{e}. (Depthwise means groups = ci, which needs co to be a multiple of ci.)",
-                 icon="🚫")
+        st.error(f"{e}. (Depthwise means groups = ci, which needs co to be a multiple of ci.)")
     if c:
         st.code(c.line, language="python")
         m1, m2, m3 = st.columns(3)
@@ -158,7 +157,7 @@ else:
             f"**{c.weights:,}**, plus {c.biases} biases. MACs = weights · h_out · w_out = "
             f"{c.weights:,} · {c.output_size[0]} · {c.output_size[1]} = **{c.macs:,}**."
         )
-    left, right = st.columns([1, 2])
+    left, right = st.columns([1, 2]) if c else (None, st.container())
     if c:
         with left:
             show(groups_figure(ch.group_mask(ci, co, groups), kernel=f"{k}×{k}"), "ch_fig_groups")
@@ -169,5 +168,5 @@ else:
         "parameters": f"{r.params:,}" if r.layers else "–",
         "MACs": f"{r.macs:,}" if r.layers else "–",
         "MACs vs standard": f"{r.macs / rows[0].macs:.2f}×" if r.layers else "–",
-        "as nn.Conv2d": "\n".join(x.line for x in r.layers) or r.why,
+        "as nn.Conv2d": " → ".join(x.line for x in r.layers) or r.why,
     } for r in rows])
