@@ -1,0 +1,48 @@
+"""`make load` in miniature: 3 protocol-level sessions for 5 s on a fresh server.
+
+No browser: bench.load speaks Streamlit's websocket protocol itself. The leak check is
+tested first on made-up runs, so a broken check cannot pass the real run silently.
+"""
+
+from bench.load import Tally, check_run, run_load
+from bench.streamlit_client import Run, Session
+
+
+def _session(query: list[tuple[str, str]], mine: dict[str, list[str]]) -> Session:
+    s = Session("http://127.0.0.1:1")
+    s.query, s.mine = query, mine
+    return s
+
+
+def test_leak_check_flags_another_sessions_marker_and_values():
+    s = _session([("lt_session", "s01"), ("ch_seed", "2")], {"ch_seed": ["2"]})
+    link = "http://127.0.0.1:1/channels?lt_session=s01&ch_seed=2"
+    clean, tally = Run(0.1, "ok", texts=[link]), Tally()
+    check_run(s, 1, "channels", "change", clean, tally)
+    assert tally.leaks == [] and tally.link_checks == 1
+
+    foreign = Run(0.1, "ok", texts=[link, "seen: lt_session=s02"])
+    wrong_value = Run(0.1, "ok", texts=["http://127.0.0.1:1/channels?lt_session=s01&ch_seed=3"])
+    wrong_marker = Run(0.1, "ok", texts=["http://127.0.0.1:1/channels?lt_session=s02&ch_seed=2"])
+    for run in (foreign, wrong_value, wrong_marker):
+        tally = Tally()
+        check_run(s, 1, "channels", "change", run, tally)
+        assert len(tally.leaks) >= 1, run.texts
+
+
+def test_failed_runs_count_as_errors():
+    tally = Tally()
+    check_run(_session([], {}), 1, "learn", "visit", Run(60.0, "timeout"), tally)
+    check_run(_session([], {}), 1, "learn", "visit",
+              Run(0.2, "ok", exceptions=["ValueError: boom"]), tally)
+    assert len(tally.errors) == 2
+
+
+def test_three_sessions_five_seconds_no_errors_no_leaks():
+    r = run_load(sessions=3, seconds=5, think=0.3)
+    assert r.errors == [], r.errors
+    assert r.leaks == [], r.leaks
+    assert r.server_tracebacks == 0
+    assert r.interactions >= 3  # every session changed something
+    assert r.link_checks >= 3  # ... and its share link was compared with its own state
+    assert r.rss_peak_mb > 0
