@@ -55,10 +55,12 @@ with st.sidebar:
         X = stripes()
     elif source == INPUTS[2]:
         rows_col, cols_col = st.columns(2)
-        rows = rows_col.number_input("Rows", 1, 16, 6, key="sw_rows", bind="query-params")
-        cols = cols_col.number_input("Columns", 1, 16, 6, key="sw_cols", bind="query-params")
-        seed = st.number_input("Random seed (integers 0–9)", 0, 99999, 0, key="sw_seed",
-                               bind="query-params")
+        # Sliders, not number inputs: Streamlit 1.67 crashes on ?key=inf for an int
+        # number_input bound to the URL, while a slider drops the value.
+        rows = rows_col.slider("Rows", 1, 16, 6, key="sw_rows", bind="query-params")
+        cols = cols_col.slider("Columns", 1, 16, 6, key="sw_cols", bind="query-params")
+        seed = st.slider("Random seed (digits 0–9)", 0, 99, 0, key="sw_seed",
+                         bind="query-params")
         X = windows.random_grid(int(rows), int(cols), seed=int(seed))
     else:
         X, x_error = grid_input("X", key="sw_xgrid", default="0 1 2; 3 4 5; 6 7 8",
@@ -87,7 +89,7 @@ with st.sidebar:
     for name, label, lo, hi, default in (("pad", "Padding", 0, 6, 0), ("stride", "Stride", 1, 6, 1),
                                          ("dil", "Dilation", 1, 4, 1)):
         left, right = st.columns(2)
-        geometry[name] = tuple(int(col.number_input(
+        geometry[name] = tuple(int(col.slider(
             f"{label} {axis}", lo, hi, default, key=f"sw_{name}_{axis}", bind="query-params",
         )) for col, axis in ((left, "h"), (right, "w")))
     mode = st.selectbox("Padding mode", core.PADDING_MODES, key="sw_mode", bind="query-params")

@@ -45,12 +45,12 @@ CHANGES = [  # (widget kind, key, new value)
     ("selectbox", "sw_k", "edge [1, -1]"),
     ("selectbox", "sw_k", "preset"),
     ("toggle", "sw_flip", True),
-    ("number_input", "sw_pad_h", 1),
-    ("number_input", "sw_pad_w", 2),
-    ("number_input", "sw_stride_h", 2),
-    ("number_input", "sw_stride_w", 2),
-    ("number_input", "sw_dil_h", 2),
-    ("number_input", "sw_dil_w", 2),
+    ("slider", "sw_pad_h", 1),
+    ("slider", "sw_pad_w", 2),
+    ("slider", "sw_stride_h", 2),
+    ("slider", "sw_stride_w", 2),
+    ("slider", "sw_dil_h", 2),
+    ("slider", "sw_dil_w", 2),
 ]
 
 
@@ -93,7 +93,7 @@ def test_the_picked_cell_follows_a_shrinking_output():
     at = run_page(PAGE, {"sw_pad_h": "1"})  # Y is 4×2
     at.slider(key="sw_r").set_value(3).run()
     assert "Y[3, 0]" in all_text(at)
-    at.number_input(key="sw_pad_h").set_value(0).run()  # Y is 2×2 again
+    at.slider(key="sw_pad_h").set_value(0).run()  # Y is 2×2 again
     assert_clean(at)
     assert at.slider(key="sw_r").value == 1
     assert "Y[1, 0] = 3×0" in all_text(at)
@@ -126,9 +126,9 @@ def test_url_round_trip_reproduces_the_figure():
     at.selectbox(key="sw_k").select("preset").run()
     at.selectbox(key="sw_kpreset").select("Sobel x").run()
     at.selectbox(key="sw_x").select("random integers").run()
-    at.number_input(key="sw_seed").set_value(42).run()
-    at.number_input(key="sw_pad_w").set_value(1).run()
-    at.number_input(key="sw_stride_h").set_value(2).run()
+    at.slider(key="sw_seed").set_value(42).run()
+    at.slider(key="sw_pad_w").set_value(1).run()
+    at.slider(key="sw_stride_h").set_value(2).run()
     at.selectbox(key="sw_mode").select("replicate").run()
     at.toggle(key="sw_flip").set_value(True).run()
     at.slider(key="sw_c").set_value(2).run()
@@ -146,13 +146,14 @@ def test_url_round_trip_reproduces_the_figure():
 
 def test_bad_url_values_fall_back_with_a_visible_note():
     at = run_page(PAGE, {"sw_pad_h": "99", "sw_x": "nonsense", "sw_mode": "wrap", "sw_r": "7",
-                         "sw_zoom": "2"})
+                         "sw_zoom": "2", "sw_pad_w": "inf", "sw_stride_h": "1e309"})
     assert_clean(at)
     assert output_of(animation(at)) == [[19, 25], [37, 43]]
     note = " ".join(w.value for w in at.warning)
     assert "sw_pad_h=99" in note and "sw_x=nonsense" in note and "sw_mode=wrap" in note
     assert "sw_r=7" in note  # the cell picker, after the figure, is checked too
     assert "sw_zoom" in note and "not a setting" in note
+    assert "sw_pad_w=inf" in note and "sw_stride_h=1e309" in note
 
 
 @pytest.mark.parametrize("query, message", [
@@ -169,4 +170,4 @@ def test_invalid_configurations_explain_the_rule_without_crashing(query, message
     errors = " ".join(e.value for e in at.error)
     assert message in errors
     assert not [f for f in figures(at) if f.get("frames")]  # no animation of nothing
-    assert at.sidebar.number_input(key="sw_pad_h") is not None  # the controls stay usable
+    assert at.sidebar.slider(key="sw_pad_h") is not None  # the controls stay usable

@@ -3,8 +3,9 @@ update the output, and nothing leaves localhost (the ``page`` fixture checks tha
 
 from __future__ import annotations
 
-from tests.e2e.conftest import SLIDER_THUMB, assert_no_errors, goto, screenshot, wait_idle
+from tests.e2e.conftest import assert_no_errors, goto, screenshot, wait_idle
 
+SLIDER_THUMB_INPUT = 'input[type="range"]'
 ANIMATION = '[data-testid="stPlotlyChart"] .js-plotly-plot'
 #: The animated chart's slider state: (active step, number of steps).
 STEP_JS = """() => { const g = [...document.querySelectorAll('.js-plotly-plot')]
@@ -19,6 +20,14 @@ def _open(page, server: str, query: str = "") -> None:
     goto(page, f"{server}/sliding-window{query}")
     page.wait_for_selector(ANIMATION, timeout=20_000)
     page.wait_for_function(f"({STEP_JS})() !== null", timeout=20_000)
+
+
+def _nudge(page, label: str) -> None:
+    """Move the slider labelled ``label`` one step right and wait for the rerun."""
+    thumb = page.locator('[data-testid="stSlider"]', has_text=label).locator(SLIDER_THUMB_INPUT)
+    thumb.focus()
+    thumb.press("ArrowRight")
+    wait_idle(page)
 
 
 def _sent_frames(page) -> list:
@@ -39,7 +48,7 @@ def test_play_advances_the_animation_in_the_browser_alone(server, page):
 
     before = len(sent)
     assert before > 0  # the listener works: loading the page asked the server for a run
-    page.locator(".updatemenu-button", has_text="Slow").click()
+    page.locator(".updatemenu-button", has_text="▶ Play").click()
     page.wait_for_function(f"({STEP_JS})()[0] >= 1", timeout=10_000)
     page.wait_for_function(f"({STEP_JS})()[0] == 3", timeout=15_000)
     # The last frame drew the last formula and filled Y[1, 1] = 43.
@@ -54,19 +63,13 @@ def test_play_advances_the_animation_in_the_browser_alone(server, page):
 
 def test_changed_sliders_and_settings_update_the_output(server, page):
     _open(page, server)
-    row = page.locator(SLIDER_THUMB).first
-    row.focus()
-    row.press("ArrowRight")
-    wait_idle(page)
+    _nudge(page, "Output row")
     main = page.locator('[data-testid="stMain"]')
     assert "Y[1, 0] = 3×0 + 4×1 + 6×2 + 7×3 = 37" in main.inner_text()
     assert "sw_r=1" in page.url
 
     # Padding 1 on the height: Y grows from 2×2 to 4×2, the animation to 8 steps.
-    field = page.locator('[data-testid="stNumberInput"]', has_text="Padding h").locator("input")
-    field.fill("1")
-    field.press("Enter")
-    wait_idle(page)
+    _nudge(page, "Padding h")
     page.wait_for_function(f"({STEP_JS})()[1] == 8", timeout=15_000)
     assert "sw_pad_h=1" in page.url
     assert "H_out = ⌊(3 + 1 + 1 − 1·(2 − 1) − 1) / 1⌋ + 1 = ⌊3 / 1⌋ + 1 = 4" in main.inner_text()
@@ -79,7 +82,7 @@ def test_largest_input_mid_animation(server, page):
     assert_no_errors(page)
     assert page.evaluate(STEP_JS) == [0, 256]
     page.locator(".updatemenu-button", has_text="Fast").click()
-    page.wait_for_function(f"({STEP_JS})()[0] >= 20", timeout=20_000)
+    page.wait_for_function(f"({STEP_JS})()[0] >= 10", timeout=20_000)
     page.locator(".updatemenu-button", has_text="Pause").click()
     assert "Y[5, 7] =" in page.locator('[data-testid="stMain"]').inner_text()
     screenshot(page, "sliding_window_16x16")
