@@ -244,6 +244,21 @@ class AxisShape:
     def left_over(self) -> int:
         return self.free % self.s
 
+    def left_over_text(self) -> str:
+        """Why the last padded cells are skipped, or "" when the stride divides evenly.
+
+        >>> AxisShape("H", 6, 0, 0, 2, 1, 3).left_over_text()
+        'Along H, the stride 3 does not divide 4 (= padded 6 − span 2): the last padded row is never covered by a window.'
+        """  # noqa: E501
+        if not self.left_over:
+            return ""
+        noun = "row" if self.axis == "H" else "column"
+        last = f"last {self.left_over} padded {noun}s are" if self.left_over > 1 else (
+            f"last padded {noun} is")
+        padded = self.n + self.before + self.after
+        return (f"Along {self.axis}, the stride {self.s} does not divide {self.free} (= padded "
+                f"{padded} − span {self.reach}): the {last} never covered by a window.")
+
     def formula(self) -> str:
         """The rule with this axis's numbers substituted, floor included.
 
@@ -254,6 +269,17 @@ class AxisShape:
             f"{self.axis}_out = ⌊({self.n} + {self.before} + {self.after} − {self.d}·({self.k} − 1)"
             f" − 1) / {self.s}⌋ + 1 = ⌊{num(self.free)} / {self.s}⌋ + 1 = {self.out}"
         )
+
+
+def describe_unreached(rows: list[int], cols: list[int]) -> str:
+    """Input rows and columns no window reads, in words ("" when every cell is read).
+
+    >>> describe_unreached([5], [2, 6])
+    'Never read by any window: row 5 and columns 2, 6 of X.'
+    """
+    parts = [f"{name}{'s' if len(idx) > 1 else ''} {', '.join(map(str, idx))}"
+             for name, idx in (("row", rows), ("column", cols)) if idx]
+    return f"Never read by any window: {' and '.join(parts)} of X." if parts else ""
 
 
 def output_shape_steps(trace: WindowTrace) -> tuple[AxisShape, AxisShape]:

@@ -93,7 +93,6 @@ with st.sidebar:
             f"{label} {axis}", lo, hi, default, key=f"sw_{name}_{axis}", bind="query-params",
         )) for col, axis in ((left, "h"), (right, "w")))
     mode = st.selectbox("Padding mode", core.PADDING_MODES, key="sw_mode", bind="query-params")
-with st.sidebar:
     share_link(key="sw_share")
 
 for error in (x_error, k_error):
@@ -161,17 +160,12 @@ steps = windows.output_shape_steps(trace)
 st.code("\n".join(s.formula() for s in steps), language=None)
 st.caption(f"Padding is per side, as in PyTorch; d2l's total padding p_h = "
            f"{steps[0].before + steps[0].after}, p_w = {steps[1].before + steps[1].after}.")
-missed_rows, missed_cols = trace.unreached()
 for s in steps:
     if s.left_over:
-        st.info(f"Along {s.axis}, the stride {s.s} does not divide {s.free}: the last "
-                f"{s.left_over} padded {'row' if s.axis == 'H' else 'column'}(s) are never "
-                "covered by a window.")
-if missed_rows or missed_cols:
-    st.warning("Never read by any window: "
-               + "; ".join(f"{name} {', '.join(map(str, idx))} of X" for name, idx in
-                           (("rows", missed_rows), ("columns", missed_cols)) if idx)
-               + ". Their values cannot change Y.")
+        st.info(s.left_over_text())
+unread = windows.describe_unreached(*trace.unreached())
+if unread:
+    st.warning(f"{unread} Their values cannot change Y.")
 else:
     st.success("Every cell of X is read by at least one window.")
 
@@ -179,8 +173,10 @@ st.header("The code 代码")
 result = windows.loop_check(trace)
 st.markdown("d2l's loop, `core.corr2d_loop` (its source, as it runs here):")
 st.code(result.loop_source, language="python")
-st.markdown("The same Y from one PyTorch call (`F` is `torch.nn.functional`), and from the loop "
-            "on the padded X (stride: keep every s-th output; dilation: a kernel with holes):")
+plain_loop = result.loop_code == "corr2d_loop(X, K)"
+st.markdown("The same Y from one PyTorch call (`F` is `torch.nn.functional`) and from the loop"
+            + (":" if plain_loop else " run on the padded X (stride: keep every s-th output; "
+               "dilation: a kernel with holes):"))
 st.code(f"Y = {result.torch_code}\nY = {result.loop_code}", language="python", wrap_lines=True)
 if result.agree:
     st.success(f"✓ Both give the same {Ho}×{Wo} Y (largest difference {result.max_diff:.2g}).")

@@ -116,7 +116,8 @@ def test_unreached_rows_and_columns_are_named():
     assert "Every cell of X is read by at least one window." in all_text(at)
     at = run_page(PAGE, {"sw_x": "seed stripes 6×8", "sw_stride_h": "3"})
     text = all_text(at)
-    assert "Along H, the stride 3 does not divide 4: the last 1 padded row(s)" in text
+    assert "Along H, the stride 3 does not divide 4 (= padded 6 − span 2): the last padded " \
+        "row is never covered by a window." in text
     # Windows cover rows 0–1 and 3–4: row 2 falls between them, row 5 after the last.
     assert "Never read by any window: rows 2, 5 of X." in text
 

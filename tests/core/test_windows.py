@@ -51,8 +51,16 @@ def test_the_trace_keeps_its_geometry_and_the_original_input():
 def test_a_stride_that_does_not_divide_leaves_the_last_row_and_column_unread():
     trace = sliding_windows(torch.zeros(5, 5), torch.ones(2, 2), stride=2)
     assert trace.unreached() == ([4], [4])
+    assert windows.describe_unreached(*trace.unreached()) == (
+        "Never read by any window: row 4 and column 4 of X."
+    )
+    assert windows.describe_unreached([], []) == ""
     h, w = windows.output_shape_steps(trace)
     assert (h.out, h.left_over) == (2, 1)
+    assert h.left_over_text().endswith("the last padded row is never covered by a window.")
+    assert AxisShape("W", 8, 0, 0, 2, 1, 4).left_over_text().endswith(
+        "the last 2 padded columns are never covered by a window.")
+    assert AxisShape("W", 7, 0, 0, 1, 1, 2).left_over_text() == ""
     assert h.formula() == "H_out = ⌊(5 + 0 + 0 − 1·(2 − 1) − 1) / 2⌋ + 1 = ⌊3 / 2⌋ + 1 = 2"
 
 
