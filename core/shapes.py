@@ -18,14 +18,22 @@ import torch
 from torch import nn
 
 from core.corr import check_groups
-from core.geometry import Pair, conv_output_shape, output_length, pair, resolve_padding, span
+from core.geometry import (
+    MAX_GEOMETRY,
+    Pair,
+    conv_output_shape,
+    output_length,
+    pair,
+    resolve_padding,
+    span,
+)
 
 Shape3 = tuple[int, int, int]  # (C, H, W)
 Kind = Literal["conv", "max", "avg"]
 Padding = Union[Pair, Literal["same", "valid"]]
 
-#: Largest input height/width the calculator and planner accept (arithmetic only).
-MAX_INPUT = 4096
+#: Largest input height/width, as core.geometry accepts (conv_output_shape checks it).
+MAX_INPUT = MAX_GEOMETRY
 MAX_CHANNELS = 4096
 MAX_LAYERS = 16
 #: Largest padded input (per side) drawn cell by cell with its windows.

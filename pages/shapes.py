@@ -23,19 +23,26 @@ calc, planner, solver = st.tabs(["Calculator", "Layer planner", "Padding solver"
 def use_seed(i: int) -> None:
     """Load one of the notebook's cells into the calculator's widgets."""
     g = S.SEED_CELLS[i]
-    for name, (h, w) in (("in", g.input_size), ("k", g.kernel), ("p", g.padding),
-                         ("s", g.stride), ("d", g.dilation)):
+    st.session_state["sh_in_h"], st.session_state["sh_in_w"] = map(float, g.input_size)
+    for name, (h, w) in (("k", g.kernel), ("p", g.padding), ("s", g.stride), ("d", g.dilation)):
         st.session_state[f"sh_{name}_h"], st.session_state[f"sh_{name}_w"] = h, w
     st.session_state["sh_pad"] = "numbers"
 
 
+def int_input(col, label: str, lo: int, hi: int, default: int, key: str) -> int:
+    """A whole-number box bound to the URL. Float-valued on purpose: Streamlit 1.67 crashes
+    on ?key=inf for an int number_input bound to the URL; a float one drops the value."""
+    return int(round(col.number_input(label, float(lo), float(hi), float(default), step=1.0,
+                                      format="%.0f", key=key, bind=Q)))
+
+
 def pair_input(col, title: str, name: str, default: int, lo: int, hi: int,
-               widget: str = "slider", disabled: bool = False) -> tuple[int, int]:
-    """A heading and two inputs (rows, cols), bound to sh_<name>_h / sh_<name>_w."""
-    if title:
-        col.markdown(f"**{title}**")
-    return tuple(getattr(col, widget)(f"{axis} ({side})", lo, hi, default, key=f"sh_{name}_{a}",
-                                      bind=Q, disabled=disabled)
+               boxes: bool = False, disabled: bool = False) -> tuple[int, int]:
+    """A heading and two sliders (or boxes) for (rows, cols), keys sh_<name>_h / sh_<name>_w."""
+    col.markdown(f"**{title}**" if title else "")
+    return tuple(int_input(col, f"{axis} ({side})", lo, hi, default, f"sh_{name}_{a}") if boxes
+                 else col.slider(f"{axis} ({side})", lo, hi, default, key=f"sh_{name}_{a}",
+                                 bind=Q, disabled=disabled)
                  for a, axis, side in (("h", "height", "rows"), ("w", "width", "cols")))
 
 
@@ -55,7 +62,7 @@ with calc:
     for col, (i, g) in zip(st.columns(4), enumerate(S.SEED_CELLS)):
         col.button(g.label(), key=f"sh_seed{i}", on_click=use_seed, args=(i,), width="stretch")
     c = st.columns(5)
-    size = pair_input(c[0], "Input n", "in", 8, 1, S.MAX_INPUT, widget="number_input")
+    size = pair_input(c[0], "Input n", "in", 8, 1, S.MAX_INPUT, boxes=True)
     kernel = pair_input(c[1], "Kernel k", "k", 3, 1, 32)
     mode = c[2].radio("**Padding p** per side", ["numbers", "same", "valid"], key="sh_pad",
                       bind=Q, horizontal=True)
@@ -121,8 +128,7 @@ with calc:
                                   "output.")
 
 
-def stack_changed() -> None:
-    # A new editor key gives a fresh table built from the new text.
+def stack_changed() -> None:  # a new key gives a fresh table, built from the new text
     st.session_state["sh_layers_v"] = st.session_state.get("sh_layers_v", 0) + 1
 
 
@@ -145,10 +151,9 @@ def table_edited(base: list[dict], key: str) -> None:
 with planner:
     st.subheader("Layer planner · 层规划")
     c = st.columns(3)
-    C = c[0].number_input("input channels", 1, S.MAX_CHANNELS, S.LENET_INPUT[0], key="sh_net_c",
-                          bind=Q)
-    H = c[1].number_input("input height", 1, S.MAX_INPUT, S.LENET_INPUT[1], key="sh_net_h", bind=Q)
-    W = c[2].number_input("input width", 1, S.MAX_INPUT, S.LENET_INPUT[2], key="sh_net_w", bind=Q)
+    C = int_input(c[0], "input channels", 1, S.MAX_CHANNELS, S.LENET_INPUT[0], "sh_net_c")
+    H = int_input(c[1], "input height", 1, S.MAX_INPUT, S.LENET_INPUT[1], "sh_net_h")
+    W = int_input(c[2], "input width", 1, S.MAX_INPUT, S.LENET_INPUT[2], "sh_net_w")
     text = st.text_input(
         "Layers (the compact form that goes into the link)", S.LENET, key="sh_layers", bind=Q,
         on_change=stack_changed, max_chars=60 * S.MAX_LAYERS,
@@ -160,7 +165,8 @@ with planner:
                "text above.")
     p = S.plan_text((C, H, W), text)
     rows = S.editor_rows(text)
-    df = pd.DataFrame(rows, columns=S.ROW_KEYS).join(pd.DataFrame(S.table_rows(p, len(rows))))
+    df = pd.DataFrame(rows, columns=S.ROW_KEYS).join(
+        pd.DataFrame(S.table_rows(p, len(rows)), columns=S.RESULT_COLUMNS))
     df.index = range(1, len(df) + 1)
     bad = p.error.index + 1 if p.error else None
     styled = df.style.apply(lambda r: ["background-color: #fcbba1" if r.name == bad else ""
@@ -205,11 +211,11 @@ with solver:
     st.subheader("Padding solver · 填充求解")
     st.caption("Each axis is solved on its own: solve for the height, then for the width.")
     c = st.columns(5)
-    n = c[0].number_input("input size n", 1, S.MAX_INPUT, 8, key="sh_sol_n", bind=Q)
-    m = c[1].number_input("wanted output", 1, S.MAX_INPUT, 8, key="sh_sol_m", bind=Q)
+    n = int_input(c[0], "input size n", 1, S.MAX_INPUT, 8, "sh_sol_n")
+    m = int_input(c[1], "wanted output", 1, S.MAX_INPUT, 8, "sh_sol_m")
     ks = c[2].slider("kernel sizes", 1, 15, (1, 7), key="sh_sol_k", bind=Q)
     ss = c[3].slider("strides", 1, 8, (1, 2), key="sh_sol_s", bind=Q)
-    d = c[4].number_input("dilation", 1, 8, 1, key="sh_sol_d", bind=Q)
+    d = int_input(c[4], "dilation", 1, 8, 1, "sh_sol_d")
     try:
         found = S.solve_padding(n, m, kernels=ks, strides=ss, dilation=d)
     except ValueError as e:

@@ -1,0 +1,142 @@
+"""The shapes page in AppTest: defaults, the seed's cells, bad settings, and links."""
+
+import pytest
+
+from tests.apptest import all_text, assert_clean, figures, run_page
+
+PAGE = "pages/shapes.py"
+FOUR_LAYERS = "conv:8,3,1,1;pool:max,2,2;conv:16,5x3,1,2x1,2,4;pool:avg,3,2,1"
+
+
+def shape(at) -> str:
+    return at.metric[0].value
+
+
+@pytest.fixture(scope="module")
+def default():
+    return run_page(PAGE)
+
+
+def test_defaults_show_8x8_checked_by_pytorch(default):
+    assert_clean(default)
+    assert shape(default) == "8 × 8"
+    text = all_text(default)
+    assert "✓ Checked by PyTorch: `nn.Conv2d(1, 1, kernel_size=3, padding=1)`" in text
+    assert "H: ⌊(8 + 1 + 1 − 1·(3 − 1) − 1) / 1⌋ + 1 = ⌊7 / 1⌋ + 1 = 7 + 1 = 8" in text
+    assert "H: ⌊(8 − 3 + 2 + 1) / 1⌋ = ⌊8 / 1⌋ = 8" in text  # d2l, total padding 2
+    assert "rounds **down**" in text and "first number is for the height" in text
+    assert figures(default), "the window picture is missing"
+
+
+def test_default_planner_is_lenet_and_its_code_ran(default):
+    text = all_text(default)
+    assert "16×5×5" in text and "2,572 parameters" in text
+    assert "nn.Conv2d(6, 16, kernel_size=5)" in text
+    assert "✓ Ran this code: `Y.shape` is `torch.Size([1, 16, 5, 5])`" in text
+
+
+@pytest.mark.parametrize("i, out", [(0, "8 × 8"), (1, "8 × 8"), (2, "4 × 4"), (3, "2 × 2")])
+def test_each_seed_cell_is_one_click(i, out):
+    at = run_page(PAGE, {"sh_k_h": "7", "sh_s_w": "3"})  # start somewhere else
+    at.button(key=f"sh_seed{i}").click().run()
+    assert_clean(at)
+    assert shape(at) == out
+    assert "✓ Checked by PyTorch" in all_text(at)
+    if i == 2:  # the seed's third cell: kernel (5, 3), padding (2, 1), stride 2
+        assert [at.slider(key=k).value for k in ("sh_k_h", "sh_k_w", "sh_s_h", "sh_s_w")] == [
+            5, 3, 2, 2]
+        assert at.slider(key="sh_p_h").value == 2 and at.slider(key="sh_p_w").value == 1
+
+
+def test_changed_stride_changes_the_shape(default):
+    default.slider(key="sh_s_h").set_value(3).run()
+    assert_clean(default)
+    assert shape(default) == "3 × 8"
+    assert "⌊7 / 3⌋ + 1 = ⌊2.33⌋ + 1 = 2 + 1 = 3" in all_text(default)
+    default.slider(key="sh_s_h").set_value(1).run()  # leave the shared fixture as found
+
+
+@pytest.mark.parametrize("query, message", [
+    ({"sh_k_h": "20"}, "no output along the height"),
+    ({"sh_pad": "same", "sh_s_w": "2"}, 'padding="same" needs stride 1'),
+    ({"sh_layers": "conv:4,3;pool:max,3,1,2;conv:8,3"}, "layer 2 (pool:max,3,1,2)"),
+    ({"sh_net_c": "3", "sh_layers": "conv:4,3,1,1,1,2"}, "groups=2 must divide"),
+    ({"sh_layers": "conv:4,banana"}, "kernel must be a whole number"),
+    ({"sh_sol_m": "30"}, "turns 8 into 30"),
+])
+def test_invalid_settings_give_a_message_and_the_page_goes_on(query, message):
+    at = run_page(PAGE, query)
+    assert_clean(at)
+    shown = "\n".join(str(b.value) for b in list(at.error) + list(at.warning))
+    assert message in shown
+    assert "Padding solver · 填充求解" in all_text(at)  # the rest of the page rendered
+
+
+def test_bad_link_values_get_a_note_not_a_crash():
+    # inf / 1e309 crash a URL-bound int number_input in Streamlit 1.67: the page avoids it
+    at = run_page(PAGE, {"sh_s_h": "0", "sh_pad": "sometimes", "sh_zzz": "1", "sh_in_h": "inf",
+                         "sh_net_w": "1e309", "sh_sol_n": "-inf", "sh_sol_k": "9,2,4"})
+    assert_clean(at)
+    notes = "\n".join(str(w.value) for w in at.warning)
+    for bad in ("sh_s_h=0", "sh_pad=sometimes", "sh_zzz", "sh_in_h=inf", "sh_net_w=1e309",
+                "sh_sol_n=-inf"):
+        assert bad in notes
+    assert shape(at) == "8 × 8"
+
+
+def test_big_settings_are_computed_but_not_run():
+    at = run_page(PAGE, {"sh_in_h": "1024", "sh_in_w": "1024", "sh_k_h": "32", "sh_k_w": "32",
+                         "sh_p_h": "0", "sh_p_w": "0", "sh_net_h": "1024", "sh_net_w": "1024",
+                         "sh_layers": "conv:64,3,1,1"})
+    assert_clean(at)
+    assert shape(at) == "993 × 993"
+    text = all_text(at)
+    assert f"Not checked by PyTorch: it needs {993 * 993 * 32 * 32:,} multiply-accumulates" in text
+    assert "Not run: a tensor would hold 67,108,864 numbers" in text
+    assert "No picture" in text
+
+
+def test_sizes_above_the_cap_are_refused_with_a_note():
+    at = run_page(PAGE, {"sh_in_h": "4096", "sh_net_c": "99999"})
+    assert_clean(at)
+    notes = "\n".join(str(w.value) for w in at.warning)
+    assert "sh_in_h=4096" in notes and "sh_net_c=99999" in notes
+
+
+def test_url_round_trip_with_a_four_layer_stack():
+    query = {"sh_tab": "Layer planner", "sh_net_c": "4", "sh_net_h": "32", "sh_net_w": "24",
+             "sh_layers": FOUR_LAYERS, "sh_k_w": "5", "sh_s_h": "2", "sh_sol_n": "32",
+             "sh_sol_m": "16"}
+    at = run_page(PAGE, query)
+    assert_clean(at)
+    assert not at.warning, [w.value for w in at.warning]  # every value was taken
+    assert at.text_input(key="sh_layers").value == FOUR_LAYERS
+    assert (at.session_state["sh_tab"], at.slider(key="sh_k_w").value) == ("Layer planner", 5)
+    assert shape(at) == "4 × 6"
+    text = all_text(at)
+    # 4×32×24 → conv 8, p 1: 8×32×24 → max pool 2: 8×16×12 → conv (5, 3), p (2, 1), d 2:
+    # (16 + 4 − 2·4 − 1) + 1 = 12, (12 + 2 − 2·2 − 1) + 1 = 10 → avg pool 3, s 2, p 1: 6×5
+    assert "Output: 16×6×5** after 4 of 4 layers" in text
+    assert "nn.Conv2d(8, 16, kernel_size=(5, 3), padding=(2, 1), dilation=2, groups=4)" in text
+    assert "nn.AvgPool2d(kernel_size=3, stride=2, padding=1)" in text
+    assert "✓ Ran this code: `Y.shape` is `torch.Size([1, 16, 6, 5])`" in text
+
+
+@pytest.mark.parametrize("text, says", [
+    ("", "Output: 1×28×28** after 0 of 0 layers"), (";;;", "after 0 of 0 layers"),
+    ("1 2; 3 4", "layer 1 (`1 2`): a layer starts with"),
+    ("x" * 900, "layer 1 (`xxx"),
+])
+def test_empty_or_garbage_stack_keeps_the_page_alive(text, says):
+    at = run_page(PAGE, {"sh_layers": text})
+    assert_clean(at)
+    assert says in all_text(at)
+    assert shape(at) == "8 × 8"  # the calculator is not affected
+
+
+def test_typed_stack_rebuilds_the_table():
+    at = run_page(PAGE)
+    at.text_input(key="sh_layers").input("conv:4,3,1,same;pool:max,2").run()
+    assert_clean(at)
+    assert "Output: 4×14×14** after 2 of 2 layers" in all_text(at)
+    assert at.session_state["sh_layers_v"] == 1  # a fresh table for the new text
