@@ -6,12 +6,14 @@ import streamlit as st
 
 import core
 from core import channels as ch
+from ui.nav import ensure_router
 from ui.share import share_link
 from ui.url import UrlCheck
 from viz.channels import groups_figure, matmul_figure, multi_in_figure, multi_out_figure
 
 STATIC = {"staticPlot": False, "displayModeBar": False}
 
+ensure_router()
 st.title("Channels 多输入输出通道 & 1×1 卷积")
 st.markdown(
     "A colour image has 3 channels, a hidden layer often hundreds. With several input "

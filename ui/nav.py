@@ -32,3 +32,19 @@ def page_link(file: str, label: str) -> None:
     except StreamlitAPIException:
         path = next(p for f, _, _, p in PAGES if f == file)
         st.markdown(f"[{label}](/{path})")
+
+
+def ensure_router() -> None:
+    """Make sure this page runs under app.py's navigation, even on a server's first deep link.
+
+    Streamlit decides once per server whether the app uses the old automatic ``pages/``
+    mode: until some session has run app.py's ``st.navigation``, a link straight to
+    /channels runs pages/channels.py on its own, without the app's menu or page config.
+    Flip that switch and rerun, so app.py routes this request like every later one.
+    """
+    import streamlit as st
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
