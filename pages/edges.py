@@ -100,7 +100,7 @@ check = UrlCheck("ed_")
 for col, (key, (label, picture, kernel)) in zip(st.columns(len(FOLLOW_UPS)), FOLLOW_UPS.items()):
     col.button(label, key=key, on_click=_go, args=(picture, kernel), width="stretch")
 
-pic_col, k_col, geo_col = st.columns(3)
+pic_col, k_col, geo_col = st.columns([4, 5, 4])  # room for a 7-column editor
 with pic_col:
     name = st.selectbox("Picture X 输入", [*SAMPLES, UPLOAD], key="ed_img", bind="query-params")
     st.file_uploader(
@@ -123,10 +123,9 @@ with k_col:
         st.session_state[LAST] = kernel
         K, k_error = PRESETS[kernel], None
 with geo_col:
-    # No explicit value: the default is the minimum, and the follow-up buttons set these.
-    pad = st.number_input("Padding per side 填充", 0, 6, key="ed_pad", bind="query-params",
-                          help="PyTorch's padding, on each side; d2l's p_h is the total, 2×.")
-    stride = st.number_input("Stride 步幅", 1, 8, key="ed_stride", bind="query-params")
+    pad = st.slider("Padding per side 填充", 0, 6, key="ed_pad", bind="query-params",
+                    help="PyTorch's padding, on each side; d2l's p_h is the total, 2×.")
+    stride = st.slider("Stride 步幅", 1, 8, key="ed_stride", bind="query-params")
     mode = st.selectbox("Padding mode", core.PADDING_MODES, key="ed_mode", bind="query-params")
     sobel = st.toggle("Sobel gradient magnitude", key="ed_sobel",
                       bind="query-params")
@@ -150,8 +149,10 @@ if k_error:
     st.error(f"{k_error}. Fix the kernel to see Y; the picture is shown meanwhile.")
 else:
     K_rows = tuple(tuple(float(v) for v in row) for row in K.tolist())
-    literal = ", ".join("[" + ", ".join(f"{v:g}" for v in r) + "]" for r in K_rows)
-    x_code = X_CODE.get(name, f"# X: {x_title[4:]}, {X.shape[0]}×{X.shape[1]}, values in [0, 1]")
+    # One kernel row per line, aligned like a matrix, as torch prints it.
+    literal = ",\n                  ".join(
+        "[" + ", ".join(f"{v:g}" for v in r) + "]" for r in K_rows)
+    x_code = X_CODE.get(name, f"# X: {x_title[4:]} (grayscale, values in [0, 1])")
     st.code(f"{x_code}\nK = torch.tensor([{literal}])\n"
             f"Y = corr2d(X, K, padding={pad}, stride={stride}, padding_mode={mode!r})",
             language="python")

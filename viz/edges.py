@@ -33,7 +33,8 @@ _PALETTE = bytes(
 
 #: A thin horizontal colour bar under the grid: it keeps the grid as wide as its column.
 COLORBAR = {"orientation": "h", "thickness": 10, "len": 0.9, "x": 0.5, "xanchor": "center",
-            "y": 0, "yanchor": "top", "ypad": 8, "outlinewidth": 0, "tickfont": {"size": 11}}
+            "y": 0, "yanchor": "top", "ypad": 8, "outlinewidth": 1, "outlinecolor": "#ccc",
+            "tickfont": {"size": 11}}
 
 
 def _colorbar_below(fig: go.Figure) -> go.Figure:

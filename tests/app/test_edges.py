@@ -65,11 +65,11 @@ def test_each_follow_up_is_one_click(at, button, Y):
 
 
 def test_the_follow_ups_reset_padding_and_stride(at):
-    at.number_input(key="ed_pad").set_value(2)
-    at.number_input(key="ed_stride").set_value(3)
+    at.slider(key="ed_pad").set_value(2)
+    at.slider(key="ed_stride").set_value(3)
     at.run()
     at.button(key="ed_go_kt").click().run()
-    assert (at.number_input(key="ed_pad").value, at.number_input(key="ed_stride").value) == (0, 1)
+    assert (at.slider(key="ed_pad").value, at.slider(key="ed_stride").value) == (0, 1)
     at.button(key="ed_go_seed").click().run()
 
 
@@ -90,7 +90,7 @@ def test_geometry_settings_reach_corr2d():
                          "ed_stride": "2", "ed_mode": "reflect", "ed_sobel": "true"})
     assert_clean(at)
     assert at.selectbox(key="ed_kernel").value == "Laplacian"
-    assert at.number_input(key="ed_stride").value == 2
+    assert at.slider(key="ed_stride").value == 2
     assert at.toggle(key="ed_sobel").value is True
     # ⌊(64 + 2 − 3)/2⌋ + 1 = 32, for Y and the three gradient panels
     assert sum(c.startswith("32×32,") for c in captions(at)) == 4
