@@ -7,6 +7,7 @@ import core
 from core import kernels, windows
 from core.images import stripes
 from ui.grid import grid_input
+from ui.nav import ensure_router
 from ui.share import share_link
 from ui.url import UrlCheck
 from viz import heatmap, sliding
@@ -28,6 +29,7 @@ def plain(T: torch.Tensor) -> tuple:
     return tuple(tuple(row) for row in T.tolist())
 
 
+ensure_router()
 st.title("Sliding window 滑动窗口")
 st.caption("The kernel K slides over the input X, left to right, top to bottom; each stop "
            "multiplies the cells under it by K and adds them up into one output cell "

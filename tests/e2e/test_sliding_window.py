@@ -15,7 +15,8 @@ STEP_JS = """() => { const g = [...document.querySelectorAll('.js-plotly-plot')]
 
 
 def _open(page, server: str, query: str = "") -> None:
-    """Home first: until app.py has run once, a deep link is served without the router."""
+    """Home first: on a server's first visit a deep link still shows Streamlit's "Page not
+    found" dialog (the page then runs under the router, but the dialog blocks clicks)."""
     goto(page, server)
     goto(page, f"{server}/sliding-window{query}")
     page.wait_for_selector(ANIMATION, timeout=20_000)
