@@ -168,6 +168,7 @@ class Tally:
     """Everything the sessions saw, merged."""
 
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    sizes: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     errors: list[str] = field(default_factory=list)
     leaks: list[str] = field(default_factory=list)
     error_alerts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
@@ -176,6 +177,11 @@ class Tally:
     runs: int = 0
     link_checks: int = 0  # runs whose share link was compared with the session's own state
     page_set_params: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def record(self, kind: str, page: str, run: Run) -> None:
+        name = f"{kind} {page or 'home'}"
+        self.latencies[name].append(run.seconds)
+        self.sizes[name].append(run.bytes)
 
 
 def percentile(xs: list[float], q: float) -> float:
@@ -253,14 +259,14 @@ async def session(sid: int, base: str, pages: list[str], until: float, think: fl
                 if time.perf_counter() >= until:
                     break
                 run = await sess.open(page)
-                tally.latencies[f"visit {page or 'home'}"].append(run.seconds)
+                tally.record("visit", page, run)
                 check_run(sess, sid, page, "visit", run, tally)
                 key = distinct_widget(sess)
                 if key:  # this session's own value, different from every other session's
                     st = new_value(sess.widgets[key], rng, pick=sid + 1)
                     run = await sess.change([st])
                     tally.interactions += 1
-                    tally.latencies[f"change {page or 'home'}"].append(run.seconds)
+                    tally.record("change", page, run)
                     check_run(sess, sid, page, f"set {key}", run, tally)
                 for _ in range(rng.randint(3, 6)):
                     await asyncio.sleep(rng.uniform(0.5, 1.5) * think)
@@ -281,7 +287,7 @@ async def interact(sess: Session, sid: int, page: str, rng: random.Random, tally
         w = rng.choice(buttons)
         run = await sess.change([click(w)])
         tally.trainings += 1
-        tally.latencies[f"train {page or 'home'}"].append(run.seconds)
+        tally.record("train", page, run)
         check_run(sess, sid, page, f"click {w.key}", run, tally)
         return
     rng.shuffle(widgets)
@@ -290,7 +296,7 @@ async def interact(sess: Session, sid: int, page: str, rng: random.Random, tally
         if st is not None:
             run = await sess.change([st])
             tally.interactions += 1
-            tally.latencies[f"change {page or 'home'}"].append(run.seconds)
+            tally.record("change", page, run)
             check_run(sess, sid, page, f"change {w.key}", run, tally)
             return
 
@@ -338,7 +344,7 @@ class Report:
     page_set_params: dict[str, list[str]]
     error_alerts: dict[str, int]
     server_tracebacks: int
-    latency: dict[str, dict[str, float]]  # group -> n, p50, p95, p99, max (seconds)
+    latency: dict[str, dict[str, float]]  # group -> n, p50, p95, p99, max, mean (s), kB
 
     @property
     def ok(self) -> bool:
@@ -371,11 +377,14 @@ def run_load(*, sessions: int = 20, seconds: float = 60, think: float = 1.0, see
         peak = sampler.stop()
         log = server.log_text()
     groups: dict[str, list[float]] = defaultdict(list)
+    sizes: dict[str, list[int]] = defaultdict(list)
     for name, xs in tally.latencies.items():
-        groups[name] += xs
         kind = name.split()[0]
-        groups[f"all {kind}"] += xs
-    groups["all interactions (change + train)"] = groups["all change"] + groups["all train"]
+        for g in (name, f"all {kind}", "all interactions (change + train)"):
+            if g.startswith("all interactions") and kind == "visit":
+                continue
+            groups[g] += xs
+            sizes[g] += tally.sizes[name]
     return Report(
         sessions=sessions, seconds=seconds, think=think, pages=pages,
         cold_start_s=cold, warm_up_s=warm, rss_start_mb=rss_start, rss_warm_mb=rss_warm,
@@ -385,7 +394,8 @@ def run_load(*, sessions: int = 20, seconds: float = 60, think: float = 1.0, see
         page_set_params={k: sorted(v) for k, v in tally.page_set_params.items()},
         error_alerts=dict(tally.error_alerts),
         server_tracebacks=log.count("Traceback (most recent call last)"),
-        latency={k: summarize(v) for k, v in sorted(groups.items())},
+        latency={k: summarize(v) | {"kB": statistics.median(sizes[k]) / 1e3 if sizes[k] else 0}
+                 for k, v in sorted(groups.items())},
     )
 
 
@@ -399,10 +409,11 @@ def print_report(r: Report) -> None:
           f"{r.rss_warm_mb:.0f} MB, peak {r.rss_peak_mb:.0f} MB, end {r.rss_end_mb:.0f} MB")
     print(f"runs {r.runs}, interactions {r.interactions}, trainings {r.trainings}, "
           f"share links checked against the session's own state {r.link_checks}")
-    print(f"\n{'latency (ms)':<38} {'n':>5} {'p50':>8} {'p95':>8} {'p99':>8} {'max':>8}")
+    print(f"\n{'latency (ms)':<38} {'n':>5} {'p50':>8} {'p95':>8} {'p99':>8} {'max':>8}"
+          f" {'kB sent (median)':>17}")
     for name, s in r.latency.items():
         print(f"{name:<38} {s['n']:>5} {ms(s['p50'])} {ms(s['p95'])} {ms(s['p99'])} "
-              f"{ms(s['max'])}")
+              f"{ms(s['max'])} {s['kB']:>17.0f}")
     if r.error_alerts:
         print("\nst.error messages the pages showed (readable rejections, not failures):")
         for msg, n in sorted(r.error_alerts.items(), key=lambda kv: -kv[1])[:10]:

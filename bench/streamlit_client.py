@@ -52,6 +52,7 @@ class Run:
     error_alerts: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
     reruns: int = 0  # st.rerun() calls inside this run
+    bytes: int = 0  # size of everything the server sent for this run
 
     @property
     def ok(self) -> bool:
@@ -136,6 +137,8 @@ class Session:
     async def _read(self) -> None:
         try:
             async for raw in self.ws:
+                if self._run is not None:
+                    self._run.bytes += len(raw)
                 msg = ForwardMsg()
                 msg.ParseFromString(raw)
                 self._handle(msg)
