@@ -39,6 +39,20 @@ def _same(raw: list[str], value: Any) -> bool:
     return True
 
 
+def _non_finite(text: str) -> bool:
+    try:
+        return not math.isfinite(float(text))
+    except (ValueError, OverflowError):
+        return False
+
+
+def _is_bound(key: str) -> bool:
+    from streamlit.runtime.state.session_state_proxy import get_session_state
+
+    with get_session_state().query_params() as qp:
+        return qp.is_bound(key)
+
+
 class UrlCheck:
     """Call ``UrlCheck(prefix)`` before a page's widgets and ``.report()`` after them."""
 
@@ -52,6 +66,27 @@ class UrlCheck:
         self.raw = {
             k: st.query_params.get_all(k) for k in st.query_params if k.startswith(prefix)
         }
+        self._drop_non_finite()
+
+    def _drop_non_finite(self) -> None:
+        """Forget this page's URL values that are numbers but not finite (inf, nan, 1e309).
+
+        Works around Streamlit 1.67: a whole-number ``st.number_input`` bound to the URL
+        raises OverflowError on ``?key=inf`` while seeding itself, before any page code
+        can catch it. The seed value comes from the session's copy of the URL as first
+        opened, so that copy is where the value must go; ``report()`` then names it.
+        """
+        from streamlit.runtime.state.session_state_proxy import get_session_state
+
+        bad = [k for k, vs in self.raw.items() if any(_non_finite(v) for v in vs)]
+        if not bad:
+            return
+        with get_session_state().query_params() as qp:
+            for key in bad:
+                qp._initial_query_params.pop(key, None)
+        for key in bad:
+            if key in st.query_params and not _is_bound(key):
+                del st.query_params[key]
 
     def report(self) -> None:
         """Show (and keep for this session) a note for every URL value that was not used."""
