@@ -132,8 +132,8 @@ def stack_changed() -> None:  # a new key gives a fresh table, built from the ne
     st.session_state["sh_layers_v"] = st.session_state.get("sh_layers_v", 0) + 1
 
 
-def text_col(label: str, help: str, width: int = 70) -> st.column_config.Column:
-    return st.column_config.TextColumn(label, width=width, help=help)
+def text_col(label: str, help: str, width: int = 70, default: str | None = None):
+    return st.column_config.TextColumn(label, width=width, help=help, default=default)
 
 
 def table_edited(base: list[dict], key: str) -> None:
@@ -160,7 +160,7 @@ with planner:
         help="`conv:OUT,K,S,P,D,G` and `pool:max,K,S,P,D` / `pool:avg,K,S,P`, separated by `;`."
              " K, S, P, D: a number or rows×cols like `5x3`; P may be `same` or `valid` for "
              "convs. Trailing fields can be left out (PyTorch's defaults).")
-    st.caption("Default: the convolution part of d2l's LeNet on a 28×28 image. Edit the table "
+    st.caption("The default stack is the convolution part of d2l's LeNet. Edit the table "
                "(＋ below it adds a layer; select rows and press Delete to remove them) or the "
                "text above.")
     p = S.plan_text((C, H, W), text)
@@ -177,13 +177,14 @@ with planner:
         disabled=list(S.RESULT_COLUMNS), width="stretch", hide_index=True,
         column_config={
             "layer": st.column_config.SelectboxColumn(
-                "layer", options=list(S.LAYER_NAMES.values()), required=True, width=90),
+                "layer", options=list(S.LAYER_NAMES.values()), required=True, width=90,
+                default="conv"),  # ＋ adds a 3×3 conv that keeps the size
             "out": text_col("out ch", "Output channels (convs); blank keeps the input's"),
-            "kernel": text_col("k", "Kernel: 3, or rows×cols like 5x3", 52),
-            "stride": text_col("s", "Stride: blank = 1 for convs, the kernel for pools", 52),
-            "padding": text_col("p", "Padding per side; convs also take same / valid", 52),
-            "dilation": text_col("d", "Dilation (not for avg pool)", 52),
-            "groups": text_col("groups", "Groups: must divide in and out channels"),
+            "kernel": text_col("k", "Kernel: 3, or rows×cols like 5x3", 52, "3"),
+            "stride": text_col("s", "Stride: blank = 1 for convs, the kernel for pools", 52, "1"),
+            "padding": text_col("p", "Padding per side; convs also take same / valid", 52, "1"),
+            "dilation": text_col("d", "Dilation (not for avg pool)", 52, "1"),
+            "groups": text_col("groups", "Groups: must divide in and out channels", 70, "1"),
             "output": text_col("output", "C×H×W after this layer", 95),
             "params": text_col("params", "Weights + biases"),
             "MACs": text_col("MACs", "Multiply-accumulates for one image"),

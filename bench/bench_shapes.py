@@ -1,0 +1,50 @@
+"""Shapes page: rerun times (all three tabs run on every rerun) and the window picture's size.
+
+The issue sets no target; these are numbers to watch. Each timed rerun uses a setting not
+seen before, so the cached PyTorch checks do not help.
+"""
+
+from __future__ import annotations
+
+import time
+
+import core.shapes as S
+from bench.common import Row, apptest, best_of, figure_sizes
+
+
+def _reruns(at, changes) -> tuple[float, float]:
+    """Best wall and CPU time (s) of a rerun after each change."""
+    wall = cpu = float("inf")
+    for change in changes:
+        change()
+        t, c = time.perf_counter(), time.process_time()
+        at.run()
+        wall, cpu = min(wall, time.perf_counter() - t), min(cpu, time.process_time() - c)
+        assert not at.exception, [e.value for e in at.exception]
+    return wall, cpu
+
+
+def measure() -> list[Row]:
+    rows: list[Row] = []
+    at = apptest("pages/shapes.py")
+    wall, cpu = _reruns(at, [lambda s=s: at.slider(key="sh_s_h").set_value(s)
+                             for s in (2, 3, 4, 5, 6)])
+    rows += [Row("shapes", "rerun after a stride change (wall)", wall * 1e3, "ms"),
+             Row("shapes", "rerun after a stride change (CPU)", cpu * 1e3, "ms")]
+    stacks = [f"conv:{c},3,1,1;pool:max,2;conv:{2 * c},3,1,1;pool:avg,2" for c in (5, 7, 9, 11)]
+    wall, cpu = _reruns(at, [lambda t=t: at.text_input(key="sh_layers").input(t)
+                             for t in stacks])
+    rows += [Row("shapes", "rerun after a new layer stack, export run (wall)", wall * 1e3, "ms"),
+             Row("shapes", "rerun after a new layer stack, export run (CPU)", cpu * 1e3, "ms")]
+    rows.append(Row("shapes", "window picture JSON, default 8×8", figure_sizes(at)[0] / 1e3, "kB"))
+    big = apptest("pages/shapes.py", {"sh_in_h": "32", "sh_in_w": "32", "sh_p_h": "4",
+                                      "sh_p_w": "4"})
+    rows.append(Row("shapes", "window picture JSON, 40×40 padded", figure_sizes(big)[0] / 1e3,
+                    "kB"))
+    deep = ";".join(["conv:64,3,1,1"] * S.MAX_LAYERS)
+    rows.append(Row("shapes", f"plan of {S.MAX_LAYERS} layers (core)",
+                    best_of(lambda: S.plan_text((3, 224, 224), deep), number=20) * 1e6, "µs"))
+    rows.append(Row("shapes", "padding solver, 15 kernels × 8 strides (core)",
+                    best_of(lambda: S.solve_padding(224, 112, kernels=(1, 15), strides=(1, 8)),
+                            number=20) * 1e6, "µs"))
+    return rows
