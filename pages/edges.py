@@ -3,6 +3,7 @@
 import hashlib
 
 import numpy as np
+import plotly.graph_objects as go
 import streamlit as st
 import torch
 
@@ -82,10 +83,19 @@ def _sobel(image_id: str, padding: int, stride: int, mode: str,
                                                         padding_mode=mode))
 
 
-def show(col, title: str, Z: np.ndarray, key: str, *, colorbar: bool = False) -> None:
+@st.cache_resource(max_entries=48, show_spinner=False)
+def _figure(source: tuple, title: str, colorbar: bool, _Z: np.ndarray) -> go.Figure:
+    """The figure of the grid that ``source`` (plain values) names. Shared by sessions and
+    never changed: st.plotly_chart draws from a copy (Figure.to_dict). Unlike cache_data it
+    is not unpickled on every hit, which costs as much as drawing a 512² PNG again."""
+    return grid(_Z, title=title, colorbar=colorbar)
+
+
+def show(col, title: str, Z: np.ndarray, key: str, *, source: tuple,
+         colorbar: bool = False) -> None:
     """One grid in a column, with its shape and value range underneath."""
     lo, hi = value_range(torch.from_numpy(Z))
-    col.plotly_chart(grid(Z, title=title, colorbar=colorbar), key=key)
+    col.plotly_chart(_figure(source, title, colorbar, Z), key=key)
     col.caption(f"{Z.shape[0]}×{Z.shape[1]}, values from {lo:.4g} to {hi:.4g}")
 
 
@@ -157,15 +167,16 @@ else:
             f"Y = corr2d(X, K, padding={pad}, stride={stride}, padding_mode={mode!r})",
             language="python")
 x_col, k_fig_col, y_col = st.columns([5, 3, 5])
-show(x_col, x_title, X, "ed_fig_x")
+show(x_col, x_title, X, "ed_fig_x", source=(image_id,))
 if not k_error:
-    show(k_fig_col, f"K · {kernel}", K.numpy(), "ed_fig_k")
+    show(k_fig_col, f"K · {kernel}", K.numpy(), "ed_fig_k", source=("K", K_rows))
     try:
         Y = _correlate(image_id, K_rows, pad, stride, mode, X)
     except ValueError as e:
         y_col.error(f"No output: {e}.")
     else:
-        show(y_col, "Y = corr2d(X, K)", Y, "ed_fig_y", colorbar=True)
+        show(y_col, "Y = corr2d(X, K)", Y, "ed_fig_y", colorbar=True,
+             source=(image_id, K_rows, pad, stride, mode))
 if (name, kernel) in NOTES and name != UPLOAD:
     st.info(NOTES[name, kernel])
 if max(X.shape) > HOVER_MAX:
@@ -186,4 +197,4 @@ if sobel:
                                                            "ed_fig_gy"),
             ("√(Gx² + Gy²)", M, "ed_fig_m"),
         )):
-            show(col, title, G, key, colorbar=True)
+            show(col, title, G, key, colorbar=True, source=(image_id, key, pad, stride, mode))

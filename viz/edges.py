@@ -93,7 +93,8 @@ def png_uri(A: np.ndarray, *, signed: bool) -> str:
         img = img.convert("P")  # the same bytes, read as indices into the palette
         img.putpalette(_PALETTE)
     buf = io.BytesIO()
-    img.save(buf, format="PNG", compress_level=6)  # optimize=True costs 3× for ~1 % here
+    # zlib level 1: ~8× faster than the default 6 for ~5 % more bytes on a 512² picture.
+    img.save(buf, format="PNG", compress_level=1)
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
 
 
