@@ -7,9 +7,10 @@ import torch
 
 import core
 from core.images import stripes
-from ui.nav import page_link
+from ui.nav import ensure_router, page_link
 from viz import heatmap
 
+ensure_router()
 st.title("ConvScope · 卷积可视化")
 st.markdown(
     "See how a 2-D convolution works, following the d2l.ai notebook on convolution "

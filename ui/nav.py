@@ -1,11 +1,13 @@
 """The app's pages: (file in pages/, title, emoji icon, URL path), in menu order.
 
-Emoji, not ":material/…:" icons, which would fetch a font from the internet.
+Emoji, not ":material/…:" icons, which would fetch a font from the internet. Each URL path
+is the file's name without ".py": on a server's very first request Streamlit still names
+pages after their files (see ensure_router), and a link must find its page both ways.
 """
 
 PAGES = [
     ("tour.py", "Notebook tour", "📓", "tour"),
-    ("sliding_window.py", "Sliding window", "🔲", "sliding-window"),
+    ("sliding_window.py", "Sliding window", "🔲", "sliding_window"),
     ("edges.py", "Edge detection", "🖼️", "edges"),
     ("learn.py", "Learn a kernel", "📉", "learn"),
     ("shapes.py", "Shapes & padding", "📐", "shapes"),

@@ -27,3 +27,13 @@ def test_app_router_opens_the_tour_by_default():
     at = run_page("app.py")
     assert_clean(at)
     assert "ConvScope" in at.title[0].value
+
+
+def test_every_page_routes_through_the_app_on_a_fresh_server():
+    from tests.apptest import ROOT
+    from ui.nav import PAGES
+
+    for file, *_ in PAGES:
+        path = ROOT / "pages" / file
+        if path.exists():
+            assert "\nensure_router()\n" in path.read_text(), f"{file} must call ensure_router()"

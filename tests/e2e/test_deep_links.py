@@ -1,22 +1,34 @@
 """A shared link opened on a server that has just started (after a deploy or restart) must
-get the app's navigation and the settings in the link, not Streamlit's old pages/ mode."""
+get the app's navigation and the settings in the link: not Streamlit's old pages/ mode, and
+no "Page not found" dialog."""
+
+import pytest
 
 from tests.e2e.conftest import ROOT, SLIDER_THUMB, goto, slider_value, start_server
 from ui.nav import PAGES
 
+BUILT = [(f, title, path) for f, title, _, path in PAGES if (ROOT / "pages" / f).exists()]
 
-def test_first_visit_of_a_fresh_server_is_a_deep_link_with_settings(browser):
-    built = [(f, title, path) for f, title, _, path in PAGES if (ROOT / "pages" / f).exists()]
-    target = next((b for b in built if b[0] == "channels.py"), None) or built[-1]
+
+def test_every_url_path_is_the_file_name():
+    # Streamlit's first-request routing names pages after their files (ui.nav.ensure_router).
+    assert all(f == f"{path}.py" for f, _, path in BUILT)
+
+
+@pytest.mark.parametrize("file, title, path", [b for b in BUILT if b[0] != "tour.py"])
+def test_first_visit_of_a_fresh_server_is_a_deep_link(browser, file, title, path):
+    query = "?ch_ci=3" if file == "channels.py" else ""
     with start_server() as url:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         try:
-            query = "?ch_ci=3" if target[0] == "channels.py" else ""
-            goto(page, f"{url}/{target[2]}{query}")
+            goto(page, f"{url}/{path}{query}")
+            page.wait_for_timeout(1000)
+            assert page.locator('[role="dialog"]').count() == 0, page.locator(
+                '[role="dialog"]').all_inner_texts()
             nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
-            # The app's menu (titles from ui/nav.py), not file names like "app" or "channels"
-            for _, title, _ in built:
-                assert title in nav
+            # The app's menu (titles from ui/nav.py), not file names like "app"
+            for _, other, _ in BUILT:
+                assert other in nav
             assert "app" not in nav.split()
             if query:
                 assert slider_value(page.locator(SLIDER_THUMB).first) == "3"

@@ -18,7 +18,7 @@ def _open(page, server: str, query: str = "") -> None:
     """Home first: on a server's first visit a deep link still shows Streamlit's "Page not
     found" dialog (the page then runs under the router, but the dialog blocks clicks)."""
     goto(page, server)
-    goto(page, f"{server}/sliding-window{query}")
+    goto(page, f"{server}/sliding_window{query}")
     page.wait_for_selector(ANIMATION, timeout=20_000)
     page.wait_for_function(f"({STEP_JS})() !== null", timeout=20_000)
 
