@@ -1,6 +1,7 @@
 """Edge detection: the seed's K = [1, −1] on its stripes, then real kernels on real pictures."""
 
 import hashlib
+import re
 
 import numpy as np
 import plotly.graph_objects as go
@@ -46,6 +47,11 @@ def _go(picture: str, kernel: str) -> None:
                             ed_mode="zeros", ed_sobel=False)
 
 
+def _shown_name(name: str) -> str:
+    """A file name safe to show in Markdown and Plotly titles (which read links and tags)."""
+    return re.sub(r"[^\w .,()+-]", "_", name)[:60] or "upload"
+
+
 def _uploaded() -> None:
     """Decode a new upload; on failure keep the picture shown before and say why."""
     f = st.session_state.get("ed_upload")
@@ -55,16 +61,16 @@ def _uploaded() -> None:
             if st.session_state.get("ed_img") == UPLOAD:
                 st.session_state["ed_img"] = SEED_X
         return
-    data = f.getvalue()
+    data, name = f.getvalue(), _shown_name(f.name)
     try:
         X = load_image(data)
     except ValueError as e:
-        st.session_state[ERR] = f"“{f.name[:60]}” was not used: {e}. Still showing the picture " \
-                                "from before."
+        st.session_state[ERR] = f"“{name}” was not used: {e}. Still showing the picture from " \
+                                "before."
         return
     st.session_state.pop(ERR, None)
     st.session_state[PIC] = {"id": "upload:" + hashlib.sha256(data).hexdigest(),
-                             "name": f.name[:60], "X": X.numpy()}
+                             "name": name, "X": X.numpy()}
     st.session_state["ed_img"] = UPLOAD
 
 
@@ -137,8 +143,7 @@ with geo_col:
                     help="PyTorch's padding, on each side; d2l's p_h is the total, 2×.")
     stride = st.slider("Stride 步幅", 1, 8, key="ed_stride", bind="query-params")
     mode = st.selectbox("Padding mode", core.PADDING_MODES, key="ed_mode", bind="query-params")
-    sobel = st.toggle("Sobel gradient magnitude", key="ed_sobel",
-                      bind="query-params")
+    sobel = st.toggle("Sobel gradient magnitude", key="ed_sobel", bind="query-params")
 check.report()
 with st.sidebar:
     share_link(key="ed_share")
@@ -192,9 +197,7 @@ if sobel:
     except ValueError as e:
         st.error(f"No gradient: {e}.")
     else:
-        for col, (title, G, key) in zip(st.columns(3), (
-            ("Gx = corr2d(X, Sobel x)", Gx, "ed_fig_gx"), ("Gy = corr2d(X, Sobel y)", Gy,
-                                                           "ed_fig_gy"),
-            ("√(Gx² + Gy²)", M, "ed_fig_m"),
-        )):
+        panels = (("Gx = corr2d(X, Sobel x)", Gx, "ed_fig_gx"),
+                  ("Gy = corr2d(X, Sobel y)", Gy, "ed_fig_gy"), ("√(Gx² + Gy²)", M, "ed_fig_m"))
+        for col, (title, G, key) in zip(st.columns(3), panels):
             show(col, title, G, key, colorbar=True, source=(image_id, key, pad, stride, mode))

@@ -217,3 +217,13 @@ def test_odd_formats_are_converted_not_refused(name, data, mime, shape):
     assert not at.error, [e.value for e in at.error]
     assert at.selectbox(key="ed_img").value == "Your upload"
     assert any(c.startswith(f"{shape},") for c in captions(at)), captions(at)
+
+
+def test_an_uploaded_file_name_cannot_inject_links_or_tags():
+    at = run_page(PAGE)
+    upload(at, "[x](http://evil)<b>.png", b"nope")
+    message = at.error[0].value
+    assert "](" not in message and "<b>" not in message and "[x]" not in message
+    upload(at, "<a href='x'>a</a>.png", pictures.photo_like(20, 20))
+    title = figures(at)[0]["layout"]["title"]["text"]
+    assert "<" not in title and ">" not in title
