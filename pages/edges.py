@@ -12,6 +12,7 @@ import core
 from core.images import MAX_SIDE, SAMPLES, load_image, sample, value_range
 from core.kernels import PRESETS, gradient_magnitude
 from ui.grid import grid_input
+from ui.nav import ensure_router
 from ui.share import share_link
 from ui.url import UrlCheck
 from viz.edges import HOVER_MAX, grid
@@ -105,6 +106,7 @@ def show(col, title: str, Z: np.ndarray, key: str, *, source: tuple,
     col.caption(f"{Z.shape[0]}×{Z.shape[1]}, values from {lo:.4g} to {hi:.4g}")
 
 
+ensure_router()
 st.title("Edge detection · 图像物体边缘检测")
 st.markdown(
     "A kernel K slides over the picture X; each output Y[i, j] is the sum of K times the "
