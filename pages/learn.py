@@ -72,11 +72,10 @@ with st.sidebar:
     loss = st.radio("Loss", list(LOSSES), captions=list(LOSSES.values()), key="lk_loss", **BIND)
     lr = st.number_input("Learning rate lr", 1e-4, 10.0, 0.01, step=0.01, format="%g",
                          key="lk_lr", **BIND)
-    steps = st.number_input("Steps", 1, learn.MAX_STEPS, 20, key="lk_steps", **BIND)
+    steps = st.number_input("Steps", 1, learn.MAX_LIVE_STEPS, 20, key="lk_steps", **BIND)
     noise = st.slider("Noise σ added to Y", 0.0, 1.0, 0.0, 0.05, key="lk_noise", **BIND)
     seed = st.number_input("Random seed (the start)", 0, 999_999, 0, key="lk_seed", **BIND)
     st.button("New random start", key="lk_reseed", on_click=new_start)
-    slow = st.toggle("Slow motion (≈1.3 s a run)", True, key="lk_slow", **BIND)
     log = st.toggle("Loss on a log scale", True, key="lk_log", **BIND)
     share_link(key="lk_share")
 check.report()
@@ -91,7 +90,9 @@ try:
                 "loss": loss}
     run_key = (source, core.format_grid(K), task.kernel_size, noise, *settings.values())
     if st.session_state.get("learn_run") is None or st.session_state.learn_run.key != run_key:
+        # New settings train at once, at full speed: a shared link shows its result quickly.
         st.session_state.learn_run = learn.Run(task, key=run_key, **settings)
+        st.session_state.learn_paced = False
 except ValueError as e:
     st.error(f"{e}", icon="🚫")
     st.stop()
@@ -123,8 +124,10 @@ with c3:
                 "least-squares optimum bends a little towards the noise.")
 
 again = st.columns([1, 1, 4])
-if again[0].button("Train again", key="lk_again", width="stretch"):
+if again[0].button("▶ Train again", key="lk_again", width="stretch", type="primary",
+                   help="The same run again, in slow motion (about 2 s), to watch it learn."):
     st.session_state.learn_run = learn.Run(task, key=run_key, **settings)
+    st.session_state.learn_paced = True
 run = st.session_state.learn_run
 if again[1].button("Stop", key="lk_stop", width="stretch"):
     run.stop()
@@ -156,7 +159,7 @@ def draw(n: int) -> None:
 
 
 frames = count()
-clock = learn.FrameClock(run.total, pace=slow)
+clock = learn.FrameClock(run.total, pace=st.session_state.learn_paced)
 for step in run.advance():
     if clock.due(step.step):
         with clock.frame():
@@ -181,7 +184,7 @@ elif run.status == "stopped":
 else:
     floor = "≈ 0" if best.loss <= 1e-9 * max(run.losses) else f"{best.loss:.4g}"
     st.success(f"Done: loss {run.losses[0]:.4g} at step 1 → {s.loss:.4g} at step {s.step} "
-               f"(best possible {floor}).")
+               f"(best possible {floor}). Press ▶ Train again to watch it learn, slowly.")
 
 st.subheader("Result 结果")
 out = learn.outcome(s.weight, task, best)
@@ -198,7 +201,8 @@ st.markdown(
 )
 c1, c2 = st.columns(2)
 c1.markdown(f"**Loss every {run.every} steps**, printed as the notebook does (打印损失)")
-c1.code("\n".join(f"Step {i}, loss {l:.3f}" for i, l in run.table()) or "(too few steps)",
+c1.code("\n".join(f"Step {i}, loss {l:.3f}" if l >= 5e-4 or l == 0 else f"Step {i}, loss {l:.2e}"
+                  for i, l in run.table()) or "(too few steps)",
         language=None)
 c2.markdown(
     "The notebook printed *Step 5, loss 8.531 · Step 10, 2.260 · Step 15, 0.616 · Step 20, "

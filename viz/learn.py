@@ -34,8 +34,10 @@ def grid(Z: Any, *, title: str = "", zmax: float | None = None, signed: bool = T
     fig = heatmap(A, title=title, zmax=zmax, signed=signed, height=height)
     if max(A.shape) <= MAX_NUMBERED:
         longest = max(len(t) for row in number_text(A) for t in row)
-        # "6.17e+06" must fit in its cell
-        fig.update_traces(textfont={"size": 16 if longest <= 5 else 13 if longest <= 6 else 11})
+        # "6.17e+06" must fit in its cell; a row of ≤ 3 cells has wide ones
+        wide = A.shape[1] <= 3
+        size = 16 if longest <= (6 if wide else 5) else 13 if longest <= (8 if wide else 6) else 11
+        fig.update_traces(textfont={"size": size})
     return fig
 
 

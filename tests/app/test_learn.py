@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 import torch
@@ -12,7 +14,6 @@ from core.kernels import D2L_EDGE, PRESETS, SOBEL_X
 from tests.apptest import all_text, assert_clean, decode, figures, run_page
 
 PAGE = "pages/learn.py"
-FAST = {"lk_slow": "false"}
 
 
 def printout(at) -> str:
@@ -24,7 +25,7 @@ def loss_figure(at) -> dict:
 
 
 def test_defaults_reproduce_the_seed_set_up_and_the_loss_falls():
-    at = run_page(PAGE)  # slow motion on, as a visitor gets it
+    at = run_page(PAGE)
     assert_clean(at)
     assert printout(at).splitlines() == [
         "Step 5, loss 7.148", "Step 10, loss 0.802", "Step 15, loss 0.091", "Step 20, loss 0.011",
@@ -38,15 +39,24 @@ def test_defaults_reproduce_the_seed_set_up_and_the_loss_falls():
 
 
 def test_train_again_and_a_fresh_visit_give_identical_numbers():
-    at = run_page(PAGE, FAST)
+    at = run_page(PAGE)
     first = list(at.session_state["learn_run"].losses)
     at.button(key="lk_again").click().run()
     assert at.session_state["learn_run"].losses == first
-    assert run_page(PAGE, FAST).session_state["learn_run"].losses == first
+    assert run_page(PAGE).session_state["learn_run"].losses == first
+
+
+def test_train_again_replays_the_run_in_slow_motion():
+    at = run_page(PAGE)
+    assert at.session_state["learn_paced"] is False  # a new link trains at full speed
+    t = time.perf_counter()
+    at.button(key="lk_again").click().run()
+    assert at.session_state["learn_paced"] is True
+    assert time.perf_counter() - t >= 1.8  # 19 frames held 0.1 s each: there is time to watch
 
 
 def test_a_new_random_start_changes_the_seed_and_the_numbers():
-    at = run_page(PAGE, FAST)
+    at = run_page(PAGE)
     before = printout(at)
     at.button(key="lk_reseed").click().run()
     assert at.number_input(key="lk_seed").value == 1
@@ -54,7 +64,7 @@ def test_a_new_random_start_changes_the_seed_and_the_numbers():
 
 
 def test_lr_003_is_a_lesson_with_a_suggestion_not_a_crash():
-    at = run_page(PAGE, {**FAST, "lk_lr": "0.03"})
+    at = run_page(PAGE, {"lk_lr": "0.03"})
     assert_clean(at)
     text = at.error[0].value
     assert "Diverged at step 9" in text and "stable only for lr < 0.0161" in text
@@ -67,7 +77,7 @@ def test_lr_003_is_a_lesson_with_a_suggestion_not_a_crash():
 
 
 def test_every_target_and_every_optimizer_runs():
-    at = run_page(PAGE, {**FAST, "lk_steps": "5", "lk_input": "Diagonal edge 8×8"})
+    at = run_page(PAGE, {"lk_steps": "5", "lk_input": "Diagonal edge 8×8"})
     for name in PRESETS:
         at.selectbox(key="lk_target").set_value(name).run()
         assert_clean(at)
@@ -81,7 +91,7 @@ def test_every_target_and_every_optimizer_runs():
 def test_settings_come_from_the_url():
     query = {"lk_target": "Sobel x", "lk_input": "Shapes 64×64", "lk_opt": "momentum",
              "lk_loss": "mean", "lk_lr": "0.2", "lk_steps": "30", "lk_noise": "0.1",
-             "lk_seed": "4", "lk_bias": "false", "lk_log": "false", **FAST}
+             "lk_seed": "4", "lk_bias": "false", "lk_log": "false"}
     at = run_page(PAGE, query)
     assert_clean(at)
     assert not at.warning, [w.value for w in at.warning]  # every value was taken
@@ -95,7 +105,7 @@ def test_settings_come_from_the_url():
 
 
 def test_a_bad_url_value_gets_a_note_and_the_default():
-    at = run_page(PAGE, {**FAST, "lk_opt": "rmsprop", "lk_steps": "999999"})
+    at = run_page(PAGE, {"lk_opt": "rmsprop", "lk_steps": "999999"})
     assert_clean(at)
     note = at.warning[0].value
     assert "lk_opt=rmsprop" in note and "lk_steps" in note
@@ -103,7 +113,7 @@ def test_a_bad_url_value_gets_a_note_and_the_default():
 
 
 def test_the_sobel_set_up_button_learns_sobel_x_on_a_picture():
-    at = run_page(PAGE, FAST)
+    at = run_page(PAGE)
     at.button(key="lk_setup_sobel").click().run()
     assert_clean(at)
     assert at.radio(key="lk_opt").value == "momentum" and at.number_input(key="lk_lr").value == 0.2
@@ -112,23 +122,23 @@ def test_the_sobel_set_up_button_learns_sobel_x_on_a_picture():
 
 
 def test_a_typed_target_is_learned_and_a_bad_one_explained():
-    at = run_page(PAGE, {**FAST, "lk_target": "Typed…", "lk_K": "0 1; 2 3", "lk_steps": "3"})
+    at = run_page(PAGE, {"lk_target": "Typed…", "lk_K": "0 1; 2 3", "lk_steps": "3"})
     assert_clean(at)
     assert at.session_state["learn_run"].last.weight.shape == (2, 2)
-    at = run_page(PAGE, {**FAST, "lk_target": "Typed…", "lk_K": "1 x"})
+    at = run_page(PAGE, {"lk_target": "Typed…", "lk_K": "1 x"})
     assert_clean(at)
     assert "not a number" in at.error[0].value
     assert at.text_input(key="lk_K").value == "1 x"  # the sidebar still works
 
 
 def test_a_different_learned_size_says_what_happens():
-    larger = run_page(PAGE, {**FAST, "lk_same": "false", "lk_kh": "3", "lk_kw": "3"})
+    larger = run_page(PAGE, {"lk_same": "false", "lk_kh": "3", "lk_kw": "3"})
     assert_clean(larger)
     text = all_text(larger)
     assert "larger than K" in text and "cannot pin K down" in text  # stripes: rows all alike
-    smaller = run_page(PAGE, {**FAST, "lk_same": "false", "lk_kh": "1", "lk_kw": "1"})
+    smaller = run_page(PAGE, {"lk_same": "false", "lk_kh": "1", "lk_kw": "1"})
     assert "smaller than K" in smaller.warning[0].value
-    too_big = run_page(PAGE, {**FAST, "lk_same": "false", "lk_kh": "7", "lk_kw": "7"})
+    too_big = run_page(PAGE, {"lk_same": "false", "lk_kh": "7", "lk_kw": "7"})
     assert_clean(too_big)
     assert "does not fit in the 6×8 input" in too_big.error[0].value
 
@@ -136,7 +146,7 @@ def test_a_different_learned_size_says_what_happens():
 @pytest.fixture
 def interrupted():
     """The page after a click interrupted the default run at step 7 (the run kept its steps)."""
-    at = run_page(PAGE, FAST)
+    at = run_page(PAGE)
     task = learn.make_task(stripes(), D2L_EDGE)
     run = learn.Run(task, key=at.session_state["learn_run"].key, steps=20)
     for s in run.advance():
@@ -160,7 +170,7 @@ def test_any_other_click_resumes_an_interrupted_run(interrupted):
 
 
 def test_the_least_squares_optimum_is_drawn_beside_the_learned_kernel():
-    at = run_page(PAGE, FAST)
+    at = run_page(PAGE)
     titles = [f["layout"]["title"]["text"] for f in figures(at) if f["layout"].get("title")]
     assert {"learned K", "true K", "least-squares optimum", "error = learned − true"} <= set(titles)
     opt = next(f for f in figures(at) if f["layout"]["title"]["text"] == "least-squares optimum")

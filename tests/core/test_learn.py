@@ -255,9 +255,10 @@ def test_full_speed_frames_are_at_most_fps_and_drawing_at_most_its_share():
     assert ft.slept == 0
 
 
-def test_paced_frames_spread_a_short_run_over_about_a_second():
+def test_paced_frames_spread_a_short_run_over_about_two_seconds():
     ft = FakeTime()
-    clock = learn.FrameClock(20, pace=True, fps=15, frames=20, now=ft.now, sleep=ft.sleep)
+    clock = learn.FrameClock(20, pace=True, fps=15, frames=30, seconds=2, now=ft.now,
+                             sleep=ft.sleep)
     drawn = []
     for step in range(1, 21):
         if clock.due(step):
@@ -265,8 +266,9 @@ def test_paced_frames_spread_a_short_run_over_about_a_second():
             with clock.frame():
                 ft.t += 0.01
     assert drawn == list(range(1, 20))  # the last step is drawn by the page itself
-    assert 1.1 < ft.t < 1.4
-    assert learn.FrameClock(2000, pace=True).stride == 100
+    assert 1.8 < ft.t < 2.0  # 10 frames a second: 20 steps take 2 s
+    long = learn.FrameClock(1000, pace=True, frames=30, seconds=2)
+    assert long.stride == 34 and long.period == pytest.approx(1 / 15)  # capped at 15 a second
 
 
 def test_the_pages_set_ups_name_real_presets_and_samples():

@@ -57,8 +57,9 @@ def test_grids_share_a_colour_scale_and_hide_round_off():
 
 
 def test_long_numbers_get_smaller_digits_to_fit_their_cells():
-    assert grid([[1.0, -1.0]]).data[0].textfont.size == 16
-    assert grid([[6.17e6, 1.0]]).data[0].textfont.size == 11
+    assert grid([[1.0, -0.979]]).data[0].textfont.size == 16
+    assert grid([[6.17e6, 1.0]]).data[0].textfont.size == 13
+    assert grid([[6.17e6, 1.0, 0.0, 0.0]]).data[0].textfont.size == 11
 
 
 def test_a_small_input_is_numbered_and_a_big_one_is_one_picture():

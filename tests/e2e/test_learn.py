@@ -1,0 +1,163 @@
+"""The kernel-learning page in a real browser: it learns live, stops, diverges politely, keeps
+its settings in the URL and keeps two visitors' runs apart. Screenshots for the README."""
+
+from __future__ import annotations
+
+import time
+
+import core
+from core.images import stripes
+from core.kernels import D2L_EDGE
+from tests.e2e.conftest import assert_no_errors, goto, screenshot, wait_idle
+
+LOSS_POINTS = """() => {
+  const d = [...document.querySelectorAll('.js-plotly-plot')].find(
+      p => p.layout && p.layout.title && String(p.layout.title.text).includes('loss per step'));
+  return d && d._fullData && d._fullData[0] ? d._fullData[0].x.length : -1; }"""
+PROGRESS = """() => {
+  const b = document.querySelector('[data-testid="stProgress"] [role="progressbar"]');
+  return b ? Number(b.getAttribute('aria-valuenow')) : -1; }"""
+
+
+_warm: set[str] = set()
+
+
+def _open(page, url: str) -> None:
+    """Open the home page first (once per server): until app.py has run once in the server
+    process, Streamlit serves a deep link from pages/ directly (no wide layout, file names in
+    the menu)."""
+    home = url.split("/learn")[0]
+    if home not in _warm:
+        goto(page, home)
+        _warm.add(home)
+    goto(page, url)
+
+
+def _plots_drawn(page, n: int = 11) -> None:
+    """Wait until ``n`` Plotly charts are drawn (they render lazily): before a screenshot."""
+    page.wait_for_function(
+        f"() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= {n}",
+        timeout=20_000,
+    )
+
+
+def _main(page) -> str:
+    return page.locator('[data-testid="stMain"]').inner_text()
+
+
+def _printout(page) -> str:
+    """The seed-style loss printout (code blocks are left out of innerText)."""
+    return page.locator('[data-testid="stCode"]').first.text_content()
+
+
+def _click(page, label: str) -> None:
+    page.locator('[data-testid="stButton"] button').filter(has_text=label).first.click()
+
+
+def test_default_view_learns_the_seed_kernel(server, page):
+    _open(page, f"{server}/learn")
+    assert_no_errors(page)
+    assert _printout(page).splitlines() == [
+        "Step 5, loss 7.148", "Step 10, loss 0.802", "Step 15, loss 0.091", "Step 20, loss 0.011"]
+    assert "Largest error per entry: 0.02053" in _main(page)
+    page.wait_for_selector("text=-0.979")  # the learned K, in its heatmap cells
+    assert page.evaluate(PROGRESS) == 100
+    _plots_drawn(page)
+    screenshot(page, "learn")
+
+
+def test_train_again_grows_the_curve_and_moves_the_bar_live(server, page):
+    _open(page, f"{server}/learn")
+    _click(page, "Train again")
+    points, bars = [], []
+    t = time.time()
+    while time.time() - t < 4:
+        points.append(page.evaluate(LOSS_POINTS))
+        bars.append(page.evaluate(PROGRESS))
+        page.wait_for_timeout(120)
+    wait_idle(page)
+    seen = sorted({p for p in points if 0 < p < 20})
+    assert len(seen) >= 3, points  # the curve was drawn part-way, several times
+    assert len({b for b in bars if 0 < b < 100}) >= 3, bars
+    assert page.evaluate(LOSS_POINTS) == 20 and page.evaluate(PROGRESS) == 100
+    assert_no_errors(page)
+
+
+def test_stop_ends_a_run_part_way(server, page):
+    _open(page, f"{server}/learn?lk_steps=1000")
+    _click(page, "Train again")  # slow motion: about 2 s
+    page.wait_for_timeout(700)
+    _click(page, "Stop")
+    page.wait_for_selector("text=Stopped at step", timeout=20_000)
+    wait_idle(page)
+    text = _main(page)
+    step = int(text.split("Stopped at step ")[1].split()[0])
+    assert 0 < step < 1000
+    assert_no_errors(page)
+
+
+def test_divergence_is_explained_and_screenshotted(server, page):
+    _open(page, f"{server}/learn?lk_lr=0.03")
+    text = _main(page)
+    assert "Diverged at step 9" in text and "stable only for lr < 0.0161" in text
+    assert_no_errors(page)
+    _plots_drawn(page)
+    screenshot(page, "learn-diverged")
+
+
+def test_the_sobel_set_up_goes_into_the_url_and_the_link_restores_it(server, page, context):
+    _open(page, f"{server}/learn")
+    _click(page, "Sobel on a real picture")
+    wait_idle(page)
+    page.wait_for_function("() => location.search.includes('lk_opt=momentum')")
+    link = page.url
+    assert "lk_lr=0.2" in link and "lk_loss=mean" in link and "lk_target=Sobel" in link
+    err = float(_main(page).split("Largest error per entry: ")[1].split()[0])
+    assert err < 0.01
+    assert_no_errors(page)
+    _plots_drawn(page)
+    screenshot(page, "learn-sobel")
+
+    fresh = context.browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        other = fresh.new_page()
+        goto(other, link.split("/learn")[0])
+        goto(other, link)
+        radio = other.locator('[data-testid="stRadio"]').filter(has_text="Optimizer")
+        assert radio.locator("input[value]:checked").count() == 1
+        assert "momentum" in radio.locator("label:has(input:checked)").inner_text()
+        assert f"Largest error per entry: {err:.4g}" in _main(other)
+    finally:
+        fresh.close()
+
+
+def test_two_visitors_training_at_once_see_their_own_runs(server, page, context):
+    expected = {}
+    for seed in (0, 1):
+        steps = list(core.learn_kernel(stripes(), core.corr2d(stripes(), D2L_EDGE),
+                                       kernel_size=(1, 2), seed=seed))
+        expected[seed] = f"Step 20, loss {steps[-1].loss:.3f}"
+    other_ctx = context.browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        other = other_ctx.new_page()
+        _open(page, f"{server}/learn?lk_seed=0")
+        _open(other, f"{server}/learn?lk_seed=1")
+        _click(page, "Train again")
+        _click(other, "Train again")  # both runs are in slow motion at the same time
+        wait_idle(page)
+        wait_idle(other)
+        assert expected[0] in _printout(page) and expected[1] in _printout(other)
+        assert expected[0] != expected[1]
+    finally:
+        other_ctx.close()
+
+
+def test_the_largest_kernel_with_noise_and_adam(server, page):
+    _open(page, f"{server}/learn?lk_target=Outline&lk_input=Circles+64%C3%9764&lk_same=false"
+                "&lk_kh=7&lk_kw=7&lk_opt=adam&lk_lr=0.1&lk_loss=mean&lk_steps=300"
+                "&lk_noise=1.0&lk_seed=999999")
+    assert_no_errors(page)
+    text = _main(page)
+    assert "learns a 7×7 kernel" in text and "larger than K" in text and "noise σ = 1" in text
+    _plots_drawn(page)
+    screenshot(page, "learn-7x7")
