@@ -6,11 +6,13 @@ import streamlit as st
 
 import core.shapes as S
 from core import conv_output_shape
+from ui.nav import ensure_router
 from ui.share import share_link
 from ui.url import UrlCheck
 from viz.shapes import window_figure
 
 Q = "query-params"
+ensure_router()
 check = UrlCheck("sh_")
 st.title("Shapes & padding · 填充和步幅")
 st.markdown("What shape comes out of a convolution, and what padding do you need? "

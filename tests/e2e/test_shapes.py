@@ -15,10 +15,7 @@ LAYERS = ".st-key-sh_layers input"
 
 
 def open_shapes(page, server: str, query: str = "") -> None:
-    """Open the shapes page with ``query``. The root is opened first so the app's router
-    (wide layout, titled menu) is in place: a first visit straight to /shapes currently
-    runs pages/shapes.py without app.py (reported to the lead)."""
-    goto(page, server)
+    """Open the shapes page with ``query`` (a deep link, as a shared link arrives)."""
     goto(page, f"{server}/shapes{query}")
 
 
