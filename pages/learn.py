@@ -25,13 +25,10 @@ BIND = {"bind": "query-params"}
 STATIC = {"staticPlot": True}
 
 
-def use_setup(name: str) -> None:
-    for k, v in learn.SETUPS[name].items():
+def use(values: dict) -> None:
+    """Set widgets by name (a callback: it runs before they are drawn)."""
+    for k, v in values.items():
         st.session_state[f"lk_{k}"] = v
-
-
-def set_lr(value: float) -> None:
-    st.session_state["lk_lr"] = value
 
 
 def num(v: float) -> str:
@@ -51,7 +48,8 @@ st.markdown(
 )
 check = UrlCheck("lk_")
 for col, (name, label) in zip(st.columns(len(SETUPS)), SETUPS.items()):
-    col.button(label, key=f"lk_setup_{name}", on_click=use_setup, args=(name,), width="stretch")
+    col.button(label, key=f"lk_setup_{name}", on_click=use, args=(learn.SETUPS[name],),
+               width="stretch")
 
 with st.sidebar:
     st.header("Settings 设置")
@@ -171,13 +169,17 @@ draw(next(frames))
 s = run.last
 if run.status == "diverged":
     bound = learn.stable_lr(task.X, task.kernel_size, bias=bias, loss=loss, optimizer=opt)
-    tip = learn.nice_lr_below(bound or lr / 5)
+    fix = {"lr": learn.nice_lr_below(bound or lr / 5)}
+    if fix["lr"] < 1e-3 and loss == "sum":  # a picture's sum needs tiny steps: take the mean
+        mean = learn.stable_lr(task.X, task.kernel_size, bias=bias, loss="mean", optimizer=opt)
+        fix = {"loss": "mean", "lr": learn.nice_lr_below(mean or lr / 5)}
+    what = " and ".join(f"{k} = {v:g}" if k == "lr" else f"the {v} loss" for k, v in fix.items())
     st.error(f"Diverged at step {s.step}: the loss reached {s.loss:.3g}, over a million times "
              f"its first value {run.losses[0]:.3g}, so training stopped. Each step overshoots "
              "the minimum by more than it corrects. " + (
                  f"With these settings gradient descent is stable only for lr < {bound:.3g}. "
-                 if bound else "") + f"Try a smaller learning rate, e.g. lr = {tip:g}.")
-    st.button(f"Use lr = {tip:g}", key="lk_fix_lr", on_click=set_lr, args=(tip,))
+                 if bound else "") + f"Try {what}.")
+    st.button(f"Use {what}", key="lk_fix", on_click=use, args=(fix,))
 elif run.status == "stopped":
     st.info(f"Stopped at step {s.step} of {run.total}. Train again starts over from the same "
             "random start.")
@@ -201,9 +203,9 @@ st.markdown(
 )
 c1, c2 = st.columns(2)
 c1.markdown(f"**Loss every {run.every} steps**, printed as the notebook does (打印损失)")
+# the seed's "%.3f", unless that would print 0.000
 c1.code("\n".join(f"Step {i}, loss {l:.3f}" if l >= 5e-4 or l == 0 else f"Step {i}, loss {l:.2e}"
-                  for i, l in run.table()) or "(too few steps)",
-        language=None)
+                  for i, l in run.table()) or "(too few steps)", language=None)
 c2.markdown(
     "The notebook printed *Step 5, loss 8.531 · Step 10, 2.260 · Step 15, 0.616 · Step 20, "
     "0.170*. Its start was `torch.randn` **without a seed**, so those exact numbers belong to one "
@@ -218,9 +220,10 @@ with st.expander("Sum or mean of squares? 为什么用均方误差"):
         "notebook's has 42, a 64×64 picture's 3 844 with a 3×3 kernel). Its gradient grows with "
         "that count, so a learning rate tuned on the toy takes steps ~90× too long on a picture "
         f"and diverges. The mean divides by the count, so one lr takes steps of the same size on "
-        f"any picture: that is why PyTorch's `nn.MSELoss` averages. Plain gradient descent on "
-        f"this data is stable for lr < {sum_lr:.3g} with the sum and lr < {mean_lr:.3g} with the "
-        f"mean (2/λ_max of the loss's curvature; {n}× apart)."
+        "any picture: that is why PyTorch's `nn.MSELoss` averages."
+        + (f" Plain gradient descent on this data is stable for lr < {sum_lr:.3g} with the sum "
+           f"and lr < {mean_lr:.3g} with the mean (2/λ_max of the loss's curvature; {n}× apart)."
+           if sum_lr and mean_lr else "")
     )
 with st.expander("The training loop: core.learn_kernel"):
     st.code(inspect.getsource(learn.learn_kernel) + "\n\n" + inspect.getsource(learn._descend),

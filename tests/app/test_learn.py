@@ -71,9 +71,17 @@ def test_lr_003_is_a_lesson_with_a_suggestion_not_a_crash():
     assert "lr = 0.01" in text
     y = np.asarray(decode(loss_figure(at)["data"][0]["y"]), dtype=float)
     assert np.isfinite(y).all()
-    at.button(key="lk_fix_lr").click().run()
+    at.button(key="lk_fix").click().run()
     assert at.number_input(key="lk_lr").value == 0.01
     assert at.session_state["learn_run"].status == "done" and not at.error
+
+
+def test_a_picture_diverging_on_the_sum_is_offered_the_mean():
+    at = run_page(PAGE, {"lk_target": "Sobel x", "lk_input": "Shapes 64×64", "lk_lr": "0.01"})
+    assert "Try the mean loss and lr = 0.5" in at.error[0].value
+    at.button(key="lk_fix").click().run()
+    assert at.radio(key="lk_loss").value == "mean" and at.number_input(key="lk_lr").value == 0.5
+    assert at.session_state["learn_run"].status == "done"
 
 
 def test_every_target_and_every_optimizer_runs():

@@ -54,7 +54,7 @@ def _click(page, label: str) -> None:
     page.locator('[data-testid="stButton"] button').filter(has_text=label).first.click()
 
 
-def test_default_view_learns_the_seed_kernel(server, page):
+def test_default_view_learns_the_seed_kernel_live_and_stops_on_demand(server, page):
     _open(page, f"{server}/learn")
     assert_no_errors(page)
     assert _printout(page).splitlines() == [
@@ -65,34 +65,28 @@ def test_default_view_learns_the_seed_kernel(server, page):
     _plots_drawn(page)
     screenshot(page, "learn")
 
-
-def test_train_again_grows_the_curve_and_moves_the_bar_live(server, page):
-    _open(page, f"{server}/learn")
+    # Train again: slow motion, 0.1 s a step; the curve and the bar grow while it runs.
     _click(page, "Train again")
     points, bars = [], []
     t = time.time()
-    while time.time() - t < 4:
+    while time.time() - t < 3:
         points.append(page.evaluate(LOSS_POINTS))
         bars.append(page.evaluate(PROGRESS))
-        page.wait_for_timeout(120)
+        page.wait_for_timeout(100)
     wait_idle(page)
-    seen = sorted({p for p in points if 0 < p < 20})
-    assert len(seen) >= 3, points  # the curve was drawn part-way, several times
+    assert len({p for p in points if 0 < p < 20}) >= 3, points  # drawn part-way, many times
     assert len({b for b in bars if 0 < b < 100}) >= 3, bars
     assert page.evaluate(LOSS_POINTS) == 20 and page.evaluate(PROGRESS) == 100
-    assert_no_errors(page)
 
-
-def test_stop_ends_a_run_part_way(server, page):
-    _open(page, f"{server}/learn?lk_steps=1000")
-    _click(page, "Train again")  # slow motion: about 2 s
+    # Stop part-way through another slow run.
+    _click(page, "Train again")
     page.wait_for_timeout(700)
     _click(page, "Stop")
     page.wait_for_selector("text=Stopped at step", timeout=20_000)
     wait_idle(page)
-    text = _main(page)
-    step = int(text.split("Stopped at step ")[1].split()[0])
-    assert 0 < step < 1000
+    step = int(_main(page).split("Stopped at step ")[1].split()[0])
+    assert 0 < step < 20
+    assert page.evaluate(LOSS_POINTS) == step
     assert_no_errors(page)
 
 
