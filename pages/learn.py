@@ -10,6 +10,7 @@ from core import learn
 from core.images import SAMPLES
 from core.kernels import PRESETS
 from ui.grid import grid_input
+from ui.nav import ensure_router
 from ui.share import share_link
 from ui.url import UrlCheck
 from viz.learn import grid, loss_curve, picture
@@ -40,6 +41,7 @@ def new_start() -> None:
     st.session_state["lk_seed"] = (st.session_state.get("lk_seed", 0) + 1) % 1_000_000
 
 
+ensure_router()
 st.title("Learn a kernel · 通过数据学习核数组")
 st.markdown(
     "The notebook's third experiment: a `Conv2D` layer sees only the input **X** and the output "

@@ -19,17 +19,8 @@ PROGRESS = """() => {
   return b ? Number(b.getAttribute('aria-valuenow')) : -1; }"""
 
 
-_warm: set[str] = set()
-
-
 def _open(page, url: str) -> None:
-    """Open the home page first (once per server): until app.py has run once in the server
-    process, Streamlit serves a deep link from pages/ directly (no wide layout, file names in
-    the menu)."""
-    home = url.split("/learn")[0]
-    if home not in _warm:
-        goto(page, home)
-        _warm.add(home)
+    """Open a link straight away: the page routes itself through app.py (ensure_router)."""
     goto(page, url)
 
 
@@ -115,7 +106,6 @@ def test_the_sobel_set_up_goes_into_the_url_and_the_link_restores_it(server, pag
     fresh = context.browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
         other = fresh.new_page()
-        goto(other, link.split("/learn")[0])
         goto(other, link)
         radio = other.locator('[data-testid="stRadio"]').filter(has_text="Optimizer")
         assert radio.locator("input[value]:checked").count() == 1
