@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
+import threading
 import time
 
 from bench.common import Row
@@ -31,15 +33,16 @@ TIMEOUT_MS = 60_000
 
 # The control each page's warm interaction changes: (widget key, kind). Pages not listed
 # use their first slider; a page with no control (the home page) only gets visits.
-CONTROLS = {
-    "sliding-window": ("sw_c", "slider"),  # move the window one cell
-    "edges": ("ed_pad", "number_input"),
-    "learn": ("lk_log", "toggle"),  # redraw without retraining
-    "shapes": ("sh_k_h", "slider"),
-    "channels": ("ch_ci", "slider"),
+CONTROLS = {  # by URL path (= the page's file name, see ui/nav.py)
+    "sliding_window": "sw_c",  # move the picked output cell one column
+    "edges": "ed_pad",
+    "learn": "lk_log",  # redraw without retraining
+    "shapes": "sh_k_h",
+    "channels": "ch_ci",
 }
 # Also timed, without a target: a change that retrains (slow motion is the default).
-RETRAIN = ("learn", "lk_steps", "number_input")
+RETRAIN = ("learn", "lk_steps")
+KINDS = {"stSlider": "slider", "stNumberInput": "number_input", "stCheckbox": "toggle"}
 
 # Runs before any page script: watch the script state from the first byte of the page.
 WATCH = """
@@ -59,7 +62,7 @@ WATCH = """
   obs.observe(document, {subtree: true, attributes: true,
                          attributeFilter: ['data-test-script-state']});
   // One interaction: the first user input after arming, to the end of the rerun it caused.
-  window.__ltArm = () => {
+  window.__ltArm = (timeout) => {
     const app = document.querySelector('[data-testid="stApp"]');
     const rec = {t0: null, seenRun: false};
     const mark = () => { if (rec.t0 === null) rec.t0 = performance.now(); };
@@ -75,11 +78,11 @@ WATCH = """
         }
       });
       o.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-      setTimeout(() => { o.disconnect(); resolve({t0: rec.t0, t1: null}); }, TIMEOUT_MS);
+      setTimeout(() => { o.disconnect(); resolve({t0: rec.t0, t1: null}); }, timeout);
     });
   };
 })();
-""".replace("TIMEOUT_MS", str(TIMEOUT_MS))
+"""
 
 
 def _loaded(page) -> float:
@@ -88,41 +91,77 @@ def _loaded(page) -> float:
     return page.evaluate("window.__lt.load")
 
 
-def _act(page, key: str, kind: str, n: int) -> None:
-    """Change the control once; even and odd ``n`` go opposite ways (so values alternate)."""
+def _act(page, key: str, kind: str, up: bool) -> bool:
+    """Change the control one step up (or down); False if it cannot go that way."""
     box = page.locator(f".st-key-{key}")
     box.scroll_into_view_if_needed()  # elements far below the fold render as skeletons
     if kind == "slider":
         box.locator('[data-testid="stSlider"] [tabindex="0"]').first.focus()
-        page.keyboard.press("ArrowRight" if n % 2 == 0 else "ArrowLeft")
+        page.keyboard.press("ArrowRight" if up else "ArrowLeft")
     elif kind == "number_input":
-        test_id = "stNumberInputStepUp" if n % 2 == 0 else "stNumberInputStepDown"
-        box.locator(f'[data-testid="{test_id}"]').click()
+        test_id = "stNumberInputStepUp" if up else "stNumberInputStepDown"
+        button = box.locator(f'[data-testid="{test_id}"]')
+        if button.is_disabled():  # at the end of its range
+            return False
+        button.click()
     elif kind == "toggle":
         box.locator("label").first.click()
     else:
         raise ValueError(f"no action for {kind}")
+    return True
 
 
-def _interaction_ms(page, key: str, kind: str, n: int) -> float | None:
+def _interaction_ms(page, key: str, kind: str, up: bool, timeout_ms: int = 15_000
+                    ) -> float | None:
+    """Input → rerun finished and painted, in ms; None if no rerun came (e.g. at the end)."""
     page.locator(f".st-key-{key}").scroll_into_view_if_needed()
-    page.evaluate("window.__ltArm()")
-    _act(page, key, kind, n)
+    page.evaluate(f"window.__ltArm({timeout_ms})")
+    if not _act(page, key, kind, up):
+        return None
     r = page.evaluate("window.__ltDone")
     if r["t0"] is None or r["t1"] is None:
         return None
     return r["t1"] - r["t0"]
 
 
-def _control(page, path: str) -> tuple[str, str] | None:
-    if path in CONTROLS:
-        return CONTROLS[path]
-    first = page.locator('[data-testid="stSlider"]').first
-    if first.count() == 0:
+def _interactions(page, key: str, kind: str, n: int) -> list[float]:
+    """``n`` timed changes, back and forth (a control at its end turns round)."""
+    out, up, misses = [], True, 0
+    while len(out) < n and misses < 3:
+        ms = _interaction_ms(page, key, kind, up)
+        up = not up
+        if ms is None:
+            misses += 1
+        else:
+            out.append(ms)
+    return out
+
+
+def _kind(page, key: str) -> str | None:
+    """What the widget with this key is, read from the page (pages change their widgets)."""
+    box = page.locator(f".st-key-{key}")
+    if box.count() == 0:
         return None
-    cls = first.evaluate("e => [...e.closest('[class*=\"st-key-\"]')?.classList ?? []]"
-                         ".find(c => c.startsWith('st-key-'))")
-    return (cls[len("st-key-"):], "slider") if cls else None
+    box.first.scroll_into_view_if_needed()
+    box.first.locator('[data-testid="stSkeleton"]').wait_for(state="detached")
+    for test_id, kind in KINDS.items():
+        if box.locator(f'[data-testid="{test_id}"]').count():
+            return kind
+    return None
+
+
+def _control(page, path: str) -> tuple[str, str] | None:
+    """(key, kind) of the control to time on this page: the listed one, else a slider."""
+    key = CONTROLS.get(path)
+    if key is None:
+        first = page.locator('[data-testid="stSlider"]').first
+        if first.count() == 0:
+            return None
+        cls = first.evaluate("e => [...e.closest('[class*=\"st-key-\"]')?.classList ?? []]"
+                             ".find(c => c.startsWith('st-key-'))")
+        key = cls[len("st-key-"):] if cls else None
+    kind = key and _kind(page, key)
+    return (key, kind) if kind else None
 
 
 def _stats(group: str, what: str, xs_ms: list[float], target_ms: float | None,
@@ -176,16 +215,14 @@ def measure() -> list[Row]:
                 if control is None:
                     continue
                 key, kind = control
-                _interaction_ms(page, key, kind, 1)  # the first change fills caches
-                warm[f"{name} ({key})"] = [
-                    ms for n in range(INTERACTIONS)
-                    if (ms := _interaction_ms(page, key, kind, n)) is not None]
+                _interactions(page, key, kind, 2)  # the first changes fill caches
+                warm[f"{name} ({key})"] = _interactions(page, key, kind, INTERACTIONS)
             retrain: list[float] = []
             if RETRAIN[0] in pages:
                 page.goto(f"{base}/{RETRAIN[0]}")
                 _loaded(page)
-                retrain = [ms for n in range(4)
-                           if (ms := _interaction_ms(page, RETRAIN[1], RETRAIN[2], n))]
+                kind = _kind(page, RETRAIN[1])
+                retrain = _interactions(page, RETRAIN[1], kind, 4) if kind else []
             page.goto("about:blank")
             time.sleep(2)
             rss_rest = rss_mb(server.proc.pid)
@@ -194,8 +231,14 @@ def measure() -> list[Row]:
             sampler = MemorySampler(server.proc.pid)
             sampler.start()
             tally = Tally()
-            asyncio.run(drive(server.url, pages, 20, LOAD_SECONDS, 1.0, 0, tally))
+            # Playwright's sync API owns this thread's event loop: drive from another one.
+            worker = threading.Thread(target=lambda: asyncio.run(
+                drive(server.url, pages, 20, LOAD_SECONDS, 1.0, 0, tally)))
+            worker.start()
+            worker.join()
             peak = sampler.stop()
+            for line in (tally.errors + tally.leaks)[:10]:
+                print(f"  20-session run: {line}", file=sys.stderr)
         browser.close()
 
     for name, xs in visits.items():

@@ -104,6 +104,7 @@ class Session:
         # Bound settings this session chose, as URL strings ([] = back to the default);
         # a key leaves when the page itself sets that widget (``set_value``).
         self.mine: dict[str, list[str]] = {}
+        self._mine_ids: dict[str, str] = {}  # key -> the widget id the choice was made on
         self._fragment_run = False
         self.widgets: dict[str, Widget] = {}
         self.states: dict[str, WidgetState] = {}  # what we send back, by widget id
@@ -240,6 +241,9 @@ class Session:
         if full or run.reruns:  # the browser forgets widgets that the new run did not draw
             live = {w.id for w in self.widgets.values()}
             self.states = {i: s for i, s in self.states.items() if i in live}
+            # A widget gone, or back with a new identity (other range or options), starts
+            # from its default again: this session's old choice no longer applies.
+            self.mine = {k: v for k, v in self.mine.items() if self._mine_ids.get(k) in live}
         return run
 
     async def open(self, page: str) -> Run:
@@ -267,6 +271,7 @@ class Session:
                 if vals != self.defaults[key]:
                     self.query += [(key, v) for v in vals]
                 self.mine[key] = vals if vals != self.defaults[key] else []
+                self._mine_ids[key] = s.id
         run = await self._send_and_wait(self._client_state(), full=True)
         for s in states:  # triggers (buttons) fire once, like the browser's
             if s.WhichOneof("value") == "trigger_value":
