@@ -193,11 +193,12 @@ else:
 st.subheader("Result 结果")
 out = learn.outcome(s.weight, task, best)
 same = "" if (kh, kw) == (th, tw) else f" as {kh}×{kw}"
-for col, (T, title, zmax) in zip(st.columns(4 if kw <= 3 else 2) * 2, [
-    (s.weight, "learned K", kmax), (task.K_view, f"true K{same}", kmax),
-    (best.weight, "least-squares optimum", kmax), (out.error, "error = learned − true", None),
+# one colour scale (±max |K|) for all four: a pale error cell is a small error
+for col, (T, title) in zip(st.columns(4 if kw <= 3 else 2) * 2, [
+    (s.weight, "learned K"), (task.K_view, f"true K{same}"), (best.weight, "least-squares optimum"),
+    (out.error, "error = learned − true"),
 ]):
-    col.plotly_chart(grid(T, title=title, zmax=zmax), key=f"lkc_res_{title}", config=STATIC)
+    col.plotly_chart(grid(T, title=title, zmax=kmax), key=f"lkc_res_{title}", config=STATIC)
 st.markdown(
     f"Largest error per entry: **{out.max_error:.4g}** against the true K, "
     f"**{out.to_optimum:.4g}** against the optimum. "
