@@ -138,6 +138,12 @@ def rss_mb(pid: int) -> float:
     return total / 1024
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time (s) of ``pid`` and its descendants (finished children too)."""
+    f = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(x) for x in f[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
 class MemorySampler(threading.Thread):
     """Samples the server's RSS every ``every`` seconds; ``peak`` and ``samples`` in MB."""
 
@@ -335,6 +341,8 @@ class Report:
     rss_warm_mb: float
     rss_peak_mb: float
     rss_end_mb: float
+    server_cpu_s: float  # CPU time the server used during the load phase
+    server_cores_busy: float  # ... divided by its wall time: 2.0 = both cores all the time
     runs: int
     interactions: int
     trainings: int
@@ -371,9 +379,12 @@ def run_load(*, sessions: int = 20, seconds: float = 60, think: float = 1.0, see
         tally = Tally()
         warm = asyncio.run(warm_up(server.url, pages, tally))
         rss_warm = rss_mb(server.proc.pid)
+        cpu0, t0 = cpu_seconds(server.proc.pid), time.perf_counter()
         asyncio.run(drive(server.url, pages, sessions, seconds, think, seed, tally))
         time.sleep(1.0)
         rss_end = rss_mb(server.proc.pid)
+        cpu = cpu_seconds(server.proc.pid) - cpu0
+        busy = cpu / (time.perf_counter() - t0)
         peak = sampler.stop()
         log = server.log_text()
     groups: dict[str, list[float]] = defaultdict(list)
@@ -388,7 +399,8 @@ def run_load(*, sessions: int = 20, seconds: float = 60, think: float = 1.0, see
     return Report(
         sessions=sessions, seconds=seconds, think=think, pages=pages,
         cold_start_s=cold, warm_up_s=warm, rss_start_mb=rss_start, rss_warm_mb=rss_warm,
-        rss_peak_mb=peak, rss_end_mb=rss_end, runs=tally.runs,
+        rss_peak_mb=peak, rss_end_mb=rss_end, server_cpu_s=cpu, server_cores_busy=busy,
+        runs=tally.runs,
         interactions=tally.interactions, trainings=tally.trainings,
         link_checks=tally.link_checks, errors=tally.errors, leaks=tally.leaks,
         page_set_params={k: sorted(v) for k, v in tally.page_set_params.items()},
@@ -407,6 +419,9 @@ def print_report(r: Report) -> None:
           + ", ".join(f"{p} {t:.2f} s" for p, t in r.warm_up_s.items()))
     print(f"memory (RSS, server + children): start {r.rss_start_mb:.0f} MB, after warm-up "
           f"{r.rss_warm_mb:.0f} MB, peak {r.rss_peak_mb:.0f} MB, end {r.rss_end_mb:.0f} MB")
+    print(f"server CPU during the load: {r.server_cpu_s:.0f} s, {r.server_cores_busy:.2f} cores "
+          f"busy on average ({os.cpu_count()} on this machine), "
+          f"{1e3 * r.server_cpu_s / max(r.runs, 1):.0f} ms CPU per run")
     print(f"runs {r.runs}, interactions {r.interactions}, trainings {r.trainings}, "
           f"share links checked against the session's own state {r.link_checks}")
     print(f"\n{'latency (ms)':<38} {'n':>5} {'p50':>8} {'p95':>8} {'p99':>8} {'max':>8}"
