@@ -226,6 +226,17 @@ def test_stopping_and_diverging_end_a_run():
     assert bad.status == "diverged" and bad.last.step == 9
 
 
+def test_a_run_trains_on_one_intra_op_thread_and_gives_the_count_back():
+    before = torch.get_num_threads()
+    run = learn.Run(learn.make_task(stripes(), D2L_EDGE), steps=3)
+    during = [torch.get_num_threads() for _ in run.advance()]
+    assert during == [1, 1, 1]
+    assert torch.get_num_threads() == before
+    with learn.one_thread():
+        assert torch.get_num_threads() == 1
+    assert torch.get_num_threads() == before
+
+
 class FakeTime:
     def __init__(self) -> None:
         self.t = 0.0
