@@ -64,21 +64,22 @@ WATCH = """
   // One interaction: the first user input after arming, to the end of the rerun it caused.
   window.__ltArm = (timeout) => {
     const app = document.querySelector('[data-testid="stApp"]');
-    const rec = {t0: null, seenRun: false};
+    const rec = {t0: null, seenRun: false, tRun: null, tEnd: null};
     const mark = () => { if (rec.t0 === null) rec.t0 = performance.now(); };
     for (const ev of ['keydown', 'pointerdown', 'click'])
       document.addEventListener(ev, mark, {capture: true, once: true});
     window.__ltDone = new Promise((resolve) => {
       const o = new MutationObserver(() => {
         const s = app.getAttribute('data-test-script-state');
-        if (s === 'running') rec.seenRun = true;
+        if (s === 'running' && !rec.seenRun) { rec.seenRun = true; rec.tRun = performance.now(); }
         else if (rec.seenRun && s === 'notRunning') {
           o.disconnect();
-          paint(() => resolve({t0: rec.t0, t1: performance.now()}));
+          rec.tEnd = performance.now();
+          paint(() => resolve({...rec, t1: performance.now()}));
         }
       });
       o.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-      setTimeout(() => { o.disconnect(); resolve({t0: rec.t0, t1: null}); }, timeout);
+      setTimeout(() => { o.disconnect(); resolve({...rec, t1: null}); }, timeout);
     });
   };
 })();
@@ -249,7 +250,7 @@ def measure() -> list[Row]:
         everything += xs
     rows += _stats("browser", "warm interaction, all pages", everything, 250)
     if retrain:
-        rows += _stats("browser", f"retrain {RETRAIN[0]} ({RETRAIN[1]} ±1, slow motion on)",
+        rows += _stats("browser", f"retrain {RETRAIN[0]} ({RETRAIN[1]} ±1)",
                        retrain, None)
     rows += [
         Row("memory", "server RSS at start (home page shown once)", rss_start, "MB"),
