@@ -13,6 +13,9 @@ and the server's memory at rest and under 20 sessions.
 
 Targets (2-core machine): first render < 4 s, warm interaction p95 < 250 ms,
 memory < 600 MB with 20 sessions.
+
+To try a server option without editing .streamlit/config.toml:
+``BENCH_STREAMLIT_OPTIONS="runner.postScriptGC=false" .venv/bin/python -m bench browser``.
 """
 
 from __future__ import annotations
@@ -194,7 +197,9 @@ def measure() -> list[Row]:
         ctx.add_init_script(WATCH)
         page = ctx.new_page()
         page.set_default_timeout(TIMEOUT_MS)
-        with Server() as server:
+        options = dict(o.split("=", 1) for o in
+                       os.environ.get("BENCH_STREAMLIT_OPTIONS", "").split() if "=" in o)
+        with Server(options) as server:
             base = server.url.replace("127.0.0.1", "localhost")
             # Cold start: from `streamlit run` to the home page painted in the browser.
             page.goto(base)
@@ -260,5 +265,6 @@ def measure() -> list[Row]:
         Row("memory", f"20-session run: errors + leaks ({tally.runs} runs)",
             len(tally.errors) + len(tally.leaks), "", "0", not tally.errors and not tally.leaks),
         Row("browser", "machine load average (1 min) at start", load_avg, ""),
+        *[Row("browser", f"server option {k}={v}", float("nan"), "") for k, v in options.items()],
     ]
     return rows

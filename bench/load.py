@@ -71,7 +71,8 @@ def free_port() -> int:
 class Server:
     """``streamlit run app.py`` on a free loopback port; stopped on exit."""
 
-    def __init__(self) -> None:
+    def __init__(self, options: dict[str, str] | None = None) -> None:
+        self.options = options or {}  # extra `streamlit run` options, e.g. runner.postScriptGC
         self.port = free_port()
         self.url = f"http://{HOST}:{self.port}"
         self.log = tempfile.NamedTemporaryFile("w+", prefix="convscope-load-", suffix=".log")
@@ -84,7 +85,8 @@ class Server:
             [sys.executable, "-m", "streamlit", "run", "app.py",
              "--server.headless", "true", "--server.address", HOST,
              "--browser.serverAddress", "localhost", "--browser.gatherUsageStats", "false",
-             "--server.port", str(self.port), "--server.fileWatcherType", "none"],
+             "--server.port", str(self.port), "--server.fileWatcherType", "none",
+             *(a for k, v in self.options.items() for a in (f"--{k}", v))],
             cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
         )
         deadline = time.time() + 60
@@ -334,6 +336,7 @@ class Report:
     sessions: int
     seconds: float
     think: float
+    options: dict[str, str]
     pages: list[str]
     cold_start_s: float  # server start -> health answered
     warm_up_s: dict[str, float]
@@ -366,12 +369,12 @@ def summarize(xs: list[float]) -> dict[str, float]:
 
 
 def run_load(*, sessions: int = 20, seconds: float = 60, think: float = 1.0, seed: int = 0,
-             pages: list[str] | None = None) -> Report:
+             pages: list[str] | None = None, options: dict[str, str] | None = None) -> Report:
     """Start a server, load it, stop it; return the numbers."""
     sessions = max(1, min(sessions, MAX_SESSIONS))
     seconds = max(1.0, min(seconds, MAX_SECONDS))
     pages = pages or built_pages()
-    with Server() as server:
+    with Server(options) as server:
         cold = time.perf_counter() - server.started
         rss_start = rss_mb(server.proc.pid)
         sampler = MemorySampler(server.proc.pid)
@@ -397,7 +400,7 @@ def run_load(*, sessions: int = 20, seconds: float = 60, think: float = 1.0, see
             groups[g] += xs
             sizes[g] += tally.sizes[name]
     return Report(
-        sessions=sessions, seconds=seconds, think=think, pages=pages,
+        sessions=sessions, seconds=seconds, think=think, options=options or {}, pages=pages,
         cold_start_s=cold, warm_up_s=warm, rss_start_mb=rss_start, rss_warm_mb=rss_warm,
         rss_peak_mb=peak, rss_end_mb=rss_end, server_cpu_s=cpu, server_cores_busy=busy,
         runs=tally.runs,
@@ -414,7 +417,8 @@ def run_load(*, sessions: int = 20, seconds: float = 60, think: float = 1.0, see
 def print_report(r: Report) -> None:
     ms = lambda s: f"{s * 1e3:8.0f}"  # noqa: E731
     print(f"load: {r.sessions} sessions × {r.seconds:g} s, think ≈ {r.think:g} s, "
-          f"pages: {', '.join(p or 'home' for p in r.pages)}")
+          + (f"options {r.options}, " if r.options else "")
+          + f"pages: {', '.join(p or 'home' for p in r.pages)}")
     print(f"server: health after {r.cold_start_s:.1f} s; first visit per page (warm-up): "
           + ", ".join(f"{p} {t:.2f} s" for p, t in r.warm_up_s.items()))
     print(f"memory (RSS, server + children): start {r.rss_start_mb:.0f} MB, after warm-up "
@@ -452,8 +456,14 @@ def main(argv: list[str] | None = None) -> int:
                     help="mean pause between a session's interactions (s)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json", type=Path, help="also write the report here")
+    ap.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
+                    help="extra `streamlit run` option, e.g. runner.postScriptGC=false")
     a = ap.parse_args(argv)
-    report = run_load(sessions=a.sessions, seconds=a.seconds, think=a.think, seed=a.seed)
+    options = dict(o.split("=", 1) for o in a.option)
+    if any(k.startswith(("server.address", "server.port", "browser.")) for k in options):
+        ap.error("the address, port and browser options are fixed (loopback only)")
+    report = run_load(sessions=a.sessions, seconds=a.seconds, think=a.think, seed=a.seed,
+                      options=options)
     print_report(report)
     if a.json:
         a.json.write_text(json.dumps(asdict(report), indent=1))
