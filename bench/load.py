@@ -216,8 +216,7 @@ def check_run(sess: Session, sid: int, page: str, what: str, run: Run, tally: Ta
                 tally.leaks.append(f"{where}: sees lt_session=s{other} in {text[:120]!r}")
     # The share link is the server's rendering of this session's st.query_params: it must
     # carry this session's marker and every value this session chose. (Extra parameters
-    # are allowed: a page may set its own widgets, which Streamlit writes into
-    # st.query_params without telling the browser.)
+    # are allowed: a page may set its own widgets, e.g. a one-click set-up.)
     links = [t for t in run.texts if t.startswith(sess.base)]
     if not links or run.status != "ok":
         return
@@ -438,7 +437,8 @@ def print_report(r: Report) -> None:
         for msg, n in sorted(r.error_alerts.items(), key=lambda kv: -kv[1])[:10]:
             print(f"  {n:4d} × {msg}")
     if r.page_set_params:
-        print("\nparameters the pages set themselves (in st.query_params, not in the browser URL):")
+        print("\nsettings the pages set themselves (in the share link, not checked: the client "
+              "only tracks what it chose):")
         for page, keys in r.page_set_params.items():
             print(f"  {page}: {', '.join(keys)}")
     print(f"\nerrors: {len(r.errors)}   leaks between sessions: {len(r.leaks)}   "
