@@ -7,7 +7,7 @@ from ui.nav import PAGES
 def test_home_renders_seed_results(server, page):
     goto(page, server)
     assert_no_errors(page)
-    body = page.inner_text("body")
+    body = page.text_content("body")  # st.code blocks are missing from inner_text
     assert "ConvScope" in body
     assert "Step 20, loss" in body
     # The d2l cross-correlation result is drawn as numbers in the heatmap cells.
