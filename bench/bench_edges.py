@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from bench.common import Row, apptest, figure_sizes
+from bench.common import Row, apptest, figure_sizes, reruns
 from core.images import load_image
 from tests.data import pictures
 
@@ -32,16 +32,9 @@ def _reruns(at, kernels: list[str], pads: list[int] = ()) -> tuple[float, float]
     """Best wall and best CPU time (s) of reruns, each after choosing the next kernel (or
     padding). CPU time (all threads of this process) is what a rerun costs on an idle
     machine; wall time also counts waiting for other processes on a busy one."""
-    wall = cpu = float("inf")
     changes = [lambda n=n: at.selectbox(key="ed_kernel").set_value(n) for n in kernels] + [
         lambda p=p: at.slider(key="ed_pad").set_value(p) for p in pads]
-    for change in changes:
-        change()
-        t, c = time.perf_counter(), time.process_time()
-        at.run()
-        wall, cpu = min(wall, time.perf_counter() - t), min(cpu, time.process_time() - c)
-        assert not at.exception, [e.value for e in at.exception]
-    return wall, cpu
+    return reruns(at, changes)
 
 
 def _rows(what: str, wall: float, cpu: float) -> list[Row]:

@@ -6,33 +6,19 @@ seen before, so the cached PyTorch checks do not help.
 
 from __future__ import annotations
 
-import time
-
 import core.shapes as S
-from bench.common import Row, apptest, best_of, figure_sizes
-
-
-def _reruns(at, changes) -> tuple[float, float]:
-    """Best wall and CPU time (s) of a rerun after each change."""
-    wall = cpu = float("inf")
-    for change in changes:
-        change()
-        t, c = time.perf_counter(), time.process_time()
-        at.run()
-        wall, cpu = min(wall, time.perf_counter() - t), min(cpu, time.process_time() - c)
-        assert not at.exception, [e.value for e in at.exception]
-    return wall, cpu
+from bench.common import Row, apptest, best_of, figure_sizes, reruns
 
 
 def measure() -> list[Row]:
     rows: list[Row] = []
     at = apptest("pages/shapes.py")
-    wall, cpu = _reruns(at, [lambda s=s: at.slider(key="sh_s_h").set_value(s)
+    wall, cpu = reruns(at, [lambda s=s: at.slider(key="sh_s_h").set_value(s)
                              for s in (2, 3, 4, 5, 6)])
     rows += [Row("shapes", "rerun after a stride change (wall)", wall * 1e3, "ms"),
              Row("shapes", "rerun after a stride change (CPU)", cpu * 1e3, "ms")]
     stacks = [f"conv:{c},3,1,1;pool:max,2;conv:{2 * c},3,1,1;pool:avg,2" for c in (5, 7, 9, 11)]
-    wall, cpu = _reruns(at, [lambda t=t: at.text_input(key="sh_layers").input(t)
+    wall, cpu = reruns(at, [lambda t=t: at.text_input(key="sh_layers").input(t)
                              for t in stacks])
     rows += [Row("shapes", "rerun after a new layer stack, export run (wall)", wall * 1e3, "ms"),
              Row("shapes", "rerun after a new layer stack, export run (CPU)", cpu * 1e3, "ms")]

@@ -58,15 +58,31 @@ class UrlCheck:
 
     def __init__(self, prefix: str) -> None:
         self.prefix = prefix
-        for old, new in ALIASES.items():
-            if old in st.query_params and new not in st.query_params and new.startswith(prefix):
-                st.session_state.setdefault(_NOTES, {})
-                st.query_params[new] = st.query_params.get_all(old)
-                del st.query_params[old]
+        self._apply_aliases()
         self.raw = {
             k: st.query_params.get_all(k) for k in st.query_params if k.startswith(prefix)
         }
         self._drop_non_finite()
+
+    def _apply_aliases(self) -> None:
+        """Give a renamed parameter's old value to its new name, so old links keep working.
+
+        Bound widgets seed from the session's copy of the URL as first opened, so the value
+        is moved there as well as in the visible URL.
+        """
+        from streamlit.runtime.state.session_state_proxy import get_session_state
+
+        moves = [(old, new) for old, new in ALIASES.items()
+                 if new.startswith(self.prefix) and old in st.query_params
+                 and new not in st.query_params]
+        for old, new in moves:
+            values = st.query_params.get_all(old)
+            with get_session_state().query_params() as qp:
+                qp._initial_query_params[new] = values
+                qp._initial_query_params.pop(old, None)
+            del st.query_params[old]
+            if not _is_bound(new):
+                st.query_params[new] = values
 
     def _drop_non_finite(self) -> None:
         """Forget this page's URL values that are numbers but not finite (inf, nan, 1e309).

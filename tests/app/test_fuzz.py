@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from tests.apptest import ROOT, all_text, run_page
 from ui.nav import PAGES
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "120"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "200"))
 BUILT = [(f, path) for f, _, _, path in PAGES if (ROOT / "pages" / f).exists() and f != "tour.py"]
 KINDS = ("slider", "number_input", "selectbox", "radio", "select_slider", "checkbox", "toggle",
          "text_input", "text_area", "multiselect", "button_group")

@@ -61,3 +61,27 @@ def test_dismiss_hides_the_note():
     assert at.warning
     at.button(key="zz_dismiss_url_notes").click().run()
     assert not at.warning
+
+
+def alias_script():
+    import streamlit as st
+
+    from ui import url
+
+    url.ALIASES["zz_count"] = "zz_n"  # as if zz_n had been called zz_count in old links
+    check = url.UrlCheck("zz_")
+    n = st.slider("n", 1, 5, 2, key="zz_n", bind="query-params")
+    check.report()
+    st.markdown(f"n={n}")
+
+
+def test_an_old_parameter_name_still_opens_the_view():
+    import os
+
+    os.chdir(ROOT)
+    at = AppTest.from_function(alias_script, default_timeout=30)
+    at.query_params["zz_count"] = "4"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.markdown[-1].value == "n=4"
+    assert not at.warning
