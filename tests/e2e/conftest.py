@@ -187,3 +187,16 @@ SLIDER_THUMB = '[data-testid="stSlider"] input[type="range"]'
 def slider_value(locator) -> str:
     """The current value of a slider thumb located with SLIDER_THUMB."""
     return locator.input_value()
+
+
+def first_slider_settles_at(page, want: str, timeout: float = 5000) -> str:
+    """The first slider's value once it shows ``want`` (or whatever it shows after
+    ``timeout`` ms): a new session's first paint can precede its URL-seeded value."""
+    try:
+        page.wait_for_function(
+            "([sel, want]) => document.querySelector(sel)?.value === want",
+            arg=[SLIDER_THUMB, want], timeout=timeout,
+        )
+    except Exception:  # the assertion that follows reports the value it did show
+        pass
+    return slider_value(page.locator(SLIDER_THUMB).first)

@@ -4,7 +4,7 @@ no "Page not found" dialog."""
 
 import pytest
 
-from tests.e2e.conftest import ROOT, SLIDER_THUMB, goto, slider_value, start_server
+from tests.e2e.conftest import ROOT, first_slider_settles_at, goto, start_server
 from ui.nav import PAGES
 
 BUILT = [(f, title, path) for f, title, _, path in PAGES if (ROOT / "pages" / f).exists()]
@@ -31,6 +31,6 @@ def test_first_visit_of_a_fresh_server_is_a_deep_link(browser, file, title, path
                 assert other in nav
             assert "app" not in nav.split()
             if query:
-                assert slider_value(page.locator(SLIDER_THUMB).first) == "3"
+                assert first_slider_settles_at(page, "3") == "3"
         finally:
             page.close()

@@ -9,6 +9,7 @@ from tests.e2e.conftest import (
     ROOT,
     SLIDER_THUMB,
     assert_no_errors,
+    first_slider_settles_at,
     goto,
     slider_value,
     wait_idle,
@@ -51,7 +52,7 @@ def test_a_changed_slider_is_in_the_url_and_a_copied_link_restores_it(
     try:
         other = fresh.new_page()
         goto(other, link)
-        assert slider_value(other.locator(SLIDER_THUMB).first) == after
+        assert first_slider_settles_at(other, after) == after, (link, other.url)
         assert_no_errors(other)
     finally:
         fresh.close()
