@@ -151,8 +151,13 @@ def wait_idle(page, timeout: float = 60_000) -> None:
 
 
 def goto(page, url: str) -> None:
-    """Open ``url`` and wait for the app to settle."""
+    """Open ``url`` and wait for the app to settle.
+
+    A page may rerun right after its first run (ensure_router on a fresh server, a
+    training page continuing its run), so settle twice.
+    """
     page.goto(url)
+    wait_idle(page)
     wait_idle(page)
 
 

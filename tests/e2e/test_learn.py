@@ -108,9 +108,15 @@ def test_the_sobel_set_up_goes_into_the_url_and_the_link_restores_it(server, pag
         other = fresh.new_page()
         goto(other, link)
         radio = other.locator('[data-testid="stRadio"]').filter(has_text="Optimizer")
+        # A new session's first paint can precede its URL-seeded settings and its run.
+        wanted = f"Largest error per entry: {err:.4g}"
+        other.wait_for_function(
+            "w => document.querySelector('[data-testid=\"stMain\"]')?.innerText.includes(w)",
+            arg=wanted, timeout=30_000,
+        )
         assert radio.locator("input[value]:checked").count() == 1
         assert "momentum" in radio.locator("label:has(input:checked)").inner_text()
-        assert f"Largest error per entry: {err:.4g}" in _main(other)
+        assert wanted in _main(other)
     finally:
         fresh.close()
 
