@@ -25,6 +25,15 @@ def traced(X: tuple, K: tuple, padding: tuple, stride: tuple, dilation: tuple, m
                                    padding_mode=mode, flip=flip)
 
 
+@st.cache_resource(max_entries=32)
+def animated(X: tuple, K: tuple, padding: tuple, stride: tuple, dilation: tuple, mode: str,
+             flip: bool):
+    """The animation for one configuration. Building it costs up to ~200 ms at 16×16, and the
+    cell picker reruns the page without changing it. Shared read-only: st.plotly_chart
+    serialises a copy and never changes the figure."""
+    return sliding.animation(traced(X, K, padding, stride, dilation, mode, flip))
+
+
 def plain(T: torch.Tensor) -> tuple:
     return tuple(tuple(row) for row in T.tolist())
 
@@ -103,9 +112,9 @@ for error in (x_error, k_error):
 if X is None or K is None:
     stop()
 
+setting = (plain(X), plain(K), geometry["pad"], geometry["stride"], geometry["dil"], mode, flip)
 try:
-    trace = traced(plain(X), plain(K), geometry["pad"], geometry["stride"], geometry["dil"],
-                   mode, flip)
+    trace = traced(*setting)
 except ValueError as e:
     st.error(f"**This configuration has no output.** {e}.")
     st.caption("The input and kernel as they stand:")
@@ -114,7 +123,7 @@ except ValueError as e:
     stop()
 
 Ho, Wo = trace.Y.shape
-st.plotly_chart(sliding.animation(trace), key="sw_anim", config={"displayModeBar": False})
+st.plotly_chart(animated(*setting), key="sw_anim", config={"displayModeBar": False})
 st.caption("Orange: the window, the cells K multiplies (each one's weight in its corner when "
            f"there is room) · grey: padding ({mode}) · dashed line: the edge of X · empty: not "
            "computed yet.")

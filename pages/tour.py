@@ -6,7 +6,10 @@ import streamlit as st
 import torch
 
 import core
+from core import channels
 from core.images import stripes
+from core.kernels import D2L_2X2, D2L_EDGE
+from core.windows import D2L_X
 from ui.nav import ensure_router, page_link
 from viz import heatmap
 
@@ -27,15 +30,14 @@ def grids(cell: str, *named: tuple[str, torch.Tensor]) -> None:
 
 
 st.header("1 · Cross-correlation 互相关运算")
-X = torch.tensor([[0, 1, 2], [3, 4, 5], [6, 7, 8]])
-K = torch.tensor([[0, 1], [2, 3]])
+X, K = torch.tensor(D2L_X), D2L_2X2
 st.code("X = torch.tensor([[0, 1, 2], [3, 4, 5], [6, 7, 8]])\n"
         "K = torch.tensor([[0, 1], [2, 3]])\ncorr2d(X, K)", language="python")
 grids("corr", ("X", X), ("K", K), ("corr2d(X, K)", core.corr2d(X, K)))
 page_link("sliding_window.py", "Watch the window slide, cell by cell →")
 
 st.header("2 · Edge detection 图像物体边缘检测")
-X, K = stripes(), torch.tensor([[1, -1]])
+X, K = stripes(), D2L_EDGE
 st.code("X = torch.ones(6, 8)\nX[:, 2:6] = 0\nK = torch.tensor([[1, -1]])\nY = corr2d(X, K)",
         language="python")
 grids("edge", ("X", X), ("K", K), ("Y = corr2d(X, K)", core.corr2d(X, K)))
@@ -73,15 +75,15 @@ st.table(rows)
 page_link("shapes.py", "Compute shapes and solve for padding →")
 
 st.header("5 · Channels 多输入输出通道 and 1×1 卷积")
-X = torch.tensor([[[0, 1, 2], [3, 4, 5], [6, 7, 8]], [[1, 2, 3], [4, 5, 6], [7, 8, 9]]])
-K = torch.tensor([[[0, 1], [2, 3]], [[1, 2], [3, 4]]])
+X, K = channels.SEED_X, channels.SEED_K
 st.code("corr2d_multi_in(X, K)  # X: (2, 3, 3), K: (2, 2, 2)", language="python")
 grids("chan", ("corr2d_multi_in(X, K)", core.corr2d_multi_in(X, K)),
       *[(f"output channel {c}", Y) for c, Y in enumerate(
-          core.corr2d_multi_in_out(X, torch.stack([K, K + 1, K + 2])))])
-torch.manual_seed(0)
-X, K = torch.rand(3, 3, 3), torch.rand(2, 3, 1, 1)
-norm = (core.corr2d_multi_in_out_1x1(X, K) - core.corr2d_multi_in_out(X, K)).norm().item()
-st.markdown(f"1×1 convolution as a matrix product: ‖Y1 − Y2‖ = {norm:.2e} "
-            f"{'< 1e-6 ✓' if norm < 1e-6 else '≥ 1e-6 ✗'}")
+          core.corr2d_multi_in_out(X, channels.SEED_K_OUT))])
+# The seed's 1×1 cell draws with torch.rand; a private generator leaves torch's global one
+# (shared by every visitor of this server) alone.
+g = torch.Generator().manual_seed(0)
+check = channels.one_by_one(torch.rand(3, 3, 3, generator=g), torch.rand(2, 3, 1, 1, generator=g))
+st.markdown(f"1×1 convolution as a matrix product: ‖Y1 − Y2‖ = {check.norm:.2e} "
+            f"{'< 1e-6 ✓' if check.passes else '≥ 1e-6 ✗'}")
 page_link("channels.py", "See the channels add up →")
