@@ -12,6 +12,7 @@ from ui.url import UrlCheck
 from viz.channels import groups_figure, matmul_figure, multi_in_figure, multi_out_figure
 
 STATIC = {"staticPlot": False, "displayModeBar": False}
+TABS = ["Many inputs", "Many outputs", "1×1 convolution", "Cost"]
 
 ensure_router()
 st.title("Channels 多输入输出通道 & 1×1 卷积")
@@ -44,8 +45,8 @@ with st.sidebar:
     groups = st.selectbox(
         "groups", list(range(1, ch.MAX_CHANNELS + 1)), key="ch_groups", bind="query-params",
         help="Split the channels into groups; output group j only sees input group j. "
-             "groups = ci is a depthwise convolution. Changes section 4 (cost); the figures "
-             "above always show groups = 1.",
+             "groups = ci is a depthwise convolution. Changes the Cost tab; the figures "
+             "in the other tabs always show groups = 1.",
     )
     with st.expander("Break it on purpose"):
         k_channels = st.selectbox(
@@ -54,7 +55,12 @@ with st.sidebar:
             help="K must have one 2-D kernel per input channel; pick another number to see why.",
         )
     share_link(key="ch_share")
-check.report()
+notes = st.container()  # the URL notes go above the tabs, which must exist before report()
+# Lazy tabs (bound to the URL): only the open tab's section runs and is drawn, so a change
+# in the sidebar redraws one figure, not four; a teacher's link opens the section it names.
+tab_in, tab_out, tab_1x1, tab_cost = st.tabs(TABS, key="ch_tab", bind="query-params")
+with notes:
+    check.report()
 
 k_channels = ci if k_channels == "same as X" else k_channels
 T = ch.channel_tensors(ci=ci, co=co, n=n, k=k, k_channels=k_channels, values=values,
@@ -79,96 +85,117 @@ def fail(e: ValueError) -> None:
     st.error(f"{e}{hint}")
 
 
-st.header("1 · Many inputs: add up 多输入通道")
-st.markdown(
-    "Each input channel `X[c]` is cross-correlated with its own kernel slice `K[c]`; the "
-    "ci results are then **added element by element** 按通道相加. Read each column top to "
-    "bottom, then the last row from left to right."
-)
-try:
-    mi = ch.multi_in(T.X, T.K[0], padding=pad, stride=stride)
-except ValueError as e:
-    fail(e)
-else:
-    show(multi_in_figure(T.X, T.K[0], mi.parts, mi.Y), "ch_fig_in")
-    st.code(f"corr2d_multi_in(X, K)  # X: {tuple(T.X.shape)}, K: {tuple(T.K[0].shape)}, "
-            f"padding={pad}, stride={stride} → {tuple(mi.Y.shape)}", language="python")
-
-st.header("2 · Many outputs: stack 多输出通道")
-st.markdown(
-    "For co output channels, take co kernels of shape ci × kh × kw and stack them: the kernel "
-    "is then **co × ci × kh × kw**. Each column below is one corr2d_multi_in over X, giving "
-    "one output map 输出通道." + (
-        " The notebook's columns are K, K + 1, K + 2." if values == "notebook" else "")
-)
-try:
-    Y = core.corr2d_multi_in_out(T.X, T.K, padding=pad, stride=stride)
-except ValueError as e:
-    fail(e)
-else:
-    names = [f"K + {o}" if o else "K" for o in range(co)] if values == "notebook" else None
-    show(multi_out_figure(T.K, Y, col_names=names), "ch_fig_out")
-    st.code(f"corr2d_multi_in_out(X, K)  # K: {tuple(T.K.shape)} → Y: {tuple(Y.shape)}",
-            language="python")
-
-st.header("3 · 1×1 convolution = a fully connected layer 1×1卷积层")
-st.markdown(
-    "With a 1×1 kernel every output pixel only mixes the channels **at the same pixel**. Treat "
-    "the channels as features and the h·w pixels as samples: the convolution is one matrix "
-    "product 全连接层. `Y[o, j]` is row o of K times column j of X (outlined in red for "
-    "o = j = 0). No padding or stride here, as in the notebook."
-)
-try:
-    ob = ch.one_by_one(T.X, T.K1)
-except ValueError as e:
-    fail(e)
-else:
-    show(matmul_figure(ob.Xm, ob.Km, ob.Ym, ob.Y1), "ch_fig_1x1")
-    verdict = "< 1e-6 ✓ the same" if ob.passes else "≥ 1e-6 ✗ different"
-    (st.success if ob.passes else st.error)(
-        f"Y1 = corr2d_multi_in_out_1x1(X, K), Y2 = corr2d_multi_in_out(X, K): "
-        f"‖Y1 − Y2‖ = {ob.norm:.3g} {verdict}  (X: {tuple(T.X.shape)}, K: {tuple(T.K1.shape)})"
+def many_inputs() -> None:
+    """Section 1: per-channel cross-correlations and their sum."""
+    st.subheader("1 · Many inputs: add up 多输入通道")
+    st.markdown(
+        "Each input channel `X[c]` is cross-correlated with its own kernel slice `K[c]`; the "
+        "ci results are then **added element by element** 按通道相加. Read each column top to "
+        "bottom, then the last row from left to right."
     )
-    with st.expander("The code: 1×1 convolution as a matrix product"):
-        st.code(inspect.getsource(core.corr2d_multi_in_out_1x1), language="python")
-
-st.header("4 · Cost: parameters and multiply-accumulates 参数量与计算量")
-st.markdown(
-    "What `nn.Conv2d` with these settings stores and computes for one image. **groups** "
-    "(sidebar) splits the channels: each output channel then sees only ci / groups inputs, "
-    "which divides both numbers by groups; groups = ci is a *depthwise* convolution."
-)
-try:
-    rows = ch.cost_comparison(ci, co, k, input_size=n, padding=pad, stride=stride, groups=groups)
-except ValueError as e:
-    fail(e)
-else:
     try:
-        c = ch.conv_cost(ci, co, k, input_size=n, padding=pad, stride=stride, groups=groups)
+        mi = ch.multi_in(T.X, T.K[0], padding=pad, stride=stride)
     except ValueError as e:
-        c = None
-        st.error(f"{e}. (Depthwise means groups = ci, which needs co to be a multiple of ci.)")
-    if c:
-        st.code(c.line, language="python")
-        m1, m2, m3 = st.columns(3)
-        m1.metric("parameters", f"{c.params:,}", help="weights + one bias per output channel")
-        m2.metric("multiply-accumulates (MACs)", f"{c.macs:,}", help="for one input image")
-        m3.metric("output co × h_out × w_out", f"{co} × {c.output_size[0]} × {c.output_size[1]}")
-        st.markdown(
-            f"weights = co · (ci / groups) · kh · kw = {co} · {ci // groups} · {k} · {k} = "
-            f"**{c.weights:,}**, plus {c.biases} biases. MACs = weights · h_out · w_out = "
-            f"{c.weights:,} · {c.output_size[0]} · {c.output_size[1]} = **{c.macs:,}**."
+        fail(e)
+    else:
+        show(multi_in_figure(T.X, T.K[0], mi.parts, mi.Y), "ch_fig_in")
+        st.code(f"corr2d_multi_in(X, K)  # X: {tuple(T.X.shape)}, K: {tuple(T.K[0].shape)}, "
+                f"padding={pad}, stride={stride} → {tuple(mi.Y.shape)}", language="python")
+
+
+def many_outputs() -> None:
+    """Section 2: one multi-input kernel per output channel, stacked."""
+    st.subheader("2 · Many outputs: stack 多输出通道")
+    st.markdown(
+        "For co output channels, take co kernels of shape ci × kh × kw and stack them: the kernel "
+        "is then **co × ci × kh × kw**. Each column below is one corr2d_multi_in over X, giving "
+        "one output map 输出通道." + (
+            " The notebook's columns are K, K + 1, K + 2." if values == "notebook" else "")
+    )
+    try:
+        Y = core.corr2d_multi_in_out(T.X, T.K, padding=pad, stride=stride)
+    except ValueError as e:
+        fail(e)
+    else:
+        names = [f"K + {o}" if o else "K" for o in range(co)] if values == "notebook" else None
+        show(multi_out_figure(T.K, Y, col_names=names), "ch_fig_out")
+        st.code(f"corr2d_multi_in_out(X, K)  # K: {tuple(T.K.shape)} → Y: {tuple(Y.shape)}",
+                language="python")
+
+
+def one_by_one() -> None:
+    """Section 3: the 1×1 convolution as a matrix product, checked against corr2d."""
+    st.subheader("3 · 1×1 convolution = a fully connected layer 1×1卷积层")
+    st.markdown(
+        "With a 1×1 kernel every output pixel only mixes the channels **at the same pixel**. Treat "
+        "the channels as features and the h·w pixels as samples: the convolution is one matrix "
+        "product 全连接层. `Y[o, j]` is row o of K times column j of X (outlined in red for "
+        "o = j = 0). No padding or stride here, as in the notebook."
+    )
+    try:
+        ob = ch.one_by_one(T.X, T.K1)
+    except ValueError as e:
+        fail(e)
+    else:
+        show(matmul_figure(ob.Xm, ob.Km, ob.Ym, ob.Y1), "ch_fig_1x1")
+        verdict = "< 1e-6 ✓ the same" if ob.passes else "≥ 1e-6 ✗ different"
+        (st.success if ob.passes else st.error)(
+            f"Y1 = corr2d_multi_in_out_1x1(X, K), Y2 = corr2d_multi_in_out(X, K): "
+            f"‖Y1 − Y2‖ = {ob.norm:.3g} {verdict}  (X: {tuple(T.X.shape)}, K: {tuple(T.K1.shape)})"
         )
-    left, right = st.columns([1, 2]) if c else (None, st.container())
-    if c:
-        with left:
-            show(groups_figure(ch.group_mask(ci, co, groups), kernel=f"{k}×{k}"), "ch_fig_groups")
-            st.caption("Each coloured cell is one k×k kernel of the weight: groups remove the "
-                       "blocks off the diagonal, and with them parameters and MACs.")
-    right.table([{
-        "layer": r.name,
-        "parameters": f"{r.params:,}" if r.layers else "–",
-        "MACs": f"{r.macs:,}" if r.layers else "–",
-        "MACs vs standard": f"{r.macs / rows[0].macs:.2f}×" if r.layers else "–",
-        "as nn.Conv2d": " → ".join(x.line for x in r.layers) or r.why,
-    } for r in rows])
+        with st.expander("The code: 1×1 convolution as a matrix product"):
+            st.code(inspect.getsource(core.corr2d_multi_in_out_1x1), language="python")
+
+
+def cost() -> None:
+    """Section 4: parameters and MACs of nn.Conv2d with these settings, with groups."""
+    st.subheader("4 · Cost: parameters and multiply-accumulates 参数量与计算量")
+    st.markdown(
+        "What `nn.Conv2d` with these settings stores and computes for one image. **groups** "
+        "(sidebar) splits the channels: each output channel then sees only ci / groups inputs, "
+        "which divides both numbers by groups; groups = ci is a *depthwise* convolution."
+    )
+    try:
+        rows = ch.cost_comparison(ci, co, k, input_size=n, padding=pad, stride=stride,
+                                  groups=groups)
+    except ValueError as e:
+        fail(e)
+    else:
+        try:
+            c = ch.conv_cost(ci, co, k, input_size=n, padding=pad, stride=stride, groups=groups)
+        except ValueError as e:
+            c = None
+            st.error(f"{e}. (Depthwise means groups = ci, which needs co to be a multiple of ci.)")
+        if c:
+            st.code(c.line, language="python")
+            m1, m2, m3 = st.columns(3)
+            m1.metric("parameters", f"{c.params:,}", help="weights + one bias per output channel")
+            m2.metric("multiply-accumulates (MACs)", f"{c.macs:,}", help="for one input image")
+            h_out, w_out = c.output_size
+            m3.metric("output co × h_out × w_out", f"{co} × {h_out} × {w_out}")
+            st.markdown(
+                f"weights = co · (ci / groups) · kh · kw = {co} · {ci // groups} · {k} · {k} = "
+                f"**{c.weights:,}**, plus {c.biases} biases. MACs = weights · h_out · w_out = "
+                f"{c.weights:,} · {c.output_size[0]} · {c.output_size[1]} = **{c.macs:,}**."
+            )
+        left, right = st.columns([1, 2]) if c else (None, st.container())
+        if c:
+            with left:
+                mask = ch.group_mask(ci, co, groups)
+                show(groups_figure(mask, kernel=f"{k}×{k}"), "ch_fig_groups")
+                st.caption("Each coloured cell is one k×k kernel of the weight: groups remove the "
+                           "blocks off the diagonal, and with them parameters and MACs.")
+        right.table([{
+            "layer": r.name,
+            "parameters": f"{r.params:,}" if r.layers else "–",
+            "MACs": f"{r.macs:,}" if r.layers else "–",
+            "MACs vs standard": f"{r.macs / rows[0].macs:.2f}×" if r.layers else "–",
+            "as nn.Conv2d": " → ".join(x.line for x in r.layers) or r.why,
+        } for r in rows])
+
+
+for tab, section in zip((tab_in, tab_out, tab_1x1, tab_cost),
+                        (many_inputs, many_outputs, one_by_one, cost)):
+    if tab.open:
+        with tab:
+            section()
