@@ -1,9 +1,11 @@
-"""ConvScope: the router. Page config and navigation over pages/; nothing else."""
+"""ConvScope: the router. Page config and navigation over pages/, and once per server process
+the heap freeze that keeps full garbage collections short (ui/heap.py); nothing else."""
 
 from pathlib import Path
 
 import streamlit as st
 
+from ui.heap import freeze_once
 from ui.nav import PAGES
 
 ROOT = Path(__file__).parent
@@ -16,3 +18,4 @@ pages = [
     if (ROOT / "pages" / file).exists()
 ]
 st.navigation(pages).run()
+freeze_once()  # after the first page has run: its imports are then done

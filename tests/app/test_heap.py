@@ -1,0 +1,51 @@
+"""ui.heap: the app freezes its import-time heap once per process, after the first run.
+
+Each check runs in a fresh interpreter: a freeze is process-wide and would otherwise
+change the garbage collection of the test process itself.
+"""
+
+import subprocess
+import sys
+import textwrap
+
+from tests.apptest import ROOT
+
+
+def run(code: str) -> str:
+    out = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    return out.stdout
+
+
+def test_freezing_takes_the_imported_heap_out_of_what_a_collection_walks():
+    out = run("""
+        import gc
+        from ui.heap import freeze_imports
+        import torch, plotly.graph_objects  # what a page imports
+        before = len(gc.get_objects())
+        frozen = freeze_imports()
+        print(before, frozen, len(gc.get_objects()))
+    """)
+    before, frozen, after = map(int, out.split())
+    assert frozen >= before > 100_000  # torch and plotly alone are far more than that
+    assert after < before / 20  # a full collection now walks a few thousand objects
+
+
+def test_the_app_schedules_the_freeze_once_after_its_first_run():
+    out = run("""
+        import gc, threading, time
+        from streamlit.testing.v1 import AppTest
+        import ui.heap
+        ui.heap.DELAY_S = 5.0  # room for the two runs before the timer fires
+        at = AppTest.from_file("app.py", default_timeout=60)
+        at.run()
+        at.run()
+        assert not at.exception
+        timers = [t for t in threading.enumerate() if isinstance(t, threading.Timer)]
+        time.sleep(ui.heap.DELAY_S + 5)
+        print(len(timers), gc.get_freeze_count())
+    """)
+    timers, frozen = map(int, out.split()[-2:])
+    assert timers == 1  # two runs, one timer
+    assert frozen > 100_000
