@@ -1,16 +1,17 @@
-"""ConvScope: the router. Page config and navigation over pages/, and once per server process
-the heap freeze that keeps full garbage collections short (ui/heap.py); nothing else."""
+"""ConvScope: the router. Page config and navigation over pages/, and the server process's
+own settings (ui/runtime.py: one torch thread, the heap freeze); nothing else."""
 
 from pathlib import Path
 
 import streamlit as st
 
-from ui.heap import freeze_once
 from ui.nav import PAGES
+from ui.runtime import freeze_once, one_torch_thread
 
 ROOT = Path(__file__).parent
 
 st.set_page_config(page_title="ConvScope", page_icon="🔍", layout="wide")
+one_torch_thread()  # before any page computes
 # A page whose file is not there yet is left out of the menu.
 pages = [
     st.Page(f"pages/{file}", title=title, icon=icon, url_path=path, default=(i == 0))

@@ -144,10 +144,15 @@ def _interactions(page, key: str, kind: str, n: int) -> list[float]:
 def _kind(page, key: str) -> str | None:
     """What the widget with this key is, read from the page (pages change their widgets)."""
     box = page.locator(f".st-key-{key}")
-    if box.count() == 0:
+    # Right after a load (or the rerun a fresh server's first deep link makes, see
+    # ui/nav.ensure_router) the widget may be missing or still a skeleton: wait for it.
+    any_kind = ", ".join(f'[data-testid="{test_id}"]' for test_id in KINDS)
+    try:
+        box.first.wait_for(timeout=10_000)
+        box.first.scroll_into_view_if_needed()
+        box.first.locator(any_kind).first.wait_for(timeout=10_000)
+    except Exception:  # no such widget, or not a kind we can drive
         return None
-    box.first.scroll_into_view_if_needed()
-    box.first.locator('[data-testid="stSkeleton"]').wait_for(state="detached")
     for test_id, kind in KINDS.items():
         if box.locator(f'[data-testid="{test_id}"]').count():
             return kind

@@ -330,10 +330,6 @@ def nice_lr_below(limit: float) -> float:
 # A run the page can pause between steps, and when to draw it.
 
 
-#: PyTorch's intra-op thread count when this module was imported: what one_thread restores.
-_THREADS = torch.get_num_threads()
-
-
 @contextmanager
 def one_thread() -> Iterator[None]:
     """Run the block with one intra-op thread in the calling thread.
@@ -342,13 +338,15 @@ def one_thread() -> Iterator[None]:
     them. On a busy 2-core server (measured: the app's own event loop and a browser beside it)
     that spinning made 1000 seed steps take 8 s instead of 0.5 s. PyTorch applies the count to
     the calling thread and as the default for threads that start torch work meanwhile; the
-    module's original count is restored afterwards, so big convolutions elsewhere keep theirs.
+    count in effect on entry is restored afterwards, so big convolutions elsewhere keep theirs.
+    (The app itself computes on one thread throughout: ui/runtime.py.)
     """
+    before = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
         yield
     finally:
-        torch.set_num_threads(_THREADS)
+        torch.set_num_threads(before)
 
 
 class Run:

@@ -1,4 +1,5 @@
-"""ui.heap: the app freezes its import-time heap once per process, after the first run.
+"""ui.runtime: the app sets its process up once: one torch thread, and the import-time heap
+frozen after the first run.
 
 Each check runs in a fresh interpreter: a freeze is process-wide and would otherwise
 change the garbage collection of the test process itself.
@@ -21,7 +22,7 @@ def run(code: str) -> str:
 def test_freezing_takes_the_imported_heap_out_of_what_a_collection_walks():
     out = run("""
         import gc
-        from ui.heap import freeze_imports
+        from ui.runtime import freeze_imports
         import torch, plotly.graph_objects  # what a page imports
         before = len(gc.get_objects())
         frozen = freeze_imports()
@@ -36,16 +37,19 @@ def test_the_app_schedules_the_freeze_once_after_its_first_run():
     out = run("""
         import gc, threading, time
         from streamlit.testing.v1 import AppTest
-        import ui.heap
-        ui.heap.DELAY_S = 5.0  # room for the two runs before the timer fires
+        import torch
+        import ui.runtime
+        ui.runtime.DELAY_S = 5.0  # room for the two runs before the timer fires
         at = AppTest.from_file("app.py", default_timeout=60)
         at.run()
         at.run()
         assert not at.exception
         timers = [t for t in threading.enumerate() if isinstance(t, threading.Timer)]
-        time.sleep(ui.heap.DELAY_S + 5)
-        print(len(timers), gc.get_freeze_count())
+        threads = torch.get_num_threads()
+        time.sleep(ui.runtime.DELAY_S + 5)
+        print(len(timers), gc.get_freeze_count(), threads)
     """)
-    timers, frozen = map(int, out.split()[-2:])
+    timers, frozen, threads = map(int, out.split()[-3:])
     assert timers == 1  # two runs, one timer
     assert frozen > 100_000
+    assert threads == 1
