@@ -66,12 +66,13 @@ st.header("4 · Padding and stride 填充和步幅")
 st.code("torch.nn.Conv2d(1, 1, kernel_size=..., padding=..., stride=...)", language="python")
 cells = [((3, 3), (1, 1), (1, 1)), ((5, 3), (2, 1), (1, 1)), ((5, 3), (2, 1), (2, 2)),
          ((3, 5), (0, 1), (3, 4))]
-rows = [
-    {"input": "8×8", "kernel_size": str(k), "padding (per side)": str(p), "stride": str(s),
-     "output": "×".join(map(str, core.conv_output_shape((8, 8), k, padding=p, stride=s)))}
-    for k, p, s in cells
-]
-st.table(rows)
+# A Markdown table, not st.table: on a fresh server this is the first page anyone sees, and
+# st.table would import pandas and pyarrow (≈0.4 s) into that first run.
+rows = ["| input | kernel_size | padding (per side) | stride | output |", "|---|---|---|---|---|"]
+rows += [f"| 8×8 | {k} | {p} | {s} | "
+         f"{'×'.join(map(str, core.conv_output_shape((8, 8), k, padding=p, stride=s)))} |"
+         for k, p, s in cells]
+st.markdown("\n".join(rows))
 page_link("shapes.py", "Compute shapes and solve for padding →")
 
 st.header("5 · Channels 多输入输出通道 and 1×1 卷积")
