@@ -41,7 +41,7 @@ CONTROLS = {  # by URL path (= the page's file name, see ui/nav.py)
     "edges": "ed_pad",
     "learn": "lk_log",  # redraw without retraining
     "shapes": "sh_k_h",
-    "channels": "ch_ci",
+    "channels": "ch_ci",  # on the default tab, "Many inputs"
 }
 # Also timed, without a target: a change that retrains (slow motion is the default).
 RETRAIN = ("learn", "lk_steps")
