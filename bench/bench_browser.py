@@ -115,17 +115,25 @@ def _act(page, key: str, kind: str, up: bool) -> bool:
     return True
 
 
-def _interaction_ms(page, key: str, kind: str, up: bool, timeout_ms: int = 15_000
-                    ) -> float | None:
-    """Input → rerun finished and painted, in ms; None if no rerun came (e.g. at the end)."""
+def _interaction(page, key: str, kind: str, up: bool, timeout_ms: int = 15_000
+                 ) -> dict | None:
+    """One change of the control, timed inside the page: the record of ``__ltArm`` (times
+    t0 input, tRun script running, tEnd script finished, t1 painted), or None if no rerun
+    came (e.g. the control was at its end)."""
     page.locator(f".st-key-{key}").scroll_into_view_if_needed()
     page.evaluate(f"window.__ltArm({timeout_ms})")
     if not _act(page, key, kind, up):
         return None
     r = page.evaluate("window.__ltDone")
-    if r["t0"] is None or r["t1"] is None:
+    if r["t0"] is None or r["tRun"] is None or r["t1"] is None:
         return None
-    return r["t1"] - r["t0"]
+    return r
+
+
+def _interaction_ms(page, key: str, kind: str, up: bool) -> float | None:
+    """Input → rerun finished and painted, in ms; None if no rerun came."""
+    r = _interaction(page, key, kind, up)
+    return None if r is None else r["t1"] - r["t0"]
 
 
 def _interactions(page, key: str, kind: str, n: int) -> list[float]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import argparse
 
-from bench.bench_browser import TIMEOUT_MS, WATCH, _act, _kind, _loaded
+from bench.bench_browser import TIMEOUT_MS, WATCH, _interaction, _kind, _loaded
 from bench.load import Server, percentile
 
 PHASES = ("input → running", "running → finished", "finished → painted", "total")
@@ -46,17 +46,11 @@ def measure(path: str, key: str, n: int, options: dict[str, str]) -> list[tuple[
             raise SystemExit(f"no slider, number input or toggle with key {key!r} on /{path}")
         up = True
         while len(rows) < n:
-            page.locator(f".st-key-{key}").scroll_into_view_if_needed()
-            page.evaluate("window.__ltArm(15000)")
-            moved = _act(page, key, kind, up)
+            r = _interaction(page, key, kind, up)
             up = not up
-            if not moved:
-                continue
-            r = page.evaluate("window.__ltDone")
-            if r["t0"] is None or r["tRun"] is None or r["t1"] is None:
-                continue
-            rows.append((r["tRun"] - r["t0"], r["tEnd"] - r["tRun"], r["t1"] - r["tEnd"],
-                         r["t1"] - r["t0"]))
+            if r is not None:
+                rows.append((r["tRun"] - r["t0"], r["tEnd"] - r["tRun"], r["t1"] - r["tEnd"],
+                             r["t1"] - r["t0"]))
         browser.close()
     return rows[2:] if len(rows) > 2 else rows
 

@@ -176,7 +176,7 @@ def cost() -> None:
             st.markdown(
                 f"weights = co · (ci / groups) · kh · kw = {co} · {ci // groups} · {k} · {k} = "
                 f"**{c.weights:,}**, plus {c.biases} biases. MACs = weights · h_out · w_out = "
-                f"{c.weights:,} · {c.output_size[0]} · {c.output_size[1]} = **{c.macs:,}**."
+                f"{c.weights:,} · {h_out} · {w_out} = **{c.macs:,}**."
             )
         left, right = st.columns([1, 2]) if c else (None, st.container())
         if c:

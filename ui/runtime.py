@@ -3,9 +3,9 @@
 - ``one_torch_thread``: PyTorch computes on one intra-op thread. The tensors here are small
   (pictures of at most 512 pixels a side, small kernels), and the server's threads serve
   many visitors at once: extra OpenMP threads only spin between tiny ops and fight the
-  event loop and the other sessions for the cores. Measured in chromium
-  on the project's 2-core machine: the learning page's warm redraw fell from a median of 189
-  to 141 ms (docs/perf.md).
+  event loop and the other sessions for the cores. Measured in chromium on the project's
+  2-core machine: the learning page's warm redraw fell from a median of 189 to 141 ms
+  (docs/perf.md).
 - ``freeze_once``: move the heap built by imports out of the cyclic GC's way. With
   ``runner.postScriptGC = false`` (see .streamlit/config.toml) Python's own full collections
   still come, every few dozen reruns, and each walks every container object alive: after
