@@ -18,6 +18,7 @@ from core.corr import (
     corr2d_multi_in_out,
     corr2d_multi_in_out_1x1,
 )
+from core.errors import OutOfRange, UnknownName
 from core.geometry import conv_output_shape, pair
 
 #: Server-side caps for the page's controls (a crafted URL cannot ask for more).
@@ -46,7 +47,7 @@ EXAMPLES: dict[str, torch.Tensor] = {"X": SEED_X, "K": SEED_K, "K_out": SEED_K_O
 def example(name: str) -> torch.Tensor:
     """A copy of the named seed tensor (ValueError listing the names if unknown)."""
     if name not in EXAMPLES:
-        raise ValueError(f"unknown example {name!r}; choose one of {list(EXAMPLES)}")
+        raise UnknownName(what="example", name=name, choices=list(EXAMPLES))
     return EXAMPLES[name].clone()
 
 
@@ -82,7 +83,7 @@ class Tensors(NamedTuple):
 
 def _count(value: int, name: str, lo: int, hi: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-        raise ValueError(f"{name} must be a whole number from {lo} to {hi}, got {value!r}")
+        raise OutOfRange(name=name, lo=lo, hi=hi, value=value)
     return value
 
 

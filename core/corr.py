@@ -13,6 +13,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
+from core.errors import ChannelMismatch, GroupsMismatch, NotAKernelShape, PaddingTooLarge
 from core.geometry import IntOrPair, PaddingArg, output_length, pair, resolve_padding
 
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
@@ -56,17 +57,9 @@ def pad2d(
     if not (top or bottom or left or right):
         return X
     H, W = X.shape[-2:]
-    if padding_mode == "reflect" and (max(top, bottom) >= H or max(left, right) >= W):
-        raise ValueError(
-            f"reflect padding must be smaller than the input on each axis: padding "
-            f"{(top, bottom, left, right)} on an input of {H}×{W}; use less padding or "
-            "another padding mode"
-        )
-    if padding_mode == "circular" and (max(top, bottom) > H or max(left, right) > W):
-        raise ValueError(
-            f"circular padding can wrap at most once: padding {(top, bottom, left, right)} on an "
-            f"input of {H}×{W}; use less padding or another padding mode"
-        )
+    if (padding_mode == "reflect" and (max(top, bottom) >= H or max(left, right) >= W)) or (
+            padding_mode == "circular" and (max(top, bottom) > H or max(left, right) > W)):
+        raise PaddingTooLarge(mode=padding_mode, padding=(top, bottom, left, right), H=H, W=W)
     mode = "constant" if padding_mode == "zeros" else padding_mode
     # F.pad takes the last dimension first; reflect/replicate/circular need a batch dim.
     batched = X.reshape((-1, 1) + tuple(X.shape[-2:]))
@@ -83,8 +76,8 @@ def _conv_multi(
     (H, W), (kh, kw) = X.shape[-2:], K.shape[-2:]
     pads = resolve_padding(padding, (kh, kw), stride=s, dilation=d)
     # Checked before torch sees it, so the message states the rule and the numbers.
-    output_length(H, kh, *pads[0], s[0], d[0], axis="the height")
-    output_length(W, kw, *pads[1], s[1], d[1], axis="the width")
+    output_length(H, kh, *pads[0], s[0], d[0], axis="height")
+    output_length(W, kw, *pads[1], s[1], d[1], axis="width")
     Xp = pad2d(X, pads, padding_mode)
     # conv2d wants a batch: (1, ci, H', W') → (1, co, H_out, W_out)
     return F.conv2d(Xp.unsqueeze(0), K, stride=s, dilation=d, groups=groups)[0]
@@ -184,7 +177,7 @@ def corr2d_multi_in_out_1x1(X: Any, K: Any) -> torch.Tensor:
     """
     X, K = as_tensor(X, "X", ndim=3), as_tensor(K, "K", ndim=4)
     if tuple(K.shape[2:]) != (1, 1):
-        raise ValueError(f"a 1×1 convolution needs K of shape (co, ci, 1, 1), got {tuple(K.shape)}")
+        raise NotAKernelShape(shape=tuple(K.shape))
     _check_channels(X.shape[0], K.shape[1])
     ci, H, W = X.shape
     co = K.shape[0]
@@ -197,16 +190,9 @@ def check_groups(ci: int, co: int, groups: int) -> None:
     if isinstance(groups, bool) or not isinstance(groups, int) or groups < 1:
         raise ValueError(f"groups must be a positive int, got {groups!r}")
     if ci % groups or co % groups:
-        raise ValueError(
-            f"groups={groups} must divide both the input channels ({ci}) and the output "
-            f"channels ({co}); try a divisor of both"
-        )
+        raise GroupsMismatch(groups=groups, ci=ci, co=co)
 
 
 def _check_channels(x_channels: int, k_channels: int, *, groups: int = 1) -> None:
     if x_channels != k_channels:
-        per = f" per group (groups={groups})" if groups > 1 else ""
-        raise ValueError(
-            f"channel mismatch: X has {x_channels} input channels{per} but K has "
-            f"{k_channels}; they must be equal"
-        )
+        raise ChannelMismatch(x_channels=x_channels, k_channels=k_channels, groups=groups)

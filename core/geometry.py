@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal, Union
 
+from core.errors import GeometryValueError, NoOutput, SameNeedsStride1, TooLarge, TooSmall
+
 Pair = tuple[int, int]
 IntOrPair = Union[int, Sequence[int]]
 PaddingArg = Union[int, Sequence[int], Literal["same", "valid"]]
@@ -29,23 +31,21 @@ def pair(value: IntOrPair, name: str, *, minimum: int) -> Pair:
     (2, 1)
     """
     if isinstance(value, bool):
-        raise ValueError(f"{name} must be an int or an (h, w) pair of ints, got {value!r}")
+        raise GeometryValueError(name=name, value=value)
     if isinstance(value, int):
         h = w = value
     else:
         try:
             h, w = value  # type: ignore[misc]
         except (TypeError, ValueError):
-            raise ValueError(
-                f"{name} must be an int or an (h, w) pair of ints, got {value!r}"
-            ) from None
+            raise GeometryValueError(name=name, value=value) from None
         if not all(isinstance(v, int) and not isinstance(v, bool) for v in (h, w)):
-            raise ValueError(f"{name} must hold ints, got {value!r}")
+            raise GeometryValueError(name=name, value=value)
     for v in (h, w):
         if v < minimum:
-            raise ValueError(f"{name} must be at least {minimum}, got {value!r}")
+            raise TooSmall(name=name, minimum=minimum, value=value)
         if v > MAX_GEOMETRY:
-            raise ValueError(f"{name} must be at most {MAX_GEOMETRY}, got {value!r}")
+            raise TooLarge(name=name, maximum=MAX_GEOMETRY, value=value)
     return int(h), int(w)
 
 
@@ -77,10 +77,7 @@ def resolve_padding(
         if padding == "same":
             sh, sw = pair(stride, "stride", minimum=1)
             if (sh, sw) != (1, 1):
-                raise ValueError(
-                    f'padding="same" needs stride 1 (as in PyTorch), got stride {(sh, sw)}: '
-                    "with a larger stride no padding keeps the size; use a number instead"
-                )
+                raise SameNeedsStride1(stride=(sh, sw))
             return same_padding(kernel_size, dilation=dilation)
         raise ValueError(
             f'padding must be an int, an (h, w) pair, "same" or "valid"; got {padding!r}'
@@ -107,22 +104,21 @@ def conv_output_size(
         (stride, "stride", 1), (dilation, "dilation", 1),
     ):
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"{name} must be an int, got {value!r}")
+            raise GeometryValueError(name=name, value=value)
         pair(value, name, minimum=minimum)
     h, p, s, d = n, padding, stride, dilation
     return output_length(h, k, p, p, s, d, axis="")
 
 
 def output_length(n: int, k: int, before: int, after: int, s: int, d: int, *, axis: str) -> int:
-    """⌊(n + before + after − d(k − 1) − 1)/s⌋ + 1, or ValueError naming the rule if < 1."""
+    """⌊(n + before + after − d(k − 1) − 1)/s⌋ + 1, or ``NoOutput`` if no window fits.
+
+    ``axis`` ("height", "width" or "") only names the axis in the error.
+    """
     padded, reach = n + before + after, span(k, d)
     if reach > padded:
-        where = f" along {axis}" if axis else ""
-        raise ValueError(
-            f"no output{where}: kernel {k} with dilation {d} spans {reach} > padded input "
-            f"{padded} (= {n} + {before} + {after}); use a smaller kernel or dilation, "
-            "or more padding"
-        )
+        raise NoOutput(axis=axis.removeprefix("the "), n=n, k=k, dilation=d, before=before,
+                       after=after)
     return (padded - reach) // s + 1
 
 
@@ -145,6 +141,6 @@ def conv_output_shape(
         padding, (kh, kw), stride=(sh, sw), dilation=(dh, dw)
     )
     return (
-        output_length(H, kh, top, bottom, sh, dh, axis="the height"),
-        output_length(W, kw, left, right, sw, dw, axis="the width"),
+        output_length(H, kh, top, bottom, sh, dh, axis="height"),
+        output_length(W, kw, left, right, sw, dw, axis="width"),
     )

@@ -11,6 +11,16 @@ import numpy as np
 import torch
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from core.errors import (
+    EmptyFile,
+    FileTooLarge,
+    FormatRefused,
+    NotAnImage,
+    TooManyPixels,
+    Undecodable,
+    UnknownName,
+)
+
 
 def stripes() -> torch.Tensor:
     """The seed's 6×8 image: ones, with columns 2–5 set to 0 (two vertical edges)."""
@@ -97,7 +107,7 @@ SAMPLES = {
 def sample(name: str) -> torch.Tensor:
     """The named sample picture (ValueError listing the names if unknown)."""
     if name not in SAMPLES:
-        raise ValueError(f"unknown sample {name!r}; choose one of {list(SAMPLES)}")
+        raise UnknownName(what="sample", name=name, choices=list(SAMPLES))
     return SAMPLES[name]()
 
 
@@ -126,12 +136,9 @@ def load_image(
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise ValueError(f"an image upload must be bytes, got {type(data).__name__}")
     if len(data) == 0:
-        raise ValueError("the file is empty")
+        raise EmptyFile()
     if len(data) > MAX_BYTES:
-        raise ValueError(
-            f"the file is {len(data) / 2**20:.1f} MB; at most {MAX_BYTES // 2**20} MB is "
-            "accepted: save a smaller picture"
-        )
+        raise FileTooLarge(megabytes=len(data) / 2**20, max_megabytes=MAX_BYTES // 2**20)
     # Our own size check below is the guard (it runs before decoding and its cap is lower);
     # Pillow's bomb warning as an error is a second line. catch_warnings swaps a global
     # filter list, so a concurrent session may briefly see this filter: harmless here.
@@ -142,33 +149,22 @@ def load_image(
         except ValueError:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise ValueError(_too_many_pixels(None, max_pixels)) from None
+            raise TooManyPixels(width=None, height=None, max_pixels=max_pixels,
+                                max_side=MAX_SIDE) from None
         except UnidentifiedImageError:
-            raise ValueError("this is not an image: upload a PNG or JPEG file") from None
+            raise NotAnImage() from None
         except Exception as e:  # untrusted bytes: Pillow's decoders raise many kinds
-            raise ValueError(
-                f"the image could not be decoded; the file may be truncated or damaged "
-                f"({type(e).__name__}: {str(e)[:80]})"
-            ) from None
-
-
-def _too_many_pixels(size: tuple[int, int] | None, max_pixels: int) -> str:
-    dims = f"{size[0]}×{size[1]} = {size[0] * size[1] / 1e6:.0f} million pixels" if size else (
-        "far too many pixels")
-    return (
-        f"the picture has {dims}; at most {max_pixels / 1e6:g} million are accepted "
-        f"(it would be scaled to {MAX_SIDE} px anyway): scale it down before uploading"
-    )
+            raise Undecodable(reason=f"{type(e).__name__}: {str(e)[:80]}") from None
 
 
 def _decode(data: bytes, max_side: int, max_pixels: int) -> np.ndarray:
     """bytes → grayscale float32 (H, W) in [0, 1], long side ≤ max_side."""
     img = Image.open(io.BytesIO(data))  # lazy: only the header is read so far
     if img.format not in FORMATS:
-        raise ValueError(f"{img.format} files are not accepted: upload a PNG or JPEG file")
+        raise FormatRefused(format=img.format)
     w, h = img.size
     if w * h > max_pixels:
-        raise ValueError(_too_many_pixels((w, h), max_pixels))
+        raise TooManyPixels(width=w, height=h, max_pixels=max_pixels, max_side=MAX_SIDE)
     scale = max_side / max(w, h)
     if scale < 1 and img.format != "PNG":
         # JPEG decodes at 1/2, 1/4 or 1/8 size for free: less memory and time.

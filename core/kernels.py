@@ -10,6 +10,7 @@ from typing import Any
 import torch
 
 from core.corr import as_tensor, corr2d_multi_in_out
+from core.errors import UnknownName
 from core.geometry import IntOrPair, PaddingArg
 
 
@@ -76,7 +77,7 @@ PRESETS: dict[str, torch.Tensor] = {
 def preset(name: str) -> torch.Tensor:
     """A copy of the named preset (ValueError listing the names if unknown)."""
     if name not in PRESETS:
-        raise ValueError(f"unknown kernel {name!r}; choose one of {list(PRESETS)}")
+        raise UnknownName(what="kernel", name=name, choices=list(PRESETS))
     return PRESETS[name].clone()
 
 

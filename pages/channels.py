@@ -6,6 +6,7 @@ import streamlit as st
 
 import core
 from core import channels as ch
+from core.errors import ChannelMismatch, NoOutput
 from ui.nav import ensure_router
 from ui.share import share_link
 from ui.url import UrlCheck
@@ -77,10 +78,10 @@ def show(fig, key: str) -> None:
 def fail(e: ValueError) -> None:
     """A core rule broken by the settings: say which, and what to change."""
     hint = ""
-    if "channel mismatch" in str(e):
+    if isinstance(e, ChannelMismatch):
         hint = ("\n\nEach input channel needs its own 2-D kernel slice. Set *input channels of "
                 "K* (sidebar, “Break it on purpose”) back to “same as X”.")
-    elif "no output" in str(e):
+    elif isinstance(e, NoOutput):
         hint = "\n\nMake the kernel smaller, the input larger, or add padding."
     st.error(f"{e}{hint}")
 

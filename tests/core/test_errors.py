@@ -86,3 +86,58 @@ def test_learn_kernel_refuses_bad_settings():
             next(core.learn_kernel(X, Y, kernel_size=(1, 2), **kwargs))
     with pytest.raises(ValueError, match=r"Y must have shape \(5, 7\)"):
         next(core.learn_kernel(X, Y, kernel_size=(2, 2)))
+
+
+# Typed errors: a page decides by the type, a translation rebuilds the text from the numbers.
+from core import errors as E  # noqa: E402
+
+
+@pytest.mark.parametrize("call, kind, fields", [
+    (lambda: core.corr2d(torch.ones(4, 4), torch.ones(5, 5), dilation=2, padding=1), E.NoOutput,
+     {"axis": "height", "n": 4, "k": 5, "dilation": 2, "before": 1, "after": 1, "reach": 9,
+      "padded": 6}),
+    (lambda: core.conv_output_size(3, 5), E.NoOutput, {"axis": "", "reach": 5, "padded": 3}),
+    (lambda: core.corr2d(X3, torch.ones(2, 2), padding=3, padding_mode="reflect"),
+     E.PaddingTooLarge, {"mode": "reflect", "padding": (3, 3, 3, 3), "H": 3, "W": 3}),
+    (lambda: core.corr2d(X3, torch.ones(2, 2), padding=4, padding_mode="circular"),
+     E.PaddingTooLarge, {"mode": "circular"}),
+    (lambda: core.corr2d_multi_in(torch.ones(2, 3, 3), torch.ones(3, 2, 2)), E.ChannelMismatch,
+     {"x_channels": 2, "k_channels": 3, "groups": 1}),
+    (lambda: core.corr2d_multi_in_out(torch.ones(4, 3, 3), torch.ones(6, 1, 2, 2), groups=3),
+     E.GroupsMismatch, {"groups": 3, "ci": 4, "co": 6}),
+    (lambda: core.corr2d(X3, torch.ones(2, 2), stride=0), E.TooSmall,
+     {"name": "stride", "minimum": 1, "value": 0}),
+    (lambda: core.corr2d(X3, torch.ones(2, 2), stride=10_000), E.TooLarge,
+     {"name": "stride", "maximum": 1024}),
+    (lambda: core.corr2d(X3, torch.ones(2, 2), padding="same", stride=2), E.SameNeedsStride1,
+     {"stride": (2, 2)}),
+    (lambda: core.corr2d(X3, torch.ones(2, 2), padding=True), E.GeometryValueError,
+     {"name": "padding", "value": True}),
+])
+def test_each_rejection_has_its_type_and_numbers(call, kind, fields):
+    with pytest.raises(kind) as info:
+        call()
+    e = info.value
+    assert isinstance(e, ValueError)
+    for name, value in fields.items():
+        assert getattr(e, name) == value, name
+    # the message is the template filled from the fields: what a translation rebuilds
+    assert str(e) == e.message_id().format(**e.fields)
+
+
+def test_grouped_channel_mismatch_says_per_group():
+    with pytest.raises(E.ChannelMismatch, match="per group \\(groups=2\\)"):
+        core.corr2d_multi_in_out(torch.ones(4, 3, 3), torch.ones(2, 3, 2, 2), groups=2)
+
+
+def test_typed_errors_survive_pickling():
+    import pickle
+
+    e = E.NoOutput(axis="width", n=3, k=5, dilation=1, before=0, after=0)
+    back = pickle.loads(pickle.dumps(e))
+    assert type(back) is E.NoOutput and back.fields == e.fields and str(back) == str(e)
+
+
+def test_an_error_without_its_numbers_is_a_programming_error():
+    with pytest.raises(TypeError, match="needs"):
+        E.NoOutput(axis="height")
