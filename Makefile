@@ -6,7 +6,7 @@ PORT ?= 8501
 STREAMLIT_FLAGS := --server.headless true --browser.serverAddress localhost \
 	--browser.gatherUsageStats false --server.port $(PORT)
 
-.PHONY: run test lint bench load clean
+.PHONY: run test check lint bench load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ lint: $(VENV)/.dev-stamp
 
 test: lint
 	$(BIN)/python -m pytest
+
+# The inner loop while editing: ruff plus every test not marked e2e (browser) or slow.
+check: lint
+	$(BIN)/python -m pytest -m "not e2e and not slow" -q
 
 bench: $(VENV)/.dev-stamp
 	$(BIN)/python -m bench

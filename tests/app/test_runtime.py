@@ -9,7 +9,12 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from tests.apptest import ROOT
+
+# Fresh interpreters that import torch, and a wait for the freeze timer: seconds each.
+pytestmark = pytest.mark.slow
 
 
 def run(code: str) -> str:

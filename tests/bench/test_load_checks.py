@@ -1,10 +1,7 @@
-"""`make load` in miniature: 3 protocol-level sessions for 5 s on a fresh server.
+"""bench.load's own checks, on made-up runs: a broken leak or error check cannot let the real
+load test (tests/bench/test_load_smoke.py, `make load`) pass silently."""
 
-No browser: bench.load speaks Streamlit's websocket protocol itself. The leak check is
-tested first on made-up runs, so a broken check cannot pass the real run silently.
-"""
-
-from bench.load import Tally, check_run, run_load
+from bench.load import Tally, check_run
 from bench.streamlit_client import Run, Session
 
 
@@ -36,17 +33,3 @@ def test_failed_runs_count_as_errors():
     check_run(_session([], {}), 1, "learn", "visit",
               Run(0.2, "ok", exceptions=["ValueError: boom"]), tally)
     assert len(tally.errors) == 2
-
-
-def test_three_sessions_five_seconds_no_errors_no_leaks():
-    # In its own thread: the browser tests' Playwright keeps an event loop running on this one.
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(1) as pool:
-        r = pool.submit(run_load, sessions=3, seconds=5, think=0.3).result()
-    assert r.errors == [], r.errors
-    assert r.leaks == [], r.leaks
-    assert r.server_tracebacks == 0
-    assert r.interactions >= 3  # every session changed something
-    assert r.link_checks >= 3  # ... and its share link was compared with its own state
-    assert r.rss_peak_mb > 0
