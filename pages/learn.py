@@ -161,7 +161,8 @@ def draw(n: int) -> None:
     live_b.markdown(f"bias b = **{num(s.bias)}**" if s.bias is not None else "no bias")
     live_grad.plotly_chart(grid(s.grad, title=f"∂loss/∂K at step {s.step}"),
                            key=f"lkc_grad_{n}", config=STATIC)
-    live_pred.plotly_chart(grid(s.prediction, title=f"Ŷ = corr2d(X, K) + b at step {s.step}",
+    live_pred.plotly_chart(grid(s.prediction, title=f"Ŷ = corr2d(X, K){' + b' * bias} at step "
+                                f"{s.step}",
                                 zmax=ymax), key=f"lkc_pred_{n}", config=STATIC)
 
 
@@ -196,8 +197,8 @@ if run.status == "diverged":
     fixes = st.columns([1, 1, 3])
     fixes[0].button(f"Use {what}", key="lk_fix", on_click=use, args=(tip.fix,), width="stretch")
     if tip.without_bias:
-        fixes[1].button(f"Untick the bias, keep lr = {lr:g}", key="lk_fix_bias", on_click=use,
-                        args=({"bias": False},), width="stretch")
+        fixes[1].button("Untick the bias", key="lk_fix_bias", on_click=use,
+                        args=({"bias": False},), width="stretch", help=f"Keeps lr = {lr:g}.")
 elif run.status == "stopped":
     st.info(f"Stopped at step {s.step} of {run.total}. Train again starts over from the same "
             "random start.")
@@ -221,8 +222,8 @@ st.markdown(
     + (f"Bias: learned **{num(s.bias)}**, optimum **{num(best.bias)}**." if bias else "")
 )
 c1, c2 = st.columns(2)
-c1.markdown(f"**Loss every {run.every} steps**, printed as the notebook prints its 20 steps (every "
-            "5th) and the book's 2nd edition its 10 (every 2nd) (打印损失)")
+c1.markdown(f"**Loss every {run.every} steps**, printed as the notebook (every 5th) and the book's "
+            "2nd edition (every 2nd of 10) print it (打印损失)")
 # the seed's "%.3f", unless that would print 0.000
 c1.code("\n".join(f"Step {i}, loss {l:.3f}" if l >= 5e-4 or l == 0 else f"Step {i}, loss {l:.2e}"
                   for i, l in run.table()) or "(too few steps)", language=None)

@@ -247,6 +247,8 @@ def test_the_book_set_up_trains_nn_conv2ds_start_without_a_bias_at_lr_003_and_co
     assert torch.equal(first.weight.data, ref.weight.data[0, 0])
     assert "draws after `torch.manual_seed(0)`" in all_text(at)
     assert BOOK_LAYER in all_text(at)
+    titles = [f["layout"]["title"]["text"] for f in figures(at) if f["layout"].get("title")]
+    assert "Ŷ = corr2d(X, K) at step 10" in titles  # no "+ b" without a bias
 
 
 def test_divergence_with_a_bias_says_this_lr_converges_without_it_and_offers_that():
