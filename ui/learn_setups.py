@@ -94,6 +94,6 @@ def editions_markdown() -> str:
         "exact numbers back; here the seed field fixes the start. On this data plain gradient "
         f"descent is stable for lr < {with_b:.3g} with a trained bias and for lr < "
         f"{without:.3g} without one: lr 0.03 converges in both editions of the book (neither "
-        "trains a bias) and diverges with the port's trained bias, which is why the port and "
-        "the notebook take lr 0.01."
+        "trains a bias) and diverges with the port's trained bias; the port and the notebook "
+        "take lr 0.01."
     )
