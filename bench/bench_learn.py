@@ -8,9 +8,10 @@ from bench.common import Row, apptest, best_of, figure_sizes
 from core import learn
 from core.images import SAMPLES, stripes
 from core.kernels import D2L_EDGE, PRESETS, SOBEL_X
+from ui.learn_setups import SETUPS
 
 PAGE = "pages/learn.py"
-SOBEL = learn.SETUPS["sobel"]
+SOBEL = SETUPS["sobel"].values
 #: 200 steps on a 64×64 sample picture learning Sobel x 3×3, with the page's Sobel settings.
 SOBEL_200 = {"lk_target": SOBEL["target"], "lk_input": SOBEL["input"], "lk_opt": SOBEL["opt"],
              "lk_lr": str(SOBEL["lr"]), "lk_loss": SOBEL["loss"], "lk_steps": "200"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +23,9 @@ from core.geometry import IntOrPair, Pair, pair
 
 OPTIMIZERS = ("sgd", "momentum", "adam")
 LOSSES = ("sum", "mean")
+#: How the layer's start is drawn: "randn" as the notebook's Conv2D (torch.randn for weight and
+#: bias), "conv2d" as nn.Conv2d(1, 1, kernel_size) draws it (the book's current edition).
+INITS = ("randn", "conv2d")
 MAX_STEPS = 2000
 #: Most steps a page trains live: 1000 steps on 64×64 take ~0.3 s of CPU here.
 MAX_LIVE_STEPS = 1000
@@ -38,17 +41,32 @@ MAX_NOISE = 10.0
 
 
 class Conv2D(nn.Module):
-    """The seed's layer: Y = corr2d(X, weight) + bias, weight (kh, kw), bias (1,)."""
+    """The seed's layer: Y = corr2d(X, weight) + bias, weight (kh, kw), bias (1,).
+
+    init "randn": weight and bias ~ N(0, 1), as the notebook's ``torch.randn`` calls draw them.
+    init "conv2d": both ~ U(−1/√(kh·kw), 1/√(kh·kw)), the draws nn.Conv2d(1, 1, (kh, kw)) makes
+    (Kaiming-uniform with a = √5). Either way weight first, then bias, so a generator seeded
+    with s gives what ``torch.manual_seed(s)`` before the notebook's or the book's code gives.
+    """
 
     def __init__(
         self, kernel_size: IntOrPair, *, bias: bool = True,
-        generator: torch.Generator | None = None,
+        generator: torch.Generator | None = None, init: str = "randn",
     ) -> None:
         super().__init__()
-        shape = pair(kernel_size, "kernel_size", minimum=1)
-        # weight first, then bias: the order the seed's torch.randn calls draw them in
-        self.weight = nn.Parameter(torch.randn(shape, generator=generator))
-        self.bias = nn.Parameter(torch.randn(1, generator=generator)) if bias else None
+        kh, kw = pair(kernel_size, "kernel_size", minimum=1)
+        if init not in INITS:
+            raise ValueError(f"init must be one of {INITS}, got {init!r}")
+        if init == "randn":
+            weight = torch.randn(kh, kw, generator=generator)
+            b = torch.randn(1, generator=generator) if bias else None
+        else:
+            w4 = torch.empty(1, 1, kh, kw)  # nn.Conv2d's (C_out, C_in, kh, kw): fan_in = kh·kw
+            nn.init.kaiming_uniform_(w4, a=math.sqrt(5), generator=generator)
+            weight, bound = w4[0, 0], 1 / math.sqrt(kh * kw)
+            b = torch.empty(1).uniform_(-bound, bound, generator=generator) if bias else None
+        self.weight = nn.Parameter(weight)
+        self.bias = nn.Parameter(b) if b is not None else None
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:
         """X (H, W) → (H − kh + 1, W − kw + 1)."""
@@ -78,12 +96,14 @@ def _loss(Y_hat: torch.Tensor, Y: torch.Tensor, kind: str) -> torch.Tensor:
 def learn_kernel(
     X: Any, Y: Any, *, kernel_size: IntOrPair, lr: float = 0.01, steps: int = 20,
     seed: int = 0, bias: bool = True, optimizer: str = "sgd", loss: str = "sum",
+    init: str = "randn",
 ) -> Iterator[Step]:
     """Fit Conv2D(kernel_size) to map X (H, W) to Y (H − kh + 1, W − kw + 1); yield each step.
 
     optimizer: "sgd" is the seed's hand-written update w ← w − lr·∇w; "momentum" is
     torch.optim.SGD with momentum 0.9; "adam" is torch.optim.Adam. loss: "sum" of
-    squared errors (the seed's) or their "mean". The same seed gives the same numbers.
+    squared errors (the seed's) or their "mean". init: the start, "randn" (the notebook's) or
+    "conv2d" (nn.Conv2d's, the book's current edition). The same seed gives the same numbers.
     Stops after yielding a step with ``diverged=True`` when the loss is not finite or
     exceeds DIVERGENCE_FACTOR × the first loss. Bad settings raise ValueError at the call,
     before any step.
@@ -92,9 +112,11 @@ def learn_kernel(
     _check_settings(X, Y, kernel_size, lr, steps, optimizer, loss)
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+    if init not in INITS:
+        raise ValueError(f"init must be one of {INITS}, got {init!r}")
     # A private generator, not torch.manual_seed: two visitors training at once in one
     # server must not reseed each other's start. Same numbers as manual_seed(seed).
-    net = Conv2D(kernel_size, bias=bias, generator=torch.Generator().manual_seed(seed))
+    net = Conv2D(kernel_size, bias=bias, generator=torch.Generator().manual_seed(seed), init=init)
     return _descend(net, X, Y, lr=lr, steps=steps, optimizer=optimizer, loss=loss)
 
 
@@ -155,6 +177,50 @@ def _check_settings(X, Y, kernel_size, lr, steps, optimizer, loss) -> None:
         raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {optimizer!r}")
     if loss not in LOSSES:
         raise ValueError(f"loss must be one of {LOSSES}, got {loss!r}")
+
+
+#: The notebook's layer, as its cell 19 has it (the tour shows this text; a test runs it and
+#: checks it draws and computes what Conv2D does). It needs the d2l package, as the notebook.
+NOTEBOOK_CONV2D = """\
+import torch
+from torch import nn
+import d2l.torch as d2l
+class Conv2D(nn.Module):
+    def __init__(self,kernelsize):
+        super(Conv2D,self).__init__()
+        self.weight = nn.Parameter(torch.randn(kernelsize))
+        self.bias = nn.Parameter(torch.randn(1))
+    def forward(self,x):
+        return d2l.corr2d(x,self.weight)+self.bias
+"""
+#: The notebook's training, its cell 22 (X and Y from cells 20–21). After torch.manual_seed(s)
+#: it prints ``notebook_printout(learn_kernel(X, Y, kernel_size=(1, 2), seed=s))``.
+NOTEBOOK_TRAINING = """\
+#通过数据学习核数组，用上面的例子使用 输入数据X和输出数据Y来学习出K
+conv2d = Conv2D(kernelsize=(1,2))
+step = 20
+lr = 0.01
+for i in range(step):
+    y_hat = conv2d(X)
+    l = ((y_hat-Y)**2).sum()
+    l.backward()
+
+    #梯度下降
+    conv2d.weight.data -= lr * conv2d.weight.grad
+    conv2d.bias.data -= lr * conv2d.bias.grad
+
+    #梯度清零
+    conv2d.weight.grad.fill_(0)
+    conv2d.bias.grad.fill_(0)
+
+    if (i+1)%5==0:
+        print('Step %d ,loss %.3f' % (i+1,l.item()))
+"""
+
+
+def notebook_printout(steps: Iterable[Step]) -> str:
+    """What NOTEBOOK_TRAINING prints for these steps: every 5th loss, as 'Step %d ,loss %.3f'."""
+    return "\n".join(f"Step {s.step} ,loss {s.loss:.3f}" for s in steps if s.step % 5 == 0)
 
 
 def im2col(X: torch.Tensor, kernel_size: tuple[int, int]) -> torch.Tensor:
@@ -311,6 +377,34 @@ def stable_lr(
     return 2 * (1 + (MOMENTUM if optimizer == "momentum" else 0)) / lam
 
 
+@dataclass(frozen=True)
+class Advice:
+    """What to change after a divergence.
+
+    ``bound``: the stable lr with these settings (None for Adam). ``fix``: learn_kernel
+    settings to try, a "nice" lr below the bound, and the mean loss where the sum would need
+    lr < 0.001. ``without_bias``: the bound with no bias, given only when a bias is trained and
+    ``lr`` is below it, i.e. when unticking the bias alone makes this lr converge.
+    """
+
+    bound: float | None
+    fix: dict[str, Any]
+    without_bias: float | None
+
+
+def divergence_advice(
+    X: Any, kernel_size: IntOrPair, *, lr: float, bias: bool, loss: str, optimizer: str,
+) -> Advice:
+    """Advice for a run of these settings that diverged on X (H, W)."""
+    bound = stable_lr(X, kernel_size, bias=bias, loss=loss, optimizer=optimizer)
+    fix: dict[str, Any] = {"lr": nice_lr_below(bound or lr / 5)}
+    if fix["lr"] < 1e-3 and loss == "sum":  # a picture's sum needs tiny steps: take the mean
+        mean = stable_lr(X, kernel_size, bias=bias, loss="mean", optimizer=optimizer)
+        fix = {"loss": "mean", "lr": nice_lr_below(mean or lr / 5)}
+    plain = stable_lr(X, kernel_size, bias=False, loss=loss, optimizer=optimizer) if bias else None
+    return Advice(bound, fix, plain if plain is not None and lr < plain else None)
+
+
 def nice_lr_below(limit: float) -> float:
     """The largest of 1, 2, 5 × 10^k strictly below 0.9 × ``limit``: a learning rate to suggest.
 
@@ -386,8 +480,9 @@ class Run:
 
     @property
     def every(self) -> int:
-        """Steps between rows of ``table``: 5 as in the seed, more for long runs (≤ 20 rows)."""
-        return 5 * max(1, math.ceil(self.total / 100))
+        """Steps between rows of ``table``: 2 up to 10 steps (the book's current edition prints
+        its 10 so), else 5 as the notebook prints its 20, more for long runs (≤ 20 rows)."""
+        return 2 if self.total <= 10 else 5 * max(1, math.ceil(self.total / 100))
 
     def table(self) -> list[tuple[int, float]]:
         """(step, loss) every ``every`` steps so far, as the seed prints them."""
@@ -399,18 +494,20 @@ class FrameClock:
 
     Full speed: at most ``fps`` frames a second, and only while drawing has taken at most
     ``share`` of the time so far. ``pace``: one frame every ``stride`` steps (about ``frames``
-    in all), each held by sleeping so the run lasts about ``seconds``, at most ``fps`` a second:
-    a 20-step run that computes in a millisecond can then be watched.
+    in all), each held by sleeping so the run lasts about ``seconds``, at most ``fps`` a second
+    and at most ``hold`` seconds a frame: a 20-step run that computes in a millisecond can then
+    be watched, and a click (Stop) is heard within ``hold`` (a sleep cannot be interrupted).
     """
 
     def __init__(
         self, total: int, *, pace: bool = False, fps: float = 15, frames: int = 30,
-        seconds: float = 2.0, share: float = 0.5, now: Callable[[], float] = time.perf_counter,
-        sleep: Callable[[float], None] = time.sleep,
+        seconds: float = 2.0, hold: float = 1.0, share: float = 0.5,
+        now: Callable[[], float] = time.perf_counter, sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.total, self.pace, self.share = total, pace, share
         self.stride = math.ceil(total / frames) if pace else 1
-        self.period = max(1 / fps, seconds / math.ceil(total / self.stride)) if pace else 1 / fps
+        self.period = (max(1 / fps, min(hold, seconds / math.ceil(total / self.stride))) if pace
+                       else 1 / fps)
         self._now, self._sleep = now, sleep
         self.start = self.last = now()
         self.drawing = 0.0
@@ -434,21 +531,6 @@ class FrameClock:
         if self.pace:
             self._sleep(max(0.0, self.last + self.period - t1))
         self.last = self._now()
-
-
-#: One-click set-ups the page offers: widget values by name (the page adds its prefix).
-SETUPS: dict[str, dict[str, Any]] = {
-    "notebook": {"target": "d2l edge [1, -1]", "input": "Seed stripes 6×8", "same": True,
-                 "bias": True, "opt": "sgd", "lr": 0.01, "steps": 20, "loss": "sum",
-                 "noise": 0.0, "seed": 0},
-    # Measured: within 0.01 of Sobel x after 299 steps (plain SGD at lr 0.5 diverges).
-    "sobel": {"target": "Sobel x", "input": "Shapes 64×64", "same": True, "bias": True,
-              "opt": "momentum", "lr": 0.2, "steps": 400, "loss": "mean", "noise": 0.0,
-              "seed": 0},
-    "diverge": {"target": "d2l edge [1, -1]", "input": "Seed stripes 6×8", "same": True,
-                "bias": True, "opt": "sgd", "lr": 0.03, "steps": 20, "loss": "sum",
-                "noise": 0.0, "seed": 0},
-}
 
 
 def free_directions(X: Any, kernel_size: IntOrPair, *, bias: bool = True) -> int:

@@ -10,6 +10,7 @@ from core import learn
 from core.images import SAMPLES
 from core.kernels import PRESETS
 from ui.grid import grid_input
+from ui.learn_setups import BOOK_LAYER, SETUPS, editions_markdown
 from ui.nav import ensure_router
 from ui.share import share_link
 from ui.url import UrlCheck
@@ -20,8 +21,7 @@ TYPED = "Typed…"
 OPTIMIZERS = {"sgd": "the notebook's update w ← w − lr·∇w", "momentum": "SGD with momentum 0.9",
               "adam": "torch.optim.Adam"}
 LOSSES = {"sum": "Σ (Ŷ − Y)², the notebook's", "mean": "its mean, as nn.MSELoss"}
-SETUPS = {"notebook": "The notebook's set-up", "sobel": "Sobel on a real picture",
-          "diverge": "Too big a step: lr 0.03"}
+INITS = {"randn": "torch.randn, the notebook's", "conv2d": "nn.Conv2d's own, the book's 2nd ed."}
 BIND = {"bind": "query-params"}
 STATIC = {"staticPlot": True}
 
@@ -49,8 +49,8 @@ st.markdown(
     "that data alone. Pick a set-up or change anything in the sidebar, and watch it learn."
 )
 check = UrlCheck("lk_")
-for col, (name, label) in zip(st.columns(len(SETUPS)), SETUPS.items()):
-    col.button(label, key=f"lk_setup_{name}", on_click=use, args=(learn.SETUPS[name],),
+for col, (name, setup) in zip(st.columns(len(SETUPS)), SETUPS.items()):
+    col.button(setup.label, key=f"lk_setup_{name}", on_click=use, args=(setup.values,),
                width="stretch")
 
 with st.sidebar:
@@ -67,12 +67,16 @@ with st.sidebar:
         size = (c1.number_input("kh", 1, learn.MAX_KERNEL, 3, key="lk_kh", **BIND),
                 c2.number_input("kw", 1, learn.MAX_KERNEL, 3, key="lk_kw", **BIND))
     bias = st.checkbox("Bias b", True, key="lk_bias", **BIND)
+    init = st.radio("Start 初始化", list(INITS), captions=list(INITS.values()), key="lk_init",
+                    **BIND)
     opt = st.radio("Optimizer", list(OPTIMIZERS), captions=list(OPTIMIZERS.values()),
                    key="lk_opt", **BIND)
     loss = st.radio("Loss", list(LOSSES), captions=list(LOSSES.values()), key="lk_loss", **BIND)
     lr = st.number_input("Learning rate lr", 1e-4, 10.0, 0.01, step=0.01, format="%g",
                          key="lk_lr", **BIND)
     steps = st.number_input("Steps", 1, learn.MAX_LIVE_STEPS, 20, key="lk_steps", **BIND)
+    slow = st.number_input("Train again lasts (seconds)", 1, 30, 2, key="lk_slow", **BIND,
+                           help="The slow-motion replay; each frame is held at most 1 s.")
     noise = st.slider("Noise σ added to Y", 0.0, 1.0, 0.0, 0.05, key="lk_noise", **BIND)
     seed = st.number_input("Random seed (the start)", 0, 999_999, 0, key="lk_seed", **BIND)
     st.button("New random start", key="lk_reseed", on_click=new_start)
@@ -87,7 +91,7 @@ try:
     best = core.best_kernel(task.X, task.Y, kernel_size=task.kernel_size, bias=bias, loss=loss)
     free = learn.free_directions(task.X, task.kernel_size, bias=bias)
     settings = {"lr": lr, "steps": steps, "seed": seed, "bias": bias, "optimizer": opt,
-                "loss": loss}
+                "loss": loss, "init": init}
     run_key = (source, core.format_grid(K), task.kernel_size, noise, *settings.values())
     if st.session_state.get("learn_run") is None or st.session_state.learn_run.key != run_key:
         # New settings train at once, at full speed: a shared link shows its result quickly.
@@ -108,6 +112,9 @@ c2.plotly_chart(grid(task.K_true, title=f"true K ({th}×{tw}), hidden"), key="lk
 with c3:
     st.markdown(f"The layer learns a **{kh}×{kw}** kernel{' and a bias' if bias else ''} from "
                 f"X and Y ({task.Y.shape[0]}×{task.Y.shape[1]}).")
+    if init == "conv2d":
+        st.caption(f"Its start is what `nn.Conv2d(1, 1, kernel_size=({kh}, {kw}), bias={bias})` "
+                   f"draws after `torch.manual_seed({seed})`.")
     if (kh, kw) != (th, tw) and task.exact:
         st.info(f"The learned {kh}×{kw} kernel is larger than K: it can hold K with zeros around "
                 "it, so an exact fit exists. Y loses the border its wider window cannot reach.")
@@ -125,7 +132,7 @@ with c3:
 
 again = st.columns([1, 1, 4])
 if again[0].button("▶ Train again", key="lk_again", width="stretch", type="primary",
-                   help="The same run again, in slow motion (about 2 s), to watch it learn."):
+                   help=f"The same run again, in slow motion (about {slow} s), to watch it learn."):
     st.session_state.learn_run = learn.Run(task, key=run_key, **settings)
     st.session_state.learn_paced = True
 run = st.session_state.learn_run
@@ -154,12 +161,13 @@ def draw(n: int) -> None:
     live_b.markdown(f"bias b = **{num(s.bias)}**" if s.bias is not None else "no bias")
     live_grad.plotly_chart(grid(s.grad, title=f"∂loss/∂K at step {s.step}"),
                            key=f"lkc_grad_{n}", config=STATIC)
-    live_pred.plotly_chart(grid(s.prediction, title=f"Ŷ = corr2d(X, K) + b at step {s.step}",
+    live_pred.plotly_chart(grid(s.prediction, title=f"Ŷ = corr2d(X, K){' + b' * bias} at step "
+                                f"{s.step}",
                                 zmax=ymax), key=f"lkc_pred_{n}", config=STATIC)
 
 
 frames = count()
-clock = learn.FrameClock(run.total, pace=st.session_state.learn_paced)
+clock = learn.FrameClock(run.total, pace=st.session_state.learn_paced, seconds=slow)
 for step in run.advance():
     if clock.due(step.step):
         with clock.frame():
@@ -170,18 +178,27 @@ if run.last is None:
 draw(next(frames))
 s = run.last
 if run.status == "diverged":
-    bound = learn.stable_lr(task.X, task.kernel_size, bias=bias, loss=loss, optimizer=opt)
-    fix = {"lr": learn.nice_lr_below(bound or lr / 5)}
-    if fix["lr"] < 1e-3 and loss == "sum":  # a picture's sum needs tiny steps: take the mean
-        mean = learn.stable_lr(task.X, task.kernel_size, bias=bias, loss="mean", optimizer=opt)
-        fix = {"loss": "mean", "lr": learn.nice_lr_below(mean or lr / 5)}
-    what = " and ".join(f"{k} = {v:g}" if k == "lr" else f"the {v} loss" for k, v in fix.items())
-    st.error(f"Diverged at step {s.step}: the loss reached {s.loss:.3g}, over a million times "
-             f"its first value {run.losses[0]:.3g}, so training stopped. Each step overshoots "
-             "the minimum by more than it corrects. " + (
-                 f"With these settings gradient descent is stable only for lr < {bound:.3g}. "
-                 if bound else "") + f"Try {what}.")
-    st.button(f"Use {what}", key="lk_fix", on_click=use, args=(fix,))
+    tip = learn.divergence_advice(task.X, task.kernel_size, lr=lr, bias=bias, loss=loss,
+                                  optimizer=opt)
+    what = " and ".join(f"{k} = {v:g}" if k == "lr" else f"the {v} loss"
+                        for k, v in tip.fix.items())
+    why = [f"Diverged at step {s.step}: the loss reached {s.loss:.3g}, over a million times its "
+           f"first value {run.losses[0]:.3g}, so training stopped. Each step overshoots the "
+           "minimum by more than it corrects."]
+    if tip.bound:
+        why.append(f"With these settings gradient descent is stable only for lr < {tip.bound:.3g}.")
+    if tip.without_bias:
+        why.append(f"Without the bias it is stable for lr < {tip.without_bias:.3g}, so lr = {lr:g} "
+                   f"converges with \"Bias b\" unticked (a bias moves all {task.Y.numel()} "
+                   "entries of Ŷ at once, so the loss curves more steeply); the book's 2nd "
+                   "edition trains this layer with `bias=False` at lr 0.03.")
+    why.append(f"Try {what}" + (", or untick the bias." if tip.without_bias else "."))
+    st.error(" ".join(why))
+    fixes = st.columns([1, 1, 3])
+    fixes[0].button(f"Use {what}", key="lk_fix", on_click=use, args=(tip.fix,), width="stretch")
+    if tip.without_bias:
+        fixes[1].button("Untick the bias", key="lk_fix_bias", on_click=use,
+                        args=({"bias": False},), width="stretch", help=f"Keeps lr = {lr:g}.")
 elif run.status == "stopped":
     st.info(f"Stopped at step {s.step} of {run.total}. Train again starts over from the same "
             "random start.")
@@ -205,16 +222,21 @@ st.markdown(
     + (f"Bias: learned **{num(s.bias)}**, optimum **{num(best.bias)}**." if bias else "")
 )
 c1, c2 = st.columns(2)
-c1.markdown(f"**Loss every {run.every} steps**, printed as the notebook does (打印损失)")
+c1.markdown(f"**Loss every {run.every} steps**, printed as the notebook (every 5th) and the book's "
+            "2nd edition (every 2nd of 10) print it (打印损失)")
 # the seed's "%.3f", unless that would print 0.000
 c1.code("\n".join(f"Step {i}, loss {l:.3f}" if l >= 5e-4 or l == 0 else f"Step {i}, loss {l:.2e}"
                   for i, l in run.table()) or "(too few steps)", language=None)
 c2.markdown(
     "The notebook printed *Step 5, loss 8.531 · Step 10, 2.260 · Step 15, 0.616 · Step 20, "
-    "0.170*. Its start was `torch.randn` **without a seed**, so those exact numbers belong to one "
-    "random start that no seed brings back. Here the start comes from the seed field: the same "
-    "seed gives the same numbers every time, in every browser, and the loss falls the same way."
+    "0.170*, running the code of the book's 1st edition as ported to PyTorch. Its start was "
+    "`torch.randn` **without a seed**, so those exact numbers belong to one random start that no "
+    "seed brings back. Here the start comes from the seed field: the same seed gives the same "
+    "numbers every time, in every browser, and the loss falls the same way. The book's 2nd "
+    f"edition trains `{BOOK_LAYER}` at lr 0.03 for 10 steps: the set-up button above."
 )
+with st.expander("Whose numbers? The book's editions 版本"):
+    st.markdown(editions_markdown())
 n = task.Y.numel()
 sum_lr, mean_lr = (learn.stable_lr(task.X, task.kernel_size, bias=bias, loss=v) for v in LOSSES)
 with st.expander("Sum or mean of squares? 为什么用均方误差"):

@@ -6,7 +6,7 @@ import streamlit as st
 import torch
 
 import core
-from core import channels
+from core import channels, learn
 from core.images import stripes
 from core.kernels import D2L_2X2, D2L_EDGE
 from core.windows import D2L_X
@@ -45,13 +45,14 @@ st.caption("如果横向相邻元素相同，输出为0；否则输出为非0 �
 page_link("edges.py", "Try real kernels on real pictures →")
 
 st.header("3 · Learning the kernel 通过数据学习核数组")
-st.code(inspect.getsource(core.Conv2D), language="python")
-st.code("conv2d = Conv2D(kernel_size=(1, 2))  # lr = 0.01, 20 steps, loss = sum of squares",
-        language="python")
+st.markdown("The notebook's layer and training cell, as it has them (they need `d2l`, as the "
+            "notebook does); the lines below them are what they print after "
+            "`torch.manual_seed(0)`, computed here by `core.learn_kernel`.")
+st.code(learn.NOTEBOOK_CONV2D, language="python")
+st.code(learn.NOTEBOOK_TRAINING, language="python")
 Y = core.corr2d(X, K)
 steps = list(core.learn_kernel(X, Y, kernel_size=(1, 2), lr=0.01, steps=20, seed=0))
-st.code("\n".join(f"Step {s.step}, loss {s.loss:.3f}" for s in steps if s.step % 5 == 0),
-        language=None)
+st.code(learn.notebook_printout(steps), language=None)
 st.markdown(f"Learned kernel: `{core.format_grid(steps[-1].weight)}` (true: `1 -1`), "
             f"with random seed 0.")
 st.caption(
@@ -60,6 +61,11 @@ st.caption(
     "four to three decimals under this set-up (the closest gives 8.533, 2.259, 0.616, 0.170). "
     "The fall to near zero is the same. 随机初始化不同，损失数值不同，趋势相同。"
 )
+with st.expander("The app's own layer: core.learn.Conv2D"):
+    st.markdown("The same layer, written for the app: sizes as `2` or `(1, 2)`, the bias "
+                "optional, and a private seeded generator that draws what `torch.manual_seed` "
+                "would, so two visitors training at once never reseed each other.")
+    st.code(inspect.getsource(core.Conv2D), language="python")
 page_link("learn.py", "Watch gradient descent find it, live →")
 
 st.header("4 · Padding and stride 填充和步幅")

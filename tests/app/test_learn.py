@@ -8,10 +8,12 @@ import numpy as np
 import pytest
 import torch
 
+import core
 from core import learn
-from core.images import stripes
+from core.images import SAMPLES, stripes
 from core.kernels import D2L_EDGE, PRESETS, SOBEL_X
 from tests.apptest import all_text, assert_clean, decode, figures, run_page
+from ui.learn_setups import BOOK_LAYER, EDITIONS, SETUPS
 
 PAGE = "pages/learn.py"
 
@@ -125,7 +127,7 @@ def test_the_sobel_set_up_button_learns_sobel_x_on_a_picture():
     at.button(key="lk_setup_sobel").click().run()
     assert_clean(at)
     assert at.radio(key="lk_opt").value == "momentum" and at.number_input(key="lk_lr").value == 0.2
-    assert at.selectbox(key="lk_input").value == learn.SETUPS["sobel"]["input"]
+    assert at.selectbox(key="lk_input").value == SETUPS["sobel"].values["input"]
     assert (at.session_state["learn_run"].last.weight - SOBEL_X).abs().max() < 0.01
 
 
@@ -185,3 +187,110 @@ def test_the_least_squares_optimum_is_drawn_beside_the_learned_kernel():
     z = np.asarray(decode(opt["data"][0]["z"]), dtype=float)
     assert np.allclose(z, [[1, -1]], atol=1e-6)
     assert torch.allclose(at.session_state["learn_run"].last.weight, D2L_EDGE, atol=0.05)
+
+
+# --- set-ups, editions and the bias ------------------------------------------------------------
+
+def test_the_set_ups_name_real_presets_and_samples_and_set_every_training_choice():
+    for setup in SETUPS.values():
+        v = setup.values
+        assert v["target"] in PRESETS and v["input"] in SAMPLES
+        assert {"bias", "init", "opt", "lr", "steps", "loss", "noise", "seed"} <= set(v)
+
+
+def test_the_sobel_set_up_reaches_sobel_x_within_001_in_at_most_500_steps():
+    s = SETUPS["sobel"].values
+    task = learn.make_task(SAMPLES[s["input"]](), PRESETS[s["target"]])
+    hit = next(step.step for step in core.learn_kernel(
+        task.X, task.Y, kernel_size=task.kernel_size, lr=s["lr"], steps=s["steps"],
+        seed=s["seed"], optimizer=s["opt"], loss=s["loss"], bias=s["bias"], init=s["init"],
+    ) if (step.weight - SOBEL_X).abs().max() < 0.01)
+    assert hit <= min(500, s["steps"])
+
+
+@pytest.mark.parametrize("name", list(SETUPS))
+def test_each_set_up_button_does_what_its_label_says(name):
+    """A label claims no more than is true: its lr and bias are the values it sets, and it
+    promises a divergence ("Too big") exactly when its run diverges."""
+    setup = SETUPS[name]
+    at = run_page(PAGE)
+    at.button(key=f"lk_setup_{name}").click().run()
+    assert_clean(at)
+    assert [b.label for b in at.button if b.key == f"lk_setup_{name}"] == [setup.label]
+    v = setup.values
+    assert at.checkbox(key="lk_bias").value is v["bias"]
+    assert at.number_input(key="lk_lr").value == v["lr"]
+    if "lr " in setup.label:
+        assert f"lr {v['lr']:g}" in setup.label
+    if "bias" in setup.label:
+        assert ("no bias" in setup.label) == (not v["bias"])
+    run = at.session_state["learn_run"]
+    assert run.status == ("diverged" if "Too big" in setup.label else "done"), name
+
+
+def test_the_book_set_up_trains_nn_conv2ds_start_without_a_bias_at_lr_003_and_converges():
+    at = run_page(PAGE)
+    at.button(key="lk_setup_book").click().run()
+    assert_clean(at)
+    assert at.checkbox(key="lk_bias").value is False and at.radio(key="lk_init").value == "conv2d"
+    assert at.number_input(key="lk_lr").value == 0.03
+    assert at.number_input(key="lk_steps").value == 10
+    run = at.session_state["learn_run"]
+    assert run.status == "done" and run.losses[-1] < run.losses[0] / 10
+    # printed as the book prints its 10 steps: every 2nd
+    assert [line.split(",")[0] for line in printout(at).splitlines()] == [
+        f"Step {i}" for i in (2, 4, 6, 8, 10)]
+    torch.manual_seed(0)
+    ref = torch.nn.Conv2d(1, 1, kernel_size=(1, 2), bias=False)
+    first = learn.Conv2D((1, 2), bias=False, init="conv2d",
+                         generator=torch.Generator().manual_seed(0))
+    assert torch.equal(first.weight.data, ref.weight.data[0, 0])
+    assert "draws after `torch.manual_seed(0)`" in all_text(at)
+    assert BOOK_LAYER in all_text(at)
+    titles = [f["layout"]["title"]["text"] for f in figures(at) if f["layout"].get("title")]
+    assert "Ŷ = corr2d(X, K) at step 10" in titles  # no "+ b" without a bias
+
+
+def test_divergence_with_a_bias_says_this_lr_converges_without_it_and_offers_that():
+    at = run_page(PAGE, {"lk_lr": "0.03"})
+    text = at.error[0].value
+    bound = learn.stable_lr(stripes(), (1, 2), bias=False)
+    assert f"Without the bias it is stable for lr < {bound:.3g}" in text and "0.0333" in text
+    assert "or untick the bias" in text
+    at.button(key="lk_fix_bias").click().run()
+    assert_clean(at)
+    assert at.checkbox(key="lk_bias").value is False and at.number_input(key="lk_lr").value == 0.03
+    run = at.session_state["learn_run"]
+    assert run.status == "done" and not at.error
+    assert [f"{run.losses[i]:.3f}" for i in (4, 9)] == ["3.919", "0.421"]  # the issue's run
+
+
+@pytest.mark.parametrize("query", [{"lk_lr": "0.05"}, {"lk_lr": "0.05", "lk_bias": "false"}])
+def test_a_divergence_the_bias_does_not_explain_does_not_blame_it(query):
+    at = run_page(PAGE, query)
+    assert at.session_state["learn_run"].status == "diverged"
+    assert "bias" not in at.error[0].value.lower()
+    assert not [b for b in at.button if b.key == "lk_fix_bias"]
+
+
+def test_the_editions_say_whose_numbers_are_whose():
+    at = run_page(PAGE)
+    [table] = [m.value for m in at.markdown if m.value.startswith("| where |")]
+    rows = {r.split("|")[1].strip(): r for r in table.splitlines()[2:] if r.startswith("|")}
+    assert len(rows) == len(EDITIONS) == 4
+    notebook = next(r for k, r in rows.items() if k.startswith("The notebook"))
+    assert "8.531" in notebook and "0.01" in notebook
+    second = next(r for k, r in rows.items() if "2nd edition" in k)
+    assert BOOK_LAYER in second and "| none | 0.03 | 10 |" in second
+    first = next(r for k, r in rows.items() if "1st edition (MXNet)" in k)
+    assert "4.949" in first and "never updated" in first
+    bounds = [learn.stable_lr(stripes(), (1, 2), bias=b) for b in (True, False)]
+    assert all(f"lr < {b:.3g}" in table for b in bounds)
+
+
+def test_the_slow_motion_length_comes_from_the_url():
+    at = run_page(PAGE, {"lk_slow": "3"})
+    assert_clean(at)
+    t = time.perf_counter()
+    at.button(key="lk_again").click().run()
+    assert time.perf_counter() - t >= 2.7  # 19 frames held 3/20 s each

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import sys
 import threading
+import types
 
 import pytest
 import torch
 import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from torch import nn
 
 import core
 from core import learn
 from core.images import SAMPLES, shapes, stripes
-from core.kernels import D2L_EDGE, PRESETS, SOBEL_X
+from core.kernels import D2L_EDGE, SOBEL_X
 
 
 def seed_task() -> tuple[torch.Tensor, torch.Tensor]:
@@ -77,6 +82,99 @@ def test_bad_settings_raise_at_the_call_not_at_the_first_step():
         core.learn_kernel(X, Y, kernel_size=(1, 2), lr=-1)
     with pytest.raises(ValueError, match="seed must be a non-negative int"):
         core.learn_kernel(X, Y, kernel_size=(1, 2), seed=-3)
+
+
+# --- the notebook's cells, run as pasted (the tour shows them) ---------------------------------
+
+@pytest.fixture
+def d2l_torch(monkeypatch):
+    """``import d2l.torch as d2l`` without the d2l package: its corr2d is our d2l double loop."""
+    pkg, mod = types.ModuleType("d2l"), types.ModuleType("d2l.torch")
+    mod.corr2d, pkg.torch = core.corr2d_loop, mod
+    monkeypatch.setitem(sys.modules, "d2l", pkg)
+    monkeypatch.setitem(sys.modules, "d2l.torch", mod)
+
+
+def notebook_namespace() -> dict:
+    ns: dict = {}
+    exec(learn.NOTEBOOK_CONV2D, ns)  # the text the tour shows, run as a notebook would
+    return ns
+
+
+@pytest.mark.parametrize("seed", [0, 1, 7])
+def test_the_notebooks_class_draws_and_computes_what_ours_does(d2l_torch, seed):
+    with torch.random.fork_rng():
+        torch.manual_seed(seed)
+        theirs = notebook_namespace()["Conv2D"]((1, 2))
+    ours = learn.Conv2D((1, 2), generator=torch.Generator().manual_seed(seed))
+    assert torch.equal(theirs.weight.data, ours.weight.data)
+    assert torch.equal(theirs.bias.data, ours.bias.data)
+    X = torch.randn(6, 8, generator=torch.Generator().manual_seed(seed))
+    assert torch.allclose(theirs(X), ours(X), atol=1e-6)
+
+
+def test_the_notebooks_training_cell_prints_what_learn_kernel_computes(d2l_torch):
+    X, Y = seed_task()
+    ns = {**notebook_namespace(), "X": X, "Y": Y}
+    out = io.StringIO()
+    with torch.random.fork_rng(), contextlib.redirect_stdout(out):
+        torch.manual_seed(0)
+        exec(learn.NOTEBOOK_TRAINING, ns)
+    steps = core.learn_kernel(X, Y, kernel_size=(1, 2), lr=0.01, steps=20, seed=0)
+    assert out.getvalue().strip() == learn.notebook_printout(steps)
+    assert out.getvalue().count("Step") == 4
+
+
+# --- the book's current edition: nn.Conv2d without a bias, lr 3e-2 ------------------------------
+
+@pytest.mark.parametrize("bias", [False, True])
+@pytest.mark.parametrize("size", [(1, 2), (3, 3), (2, 5)])
+def test_the_book_start_draws_what_nn_conv2d_would(size, bias):
+    with torch.random.fork_rng():
+        torch.manual_seed(11)
+        ref = nn.Conv2d(1, 1, kernel_size=size, bias=bias)
+    net = learn.Conv2D(size, bias=bias, init="conv2d", generator=torch.Generator().manual_seed(11))
+    assert torch.equal(net.weight.data, ref.weight.data[0, 0])
+    assert (net.bias is None) if not bias else torch.equal(net.bias.data, ref.bias.data)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_current_editions_training_is_ours_with_the_book_start(seed):
+    X, Y = seed_task()
+    with torch.random.fork_rng():
+        torch.manual_seed(seed)
+        conv2d = nn.Conv2d(1, 1, kernel_size=(1, 2), bias=False)  # as the 2nd edition builds it
+        X4, Y4 = X.reshape(1, 1, 6, 8), Y.reshape(1, 1, 6, 7)
+        theirs = []
+        for _ in range(10):
+            l = ((conv2d(X4) - Y4) ** 2).sum()
+            conv2d.zero_grad()
+            l.backward()
+            conv2d.weight.data[:] -= 3e-2 * conv2d.weight.grad
+            theirs.append(l.item())
+    ours = [s.loss for s in core.learn_kernel(X, Y, kernel_size=(1, 2), lr=0.03, steps=10,
+                                              bias=False, init="conv2d", seed=seed)]
+    assert ours == pytest.approx(theirs, rel=1e-5, abs=1e-6)
+
+
+def test_without_the_bias_lr_003_is_below_the_bound_and_converges():
+    with_bias = learn.stable_lr(stripes(), (1, 2))
+    without = learn.stable_lr(stripes(), (1, 2), bias=False)
+    assert with_bias < 0.03 < without and without == pytest.approx(1 / 30)
+    X, Y = seed_task()
+    for init in learn.INITS:
+        steps = list(core.learn_kernel(X, Y, kernel_size=(1, 2), lr=0.03, steps=10, bias=False,
+                                       init=init))
+        assert not steps[-1].diverged and steps[-1].loss < steps[0].loss / 10
+    # the notebook's randn start, seed 0: what unticking "Bias b" at lr 0.03 showed
+    randn = list(core.learn_kernel(X, Y, kernel_size=(1, 2), lr=0.03, steps=10, bias=False))
+    assert [f"{randn[i].loss:.3f}" for i in (4, 9)] == ["3.919", "0.421"]
+
+
+def test_an_unknown_start_is_refused_at_the_call():
+    X, Y = seed_task()
+    with pytest.raises(ValueError, match="init must be one of"):
+        core.learn_kernel(X, Y, kernel_size=(1, 2), init="zeros")
 
 
 # --- the layer and one step against torch (compute twice, compare) ----------------------------
@@ -185,6 +283,22 @@ def test_the_stable_lr_separates_converging_from_diverging(optimizer):
     assert above[-1].diverged
 
 
+def test_divergence_advice_names_the_bias_only_when_dropping_it_converges():
+    X = stripes()
+    tip = learn.divergence_advice(X, (1, 2), lr=0.03, bias=True, loss="sum", optimizer="sgd")
+    assert tip.fix == {"lr": 0.01} and tip.bound == pytest.approx(0.0161, abs=1e-4)
+    assert tip.without_bias == pytest.approx(1 / 30)  # 0.03 < 0.0333: untick the bias
+    too_big = learn.divergence_advice(X, (1, 2), lr=0.05, bias=True, loss="sum", optimizer="sgd")
+    assert too_big.without_bias is None  # 0.05 diverges without the bias too
+    no_bias = learn.divergence_advice(X, (1, 2), lr=0.05, bias=False, loss="sum",
+                                      optimizer="sgd")
+    assert no_bias.without_bias is None and no_bias.fix == {"lr": 0.02}
+    picture = learn.make_task(shapes(), SOBEL_X)
+    mean = learn.divergence_advice(picture.X, (3, 3), lr=0.01, bias=True, loss="sum",
+                                   optimizer="sgd")
+    assert mean.fix == {"loss": "mean", "lr": 0.5} and mean.without_bias is None
+
+
 def test_the_mean_loss_allows_an_lr_n_times_larger():
     n = 6 * 7
     ratio = learn.stable_lr(stripes(), (1, 2), loss="mean") / learn.stable_lr(stripes(), (1, 2))
@@ -282,19 +396,17 @@ def test_paced_frames_spread_a_short_run_over_about_two_seconds():
     assert long.stride == 34 and long.period == pytest.approx(1 / 15)  # capped at 15 a second
 
 
-def test_the_pages_set_ups_name_real_presets_and_samples():
-    for setup in learn.SETUPS.values():
-        assert setup["target"] in PRESETS and setup["input"] in SAMPLES
+def test_a_longer_slow_motion_holds_each_frame_at_most_a_second():
+    assert learn.FrameClock(20, pace=True, seconds=10).period == pytest.approx(0.5)
+    # a 2-step run asked to last 30 s would hold its one frame 15 s, deaf to Stop: 1 s at most
+    assert learn.FrameClock(2, pace=True, seconds=30).period == pytest.approx(1.0)
+    assert learn.FrameClock(20, pace=True, seconds=30).period == pytest.approx(1.0)
 
 
-def test_the_sobel_set_up_reaches_sobel_x_within_001_in_at_most_500_steps():
-    s = learn.SETUPS["sobel"]
-    task = learn.make_task(SAMPLES[s["input"]](), PRESETS[s["target"]])
-    hit = next(step.step for step in core.learn_kernel(
-        task.X, task.Y, kernel_size=task.kernel_size, lr=s["lr"], steps=s["steps"],
-        seed=s["seed"], optimizer=s["opt"], loss=s["loss"], bias=s["bias"],
-    ) if (step.weight - SOBEL_X).abs().max() < 0.01)
-    assert hit <= min(500, s["steps"])
+@pytest.mark.parametrize("total, every", [(3, 2), (10, 2), (11, 5), (20, 5), (100, 5), (400, 20),
+                                          (1000, 50)])
+def test_the_printout_is_every_2nd_step_up_to_10_as_the_book_prints_then_every_5th(total, every):
+    assert learn.Run(learn.make_task(stripes(), D2L_EDGE), steps=total).every == every
 
 
 @pytest.mark.parametrize("picture", ["Shapes 64×64", "Circles 64×64"])

@@ -3,8 +3,6 @@ its settings in the URL and keeps two visitors' runs apart. Screenshots for the 
 
 from __future__ import annotations
 
-import time
-
 import core
 from core.images import stripes
 from core.kernels import D2L_EDGE
@@ -17,6 +15,16 @@ LOSS_POINTS = """() => {
 PROGRESS = """() => {
   const b = document.querySelector('[data-testid="stProgress"] [role="progressbar"]');
   return b ? Number(b.getAttribute('aria-valuenow')) : -1; }"""
+
+
+#: Whether the loss curve and the progress bar have each been seen at 3 part-way values (kept
+#: across polls in window.__grows): the run is live, and still short of its ``total`` steps.
+GROWS = f"""total => {{
+  const g = window.__grows = window.__grows || {{p: new Set(), b: new Set()}};
+  const n = ({LOSS_POINTS})(), v = ({PROGRESS})();
+  if (n > 0 && n < total) g.p.add(n);
+  if (v > 0 && v < 100) g.b.add(v);
+  return g.p.size >= 3 && g.b.size >= 3; }}"""
 
 
 def _open(page, url: str) -> None:
@@ -56,22 +64,18 @@ def test_default_view_learns_the_seed_kernel_live_and_stops_on_demand(server, pa
     _plots_drawn(page)
     screenshot(page, "learn")
 
-    # Train again: slow motion, 0.1 s a step; the curve and the bar grow while it runs.
+    # Train again: a slow-motion replay of the same run, which ends as the first run did.
     _click(page, "Train again")
-    points, bars = [], []
-    t = time.time()
-    while time.time() - t < 3:
-        points.append(page.evaluate(LOSS_POINTS))
-        bars.append(page.evaluate(PROGRESS))
-        page.wait_for_timeout(100)
     wait_idle(page)
-    assert len({p for p in points if 0 < p < 20}) >= 3, points  # drawn part-way, many times
-    assert len({b for b in bars if 0 < b < 100}) >= 3, bars
     assert page.evaluate(LOSS_POINTS) == 20 and page.evaluate(PROGRESS) == 100
+    assert _printout(page).splitlines()[-1] == "Step 20, loss 0.011"
 
-    # Stop part-way through another slow run.
+    # A replay asked to last 30 s holds each of its 19 frames 1 s: the curve and the bar grow
+    # while it runs, and Stop lands long before it could end (no race with the clock).
+    _open(page, f"{server}/learn?lk_slow=30")
     _click(page, "Train again")
-    page.wait_for_timeout(700)
+    page.wait_for_function(GROWS, arg=20, timeout=30_000)
+    assert page.evaluate(LOSS_POINTS) < 20  # still running: it has ≥ 10 s to go
     _click(page, "Stop")
     page.wait_for_selector("text=Stopped at step", timeout=20_000)
     wait_idle(page)
@@ -85,9 +89,28 @@ def test_divergence_is_explained_and_screenshotted(server, page):
     _open(page, f"{server}/learn?lk_lr=0.03")
     text = _main(page)
     assert "Diverged at step 9" in text and "stable only for lr < 0.0161" in text
+    assert "Without the bias it is stable for lr < 0.0333" in text
     assert_no_errors(page)
     _plots_drawn(page)
     screenshot(page, "learn-diverged")
+    _click(page, "Untick the bias")
+    wait_idle(page)
+    page.wait_for_function("() => location.search.includes('lk_bias=false')")
+    assert "lk_lr=0.03" in page.url
+    assert "Done: loss" in _main(page) and "Diverged" not in _main(page)
+
+
+def test_the_books_set_up_converges_at_lr_003_without_a_bias(server, page):
+    _open(page, f"{server}/learn")
+    _click(page, "The book, 2nd ed.")
+    wait_idle(page)
+    page.wait_for_function("() => location.search.includes('lk_init=conv2d')")
+    assert "lk_bias=false" in page.url and "lk_lr=0.03" in page.url and "lk_steps=10" in page.url
+    assert [line.split(",")[0] for line in _printout(page).splitlines()] == [
+        f"Step {i}" for i in (2, 4, 6, 8, 10)]
+    text = _main(page)
+    assert "Done: loss" in text and "nn.Conv2d(1, 1, kernel_size=(1, 2), bias=False)" in text
+    assert_no_errors(page)
 
 
 def test_the_sobel_set_up_goes_into_the_url_and_the_link_restores_it(server, page, context):

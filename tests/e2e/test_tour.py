@@ -10,11 +10,11 @@ def test_home_renders_seed_results(server, page):
     # Code blocks fill in a moment after the run (their highlighter loads lazily), and
     # inner_text leaves them out: wait for the printout in text_content.
     page.wait_for_function(
-        "() => document.body.textContent.includes('Step 20, loss')", timeout=15_000
+        "() => document.body.textContent.includes('Step 20 ,loss')", timeout=15_000
     )
     body = page.text_content("body")
     assert "ConvScope" in body
-    assert "Step 20, loss" in body
+    assert "Step 20 ,loss" in body
     # The d2l cross-correlation result is drawn as numbers in the heatmap cells.
     page.wait_for_selector("text=43")
     screenshot(page, "tour")

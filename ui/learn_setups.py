@@ -1,0 +1,99 @@
+"""What the learning page offers in one click, and the book's editions whose numbers it quotes.
+
+Page state, not math: ``SETUPS`` are widget values by name (the page adds its ``lk_`` prefix).
+A label claims no more than its values and its run bear out; tests/app/test_learn.py trains
+every set-up and checks its label against the values and the outcome.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from core import learn
+from core.images import stripes
+
+
+@dataclass(frozen=True)
+class Setup:
+    """A button's ``label`` and the widget ``values`` it sets (names without the prefix)."""
+
+    label: str
+    values: dict[str, Any]
+
+
+#: The seed's data and plain gradient descent on the sum of squares, as both editions train.
+_SEED_DATA = {"target": "d2l edge [1, -1]", "input": "Seed stripes 6×8", "same": True,
+              "opt": "sgd", "loss": "sum", "noise": 0.0, "seed": 0}
+
+SETUPS: dict[str, Setup] = {
+    "notebook": Setup("The notebook: bias, lr 0.01", {
+        **_SEED_DATA, "bias": True, "init": "randn", "lr": 0.01, "steps": 20}),
+    # The 2nd edition's §6.2.4: nn.Conv2d(1, 1, kernel_size=(1, 2), bias=False), lr 3e-2,
+    # 10 steps on the sum of squares (d2l-ai/d2l-zh, chapter_convolutional-neural-networks/
+    # conv-layer.md). Its start is nn.Conv2d's own draw: init "conv2d".
+    "book": Setup("The book, 2nd ed.: no bias, lr 0.03", {
+        **_SEED_DATA, "bias": False, "init": "conv2d", "lr": 0.03, "steps": 10}),
+    # Measured: within 0.01 of Sobel x after 299 steps (plain SGD at lr 0.5 diverges).
+    "sobel": Setup("Sobel on a real picture", {
+        "target": "Sobel x", "input": "Shapes 64×64", "same": True, "bias": True,
+        "init": "randn", "opt": "momentum", "lr": 0.2, "steps": 400, "loss": "mean",
+        "noise": 0.0, "seed": 0}),
+    "diverge": Setup("Too big a step: lr 0.03 with a bias", {
+        **_SEED_DATA, "bias": True, "init": "randn", "lr": 0.03, "steps": 20}),
+}
+
+#: The layer the 2nd edition trains, as a line of PyTorch.
+BOOK_LAYER = "nn.Conv2d(1, 1, kernel_size=(1, 2), bias=False)"
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One printed version of the experiment: where, its layer and bias, lr, steps, printout."""
+
+    source: str
+    layer: str
+    bias: str
+    lr: float
+    steps: int
+    printed: str
+
+
+# Sources, as the search tool reads them: d2l-ai/d2l-zh conv-layer.ipynb (the 1st edition's
+# MXNet notebook, with its outputs) and conv-layer.md (the 2nd edition's source, which holds
+# no outputs: the online book runs the code when it is built); ShusenTang/Dive-into-DL-PyTorch
+# docs/chapter05_CNN/5.1_conv-layer.md; the seed notebook, cells 19–22.
+EDITIONS = (
+    Edition("《动手学深度学习》1st edition (MXNet), §5.1 二维卷积层",
+            "Gluon `nn.Conv2D(1, kernel_size=(1, 2))`", "starts at 0, never updated", 0.03, 10,
+            "batch 2, loss 4.949 · 4, 0.831 · 6, 0.140 · 8, 0.024 · 10, 0.004"),
+    Edition("Dive-into-DL-PyTorch §5.1.4, the 1st edition ported to PyTorch",
+            "its own `Conv2D`, `torch.randn` start", "trained", 0.01, 20,
+            "Step 5, loss 1.844 · 10, 0.206 · 15, 0.023 · 20, 0.003"),
+    Edition("The notebook: the port's code, run once", "the same `Conv2D`", "trained", 0.01, 20,
+            "Step 5, loss 8.531 · 10, 2.260 · 15, 0.616 · 20, 0.170"),
+    Edition("《动手学深度学习》2nd edition (PyTorch), §6.2.4 学习卷积核", f"`{BOOK_LAYER}`",
+            "none", 0.03, 10,
+            "every 2nd step; the source holds no printout (the online book prints what its "
+            "build drew)"),
+)
+
+
+def editions_markdown() -> str:
+    """The editions as a Markdown table, then what decides lr 0.03 on the seed's data.
+
+    The two bounds are computed (core.learn.stable_lr on the seed's 6×8 stripes, 1×2 kernel,
+    sum of squares), not written down.
+    """
+    rows = ["| where | layer | bias | lr | steps | printed |", "|---|---|---|---|---|---|"]
+    rows += [f"| {e.source} | {e.layer} | {e.bias} | {e.lr:g} | {e.steps} | {e.printed} |"
+             for e in EDITIONS]
+    with_b, without = (learn.stable_lr(stripes(), (1, 2), bias=b) for b in (True, False))
+    return "\n".join(rows) + (
+        "\n\nEvery printout above came from an unseeded random start, so no seed brings those "
+        "exact numbers back; here the seed field fixes the start. On this data plain gradient "
+        f"descent is stable for lr < {with_b:.3g} with a trained bias and for lr < "
+        f"{without:.3g} without one: lr 0.03 converges in both editions of the book (neither "
+        "trains a bias) and diverges with the port's trained bias; the port and the notebook "
+        "take lr 0.01."
+    )
