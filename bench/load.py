@@ -650,8 +650,9 @@ def print_checks(checks: list[Check]) -> None:
 
 
 def passed(r: Report) -> bool:
-    """No errors, no leaks, and no target missed (unmeasured ones do not count)."""
-    return r.ok and not any(c.ok is False for c in r.checks)
+    """No errors, no leaks, and no target of its scenario missed (unmeasured ones do not
+    count)."""
+    return r.ok and not any(c.ok is False for c in r.check(SCENARIOS[r.scenario].targets))
 
 
 # -- one process against two -----------------------------------------------------------
@@ -722,6 +723,8 @@ def main(argv: list[str] | None = None) -> int:
     where.add_argument("--compare", metavar="1,2",
                        help="the same saturating load per process on each count of processes")
     a = ap.parse_args(argv)
+    if a.sessions is not None and not 1 <= a.sessions <= MAX_SESSIONS:
+        ap.error(f"--sessions must be 1 to {MAX_SESSIONS}, got {a.sessions}")
     options = dict(o.split("=", 1) for o in a.option)
     if any(k.startswith(("server.address", "server.port", "browser.")) for k in options):
         ap.error("the address, port and browser options are fixed (loopback only)")
