@@ -19,7 +19,9 @@ a run folder, and runs nginx in the foreground as its child on ``127.0.0.1:PORT`
 - the static bundles cached and compressed by nginx.
 
 The run folder (default ``$TMPDIR/convscope-serve-PORT``) holds ``state.json`` (pids and
-ports), the logs and nginx's own paths. Ctrl-C, SIGTERM or ``stop`` end every process.
+ports), the logs and nginx's own paths. Ctrl-C, SIGTERM or ``stop`` end every process. If
+one Streamlit process ends, nginx sends its browsers to the others; when nginx or the last
+process ends, everything stops.
 Before it reports ready, the command checks that every process it started listens on
 127.0.0.1 only.
 """
@@ -325,11 +327,10 @@ class Cluster:
             time.sleep(0.2)
         raise RuntimeError(f"{name} did not answer {url}/_stcore/health in time")
 
-    def first_exited(self) -> tuple[str, int] | None:
-        for name, proc in self.children:
-            if proc.poll() is not None:
-                return name, proc.returncode
-        return None
+    def exited(self) -> list[tuple[str, int]]:
+        """(name, exit status) of every child that has ended."""
+        return [(name, proc.returncode) for name, proc in self.children
+                if proc.poll() is not None]
 
     def stop(self) -> None:
         """nginx first (no new requests), then every Streamlit process; SIGKILL after 15 s."""
@@ -364,10 +365,17 @@ def serve(processes: int, port: int, run_dir: Path, options: dict[str, str]) -> 
               f"on {', '.join(str(b.port) for b in state.processes)}, nginx pid {state.nginx})")
         print(f"run folder {run_dir} (logs, state.json); Ctrl-C or "
               f"`python -m deploy.serve stop --port {port}` stops it all", flush=True)
+        reported: set[str] = set()
         while not halt.wait(0.5):
-            gone = cluster.first_exited()
-            if gone:
-                print(f"{gone[0]} exited with {gone[1]}: stopping everything", file=sys.stderr)
+            gone = cluster.exited()
+            for name, code in gone:
+                if name not in reported:
+                    print(f"{name} exited with {code}", file=sys.stderr, flush=True)
+                    reported.add(name)
+            # A Streamlit process that ended leaves its browsers to the others (nginx's
+            # backups); without nginx, or without any process left, the class is over.
+            if "nginx" in reported or len(reported) == processes:
+                print("stopping everything", file=sys.stderr)
                 status = 1
                 break
     except (RuntimeError, ValueError) as e:

@@ -278,3 +278,18 @@ def test_a_killed_supervisor_takes_its_processes_with_it(nginx):
         while _alive(children) and time.time() < deadline:
             time.sleep(0.2)
         assert _alive(children) == []
+
+
+def test_the_browsers_of_a_process_that_ended_go_on_to_a_live_one(nginx):
+    with serve.serving(2) as state:
+        p0, p1 = state.processes
+        os.kill(p1.pid, signal.SIGKILL)
+        log = Path(state.run_dir) / "serve.log"
+        deadline = time.time() + 30
+        while "streamlit p1 exited" not in log.read_text() and time.time() < deadline:
+            time.sleep(0.2)  # until the supervisor has seen it go
+        assert "streamlit p1 exited" in log.read_text()
+        assert _served_by(state.url, "p1") == "p0"  # answered by p0, and pinned there now
+        assert _served_by(state.url, "p0") == "p0"
+        assert _alive([state.supervisor, state.nginx, p0.pid]) == [
+            state.supervisor, state.nginx, p0.pid]  # the rest goes on serving
