@@ -177,7 +177,7 @@ class Session:
         kind = msg.WhichOneof("type")
         if kind == "new_session":
             ns = msg.new_session
-            if ns.HasField("initialize"):  # the first run of a connection
+            if ns.HasField("initialize"):  # carries the id of this server session
                 self.session_id = ns.initialize.session_id
             if not self._fragment_run:  # a full run re-registers its fragments' timers
                 self.auto_rerun = {}
