@@ -42,3 +42,20 @@ load: $(VENV)/.dev-stamp
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+
+# -- hosting a class (README "Hosting a class") -----------------------------------------
+# `make serve-class N=2 PORT=8501`: N Streamlit processes behind nginx on 127.0.0.1:PORT;
+# Ctrl-C (or `python -m deploy.serve stop --port PORT`) ends them all.
+N ?= 2
+.PHONY: serve-class load-class load-compare
+
+serve-class: $(VENV)/.req-stamp
+	$(BIN)/python -m deploy.serve --processes $(N) --port $(PORT)
+
+# 60 sessions × 120 s, a change every ≈ 3 s each, every page: prints issue 14's targets.
+load-class: $(VENV)/.dev-stamp
+	$(BIN)/python -m bench.load --class
+
+# Runs per second and p95 on 1 and on 2 processes behind nginx (twice the sessions on two).
+load-compare: $(VENV)/.dev-stamp
+	$(BIN)/python -m bench.load --compare 1,2

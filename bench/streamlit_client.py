@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlparse
 
@@ -30,6 +31,8 @@ LOOPBACK = ("127.0.0.1", "localhost")
 CHANGEABLE = ("slider", "number_input", "selectbox", "radio", "checkbox", "button_group",
               "multiselect")
 ERROR_ALERT = 1  # Alert.Format.ERROR
+#: Our requests go to loopback directly, never through a proxy named in the environment.
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 @dataclass
@@ -113,15 +116,36 @@ class Session:
         self._done: asyncio.Future | None = None
         self._run: Run | None = None
         self.closed_reason = ""
+        self.cookies: dict[str, str] = {}  # what the server set, sent back like a browser
+        self.session_id = ""  # the server's id of this session (upload URLs carry it)
 
     # -- connection -------------------------------------------------------------------
+    def _fetch_cookies(self) -> None:
+        """Load the page and the health check first, as the browser does, keeping cookies.
+
+        Behind deploy/serve.py's nginx the page's answer pins this client to one process
+        (a cookie); the health check sets Streamlit's XSRF cookie.
+        """
+        for path in ("/", "/_stcore/health"):
+            req = urllib.request.Request(self.base + path, headers=self.cookie_header())
+            with _OPENER.open(req, timeout=self.timeout) as r:
+                for line in r.headers.get_all("Set-Cookie") or []:
+                    name, _, value = line.split(";", 1)[0].partition("=")
+                    self.cookies[name.strip()] = value.strip()
+
+    def cookie_header(self) -> dict[str, str]:
+        """``{"Cookie": ...}`` with what the server set so far ({} before any)."""
+        return {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if (
+            self.cookies) else {}
+
     async def connect(self) -> None:
+        await asyncio.to_thread(self._fetch_cookies)
         url = self.base.replace("http://", "ws://") + "/_stcore/stream"
         # The browser sends subprotocols ["streamlit", xsrf, session]; no Origin header
         # from a program, so the XSRF check does not apply (as for any non-browser client).
         self.ws = await websockets.connect(
             url, subprotocols=["streamlit"], max_size=None, open_timeout=self.timeout,
-            ping_interval=None,
+            ping_interval=None, additional_headers=self.cookie_header(), proxy=None,
         )
         self._reader = asyncio.create_task(self._read())
 
@@ -153,6 +177,8 @@ class Session:
         kind = msg.WhichOneof("type")
         if kind == "new_session":
             ns = msg.new_session
+            if ns.HasField("initialize"):  # carries the id of this server session
+                self.session_id = ns.initialize.session_id
             if not self._fragment_run:  # a full run re-registers its fragments' timers
                 self.auto_rerun = {}
             self.page_hash = ns.page_script_hash

@@ -1,0 +1,1 @@
+"""Hosting ConvScope for a class: several Streamlit processes behind nginx (deploy/serve.py)."""
