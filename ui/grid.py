@@ -125,6 +125,7 @@ def _cell_editor(key: str, text: str, rows: list[list[str]], *, max_rows: int,
         column_config={c: st.column_config.TextColumn(c, alignment="right") for c in columns},
         key=_editor_key(key, ed["version"]), on_change=_editor_changed, args=(key,),
         num_rows="fixed" if ed["fixed"] else "dynamic", hide_index=True, width="stretch",
+        placeholder="",  # an empty cell looks empty, not "None"
     )
 
 
