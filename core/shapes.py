@@ -1036,8 +1036,8 @@ class PaddingSolution:
     def row(self) -> dict[str, object]:
         """One line of the solver's table."""
         return {"kernel": self.kernel, "stride": self.stride, "dilation": self.dilation,
-                "padding before": self.before, "padding after": self.after,
-                "d2l total p": self.total, "same": "✓" if self.same else "",
+                "before": self.before, "after": self.after, "d2l p": self.total,
+                "same": "✓" if self.same else "",
                 "PyTorch (both axes, 1 channel)": self.code()}
 
 

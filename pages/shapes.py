@@ -58,10 +58,11 @@ with calc:
         left.metric("Output shape (H × W)", f"{out[0]} × {out[1]}")
         shape, meta = torch_shape(size, kernel, g.padding, stride, dilation)
         if shape == out:
-            how = " on the meta device (shapes only: the input is big)" if meta else ""
+            how = " on the meta device (shapes only)" if meta else ""
             right.success(f"✓ Checked by PyTorch{how}: `{g.code()}` on `torch.zeros(1, 1, "
                           f"{size[0]}, {size[1]})` gives `torch.Size([1, 1, {shape[0]}, "
-                          f"{shape[1]}])`.")
+                          f"{shape[1]}])`." + (f" A real run is left out: "
+                                               f"{S.torch_check_limit(g, out)}." if meta else ""))
         else:
             right.error(f"PyTorch gives {shape}, the formula {out}: please report this.")
     try:
@@ -139,9 +140,9 @@ with planner:
         st.code(S.sequential_script(p), language="python")
         shape, meta = run_export((C, H, W), text)
         if shape == (1,) + p.out_shape:
-            how = f" on the meta device (shapes only: {S.run_limit(p)})" if meta else ""
-            st.success(f"✓ Ran this code{how}: `Y.shape` is `torch.Size({list(shape)})`, as "
-                       "planned.")
+            st.success(f"✓ Ran this code{' on the meta device (shapes only)' if meta else ''}: "
+                       f"`Y.shape` is `torch.Size({list(shape)})`, as planned."
+                       + (f" A real run is left out: {S.run_limit(p)}." if meta else ""))
         else:
             st.error(f"Running the code gives {shape}, the plan {p.out_shape}: please report it.")
 
@@ -161,10 +162,11 @@ with solver:
         st.error(str(e))
     if found:
         st.dataframe(pd.DataFrame([s.row() for s in found]), hide_index=True, width="stretch")
-        st.caption("Left out: paddings so wide that a whole window could sit in the zeros "
-                   "(a side ≥ the kernel's span). “same” marks PyTorch's padding=\"same\". The "
-                   "code pads both axes alike (1 channel in and out: change the first two "
-                   "numbers); uneven padding goes into nn.ZeroPad2d first.")
+        st.caption("Padding before and after along the axis; d2l's p is both together. Left "
+                   "out: paddings so wide that a whole window could sit in the zeros (a side ≥ "
+                   "the kernel's span). “same” marks PyTorch's padding=\"same\". The code pads "
+                   "both axes alike (1 channel in and out: change the first two numbers); "
+                   "uneven padding goes into nn.ZeroPad2d first.")
         if none := S.strides_without_solution(found, ss):
             st.caption(f"No solution with stride {', '.join(map(str, none))}: a stride s divides "
                        "the size by about s.")

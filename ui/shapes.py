@@ -121,15 +121,15 @@ def layer_table(text: str, p: S.Plan) -> int:
                                 "1"),
             "padding": _text_col("p", "Padding per side; convs also take same / valid", 52, "1"),
             "dilation": _text_col("d", "Dilation (not for avg pool)", 52, "1"),
-            "groups": _text_col("groups", "Groups: must divide in and out channels", 60, "1"),
-            "bias": _text_col("bias", "True or False: one bias per output channel (convs)", 60,
+            "groups": _text_col("groups", "Groups: must divide in and out channels", 64, "1"),
+            "bias": _text_col("bias", "True or False: one bias per output channel (convs)", 52,
                               "True"),
             "output": _text_col("output", "C×H×W after this layer", 95),
-            "params": _text_col("params", "Weights + biases", 90),
-            "MACs": _text_col("MACs", "Multiply-accumulates for one image", 110),
-            "RF size": _text_col("RF size", "Input cells one output cell sees (Distill)"),
-            "RF jump": _text_col("RF jump", "Input cells between neighbouring outputs"),
+            "params": _text_col("params", "Weights + biases", 80),
+            "MACs": _text_col("MACs", "Multiply-accumulates for one image", 100),
+            "RF size": _text_col("RF size", "Input cells one output cell sees (Distill)", 62),
+            "RF jump": _text_col("RF jump", "Input cells between neighbouring outputs", 62),
             "RF start": _text_col("RF start", "First input cell output (0, 0) sees; negative = "
-                                              "in the padding"),
+                                              "in the padding", 62),
         })
     return len(rows)

@@ -97,12 +97,13 @@ def test_big_settings_are_checked_on_the_meta_device():
     assert_clean(at)
     assert shape(at) == "993 × 993"
     text = all_text(at)
-    assert "✓ Checked by PyTorch on the meta device (shapes only: the input is big): " \
-        "`nn.Conv2d(1, 1, kernel_size=32)` on `torch.zeros(1, 1, 1024, 1024)` gives " \
-        "`torch.Size([1, 1, 993, 993])`." in text
-    assert "✓ Ran this code on the meta device (shapes only: a tensor would hold 67,108,864 " \
-        "numbers (the run goes up to 1,048,576)): `Y.shape` is `torch.Size([1, 64, 1024, " \
-        "1024])`, as planned." in text
+    assert "✓ Checked by PyTorch on the meta device (shapes only): `nn.Conv2d(1, 1, " \
+        "kernel_size=32)` on `torch.zeros(1, 1, 1024, 1024)` gives `torch.Size([1, 1, 993, " \
+        f"993])`. A real run is left out: it needs {993 * 993 * 32 * 32:,} " \
+        "multiply-accumulates" in text
+    assert "✓ Ran this code on the meta device (shapes only): `Y.shape` is `torch.Size([1, 64, " \
+        "1024, 1024])`, as planned. A real run is left out: a tensor would hold 67,108,864 " \
+        "numbers (the run goes up to 1,048,576)." in text
     assert "Not run" not in text and "No picture" in text
 
 
