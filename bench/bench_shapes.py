@@ -18,7 +18,7 @@ def measure() -> list[Row]:
     rows += [Row("shapes", "rerun after a stride change (wall)", wall * 1e3, "ms"),
              Row("shapes", "rerun after a stride change (CPU)", cpu * 1e3, "ms")]
     stacks = [f"conv:{c},3,1,1;pool:max,2;conv:{2 * c},3,1,1;pool:avg,2" for c in (5, 7, 9, 11)]
-    wall, cpu = reruns(at, [lambda t=t: at.text_input(key="sh_layers").input(t)
+    wall, cpu = reruns(at, [lambda t=t: at.text_area(key="sh_layers").input(t)
                              for t in stacks])
     rows += [Row("shapes", "rerun after a new layer stack, export run (wall)", wall * 1e3, "ms"),
              Row("shapes", "rerun after a new layer stack, export run (CPU)", cpu * 1e3, "ms")]

@@ -20,6 +20,7 @@ from core.corr import (
 )
 from core.errors import OutOfRange, UnknownName
 from core.geometry import conv_output_shape, pair
+from core.shapes import module_code
 
 #: Server-side caps for the page's controls (a crafted URL cannot ask for more).
 MAX_CHANNELS = 8
@@ -213,13 +214,10 @@ class ConvCost:
     @property
     def line(self) -> str:
         """The matching layer: ``nn.Conv2d(in_channels=…, out_channels=…, …)``."""
-        kh, kw = self.kernel_size
-        k = kh if kh == kw else (kh, kw)
-        extra = "" if self.bias else ", bias=False"
-        return (
-            f"nn.Conv2d(in_channels={self.in_channels}, out_channels={self.out_channels}, "
-            f"kernel_size={k}, padding={self.padding}, stride={self.stride}, "
-            f"groups={self.groups}{extra})"
+        return module_code(
+            "Conv2d", in_channels=self.in_channels, out_channels=self.out_channels,
+            kernel_size=self.kernel_size, padding=self.padding, stride=self.stride,
+            groups=self.groups, bias=self.bias, always=("padding", "stride", "groups"),
         )
 
 

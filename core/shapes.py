@@ -10,8 +10,14 @@ the tensors are small (``MAX_RUN_*``).
 
 from __future__ import annotations
 
+import ast
+import contextlib
+import inspect
 import re
-from dataclasses import dataclass
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Literal, Union
 
 import torch
@@ -42,19 +48,62 @@ MAX_PICTURE = 40
 MAX_RUN_CELLS = 1024 * 1024
 MAX_RUN_MACS = 2 * 10**8
 MAX_RUN_PARAMS = 5 * 10**6
-#: Padding solver: most (kernel, stride) combinations tried in one go.
+#: Padding solver: most (kernel, stride) combinations tried in one go; the ranges it offers.
 MAX_COMBOS = 512
+SOLVER_KERNELS: Pair = (1, 15)
+SOLVER_STRIDES: Pair = (1, 8)
 
 #: How the planner table names each kind, and back.
 LAYER_NAMES: dict[str, str] = {"conv": "conv", "max": "max pool", "avg": "avg pool"}
 _KINDS = {v: k for k, v in LAYER_NAMES.items()}
 #: Field names per kind, in ``nn.Conv2d`` / ``nn.MaxPool2d`` positional order.
 FIELDS: dict[str, tuple[str, ...]] = {
-    "conv": ("out", "kernel", "stride", "padding", "dilation", "groups"),
+    "conv": ("out", "kernel", "stride", "padding", "dilation", "groups", "bias"),
     "max": ("kernel", "stride", "padding", "dilation"),
     "avg": ("kernel", "stride", "padding"),
 }
-ROW_KEYS = ("layer", "out", "kernel", "stride", "padding", "dilation", "groups")
+ROW_KEYS = ("layer", "out", "kernel", "stride", "padding", "dilation", "groups", "bias")
+
+
+# ---------------------------------------------------------------- PyTorch code text
+
+#: PyTorch's defaults for the arguments written out; a pool's stride defaults to its kernel.
+_DEFAULTS: dict[str, dict[str, object]] = {
+    "Conv2d": {"stride": 1, "padding": 0, "dilation": 1, "groups": 1, "bias": True,
+               "padding_mode": "zeros"},
+    "MaxPool2d": {"stride": "kernel_size", "padding": 0, "dilation": 1},
+    "AvgPool2d": {"stride": "kernel_size", "padding": 0},
+}
+
+
+def _value(v: object) -> object:
+    """An argument as PyTorch writes it: an (a, a) pair as a, "valid" padding as 0."""
+    if isinstance(v, (tuple, list)) and len(v) == 2 and v[0] == v[1]:
+        return v[0]
+    return tuple(v) if isinstance(v, list) else v
+
+
+def module_code(name: str, *args: object, always: tuple[str, ...] = (), **kwargs: object) -> str:
+    """``nn.<name>(...)`` on one line: the only place the page's PyTorch layers are written.
+
+    Positional ``args`` first, then ``kwargs`` in the order given, each left out when it is
+    PyTorch's default (unless named in ``always``); (a, a) pairs as a, strings quoted.
+
+    >>> module_code("Conv2d", 1, 6, kernel_size=(5, 5), stride=1, padding=(2, 1))
+    'nn.Conv2d(1, 6, kernel_size=5, padding=(2, 1))'
+    >>> module_code("MaxPool2d", kernel_size=3, stride=3, padding="valid")
+    'nn.MaxPool2d(kernel_size=3)'
+    """
+    defaults = _DEFAULTS.get(name, {})
+    words = [repr(_value(a)) for a in args]
+    for key, v in kwargs.items():
+        default = defaults.get(key, inspect.Parameter.empty)
+        default = _value(kwargs.get("kernel_size")) if default == "kernel_size" else default
+        v = _value(v)
+        if key not in always and (v == default or (key == "padding" and v == "valid")):
+            continue
+        words.append(f"{key}={v!r}".replace("'", '"'))
+    return f"nn.{name}({', '.join(words)})"
 
 
 # ---------------------------------------------------------------- one convolution
@@ -76,12 +125,14 @@ class ConvGeometry:
                                dilation=self.dilation)
 
     def code(self) -> str:
-        """The ``nn.Conv2d`` call the seed would write for this geometry (1 channel in/out)."""
-        kw = [f"kernel_size={_arg(self.kernel)}"]
-        kw += [f"padding={_arg(self.padding)}"] if self.padding != (0, 0) else []
-        kw += [f"stride={_arg(self.stride)}"] if self.stride != (1, 1) else []
-        kw += [f"dilation={_arg(self.dilation)}"] if self.dilation != (1, 1) else []
-        return f"nn.Conv2d(1, 1, {', '.join(kw)})"
+        """The ``nn.Conv2d`` call for this geometry, 1 channel in and out."""
+        return module_code("Conv2d", 1, 1, kernel_size=self.kernel, stride=self.stride,
+                           padding=self.padding, dilation=self.dilation)
+
+    def output_shape(self) -> Pair:
+        """(H_out, W_out) by the rule; ValueError naming it when there is no output."""
+        return conv_output_shape(self.input_size, self.kernel, padding=self.padding,
+                                 stride=self.stride, dilation=self.dilation)
 
     def label(self) -> str:
         """Short name with the output the rule gives: "k3 p1 → 8×8" (input left out)."""
@@ -89,8 +140,7 @@ class ConvGeometry:
         def short(p: Pair) -> str:
             return str(p[0]) if p[0] == p[1] else f"({p[0]},{p[1]})"
 
-        out = conv_output_shape(self.input_size, self.kernel, padding=self.padding,
-                                stride=self.stride, dilation=self.dilation)
+        out = self.output_shape()
         pad = self.padding if isinstance(self.padding, str) else short(self.padding)
         s = "" if self.stride == (1, 1) else f" s{short(self.stride)}"
         return f"k{short(self.kernel)} p{pad}{s} → {out[0]}×{out[1]}"
@@ -110,15 +160,43 @@ PYTORCH_TEX = r"n_{out} = \left\lfloor \frac{n + 2p - d\,(k - 1) - 1}{s} \right\
 D2L_TEX = r"n_{out} = \left\lfloor \frac{n_h - k_h + p_h + s_h}{s_h} \right\rfloor"
 
 
+def exact_quotient(a: int, b: int) -> str:
+    """a / b written exactly: whole, a terminating decimal, or whole part and fraction.
+
+    The fraction is in lowest terms after a narrow no-break space ("74 1/3" is 74 + 1/3);
+    a negative quotient takes "−" in front of the whole: "−2 1/3" is −(2 + 1/3).
+
+    >>> exact_quotient(223, 2), exact_quotient(1, 16), exact_quotient(223, 3)
+    ('111.5', '0.0625', '74\u202f1/3')
+    >>> exact_quotient(-7, 3), exact_quotient(6, 3)
+    ('−2\u202f1/3', '2')
+    """
+    q = Fraction(a, b)
+    sign, q = ("−" if q < 0 else ""), abs(q)
+    whole, rest = divmod(q.numerator, q.denominator)
+    if not rest:
+        return f"{sign}{whole}"
+    den, twos, fives = q.denominator, 0, 0
+    while den % 2 == 0:
+        den, twos = den // 2, twos + 1
+    while den % 5 == 0:
+        den, fives = den // 5, fives + 1
+    if den == 1:  # only 2s and 5s below: the decimal ends after max(twos, fives) digits
+        digits = max(twos, fives)
+        return f"{sign}{whole}.{rest * 10**digits // q.denominator:0{digits}d}"
+    fraction = f"{rest}/{q.denominator}"
+    return f"{sign}{whole}\u202f{fraction}" if whole else f"{sign}{fraction}"
+
+
 def _floor_steps(a: int, b: int, plus: str = "") -> str:
-    """"⌊7 / 2⌋ + 1 = ⌊3.5⌋ + 1 = 3 + 1 = 4": the division, then what the floor does to it."""
+    """"⌊7 / 2⌋ + 1 = ⌊3.5⌋ + 1 = 3 + 1 = 4": the division, its exact value, the floor."""
     steps = [f"⌊{a} / {b}⌋{plus}"]
     if a % b:
-        steps.append(f"⌊{a / b:.3g}⌋{plus}".replace("-", "−"))
+        steps.append(f"⌊{exact_quotient(a, b)}⌋{plus}")
     if plus:
         steps.append(f"{a // b}{plus}")
     steps.append(str(a // b + (1 if plus else 0)))
-    return " = ".join(steps).replace("(-", "(−")
+    return " = ".join(steps).replace("-", "−")
 
 
 @dataclass(frozen=True)
@@ -172,28 +250,37 @@ def check_input_size(size: Pair, name: str = "input size") -> Pair:
 
 def torch_check_limit(g: ConvGeometry, out: Pair) -> str | None:
     """Why running ``nn.Conv2d`` for ``g`` would cost too much, or None when it is cheap."""
-    H, W = g.input_size
+    (H, W), f = g.input_size, format_count
     if H * W > MAX_RUN_CELLS:
-        return f"the input has {H * W:,} cells (the check runs up to {MAX_RUN_CELLS:,})"
+        return f"the input has {f(H * W)} cells (the check runs up to {f(MAX_RUN_CELLS)})"
     work = out[0] * out[1] * g.kernel[0] * g.kernel[1]
     if work > MAX_RUN_MACS:
-        return f"it needs {work:,} multiply-accumulates (the check runs up to {MAX_RUN_MACS:,})"
+        return f"it needs {f(work)} multiply-accumulates (the check runs up to {f(MAX_RUN_MACS)})"
     return None
 
 
-def torch_output_shape(g: ConvGeometry) -> Pair:
+def torch_output_shape(g: ConvGeometry, *, meta: bool = False) -> Pair:
     """(H_out, W_out) that ``nn.Conv2d(1, 1, ...)`` gives on ``torch.zeros(1, 1, H, W)``.
 
-    Call only when ``torch_check_limit`` is None; torch's own errors come out as ValueError.
+    ``meta``: layer and input on the meta device, shapes without storage or arithmetic.
+    torch's own errors come out as ValueError.
     """
-    conv = nn.Conv2d(1, 1, g.kernel, stride=g.stride, padding=g.padding, dilation=g.dilation,
-                     bias=False)
+    device = torch.device("meta") if meta else contextlib.nullcontext()
     try:
-        with torch.no_grad():
+        with torch.no_grad(), device:
+            conv = nn.Conv2d(1, 1, g.kernel, stride=g.stride, padding=g.padding,
+                             dilation=g.dilation, bias=False)
             Y = conv(torch.zeros((1, 1) + tuple(g.input_size)))  # (1, 1, H_out, W_out)
     except (RuntimeError, ValueError) as e:
         raise ValueError(f"PyTorch refused: {e}") from None
     return int(Y.shape[2]), int(Y.shape[3])
+
+
+def torch_check(g: ConvGeometry) -> tuple[Pair, bool]:
+    """(H_out, W_out) from PyTorch, and whether it ran on the meta device (shapes only),
+    as it does above ``torch_check_limit``. ValueError when the geometry has no output."""
+    meta = torch_check_limit(g, g.output_shape()) is not None
+    return torch_output_shape(g, meta=meta), meta
 
 
 # ------------------------------------------------------------ the window picture
@@ -254,7 +341,9 @@ class Layer:
     """One layer of a stack: a Conv2d (kind "conv") or a MaxPool2d / AvgPool2d.
 
     ``padding`` is per side (or "same"/"valid", convs only); ``out_channels`` None keeps
-    the input's channel count.
+    the input's channel count. Read from pasted code, a conv also knows the
+    ``in_channels`` it was written for (checked against what arrives; the compact text
+    does not keep it), and every layer its ``source``.
     """
 
     kind: Kind
@@ -264,6 +353,9 @@ class Layer:
     dilation: Pair = (1, 1)
     out_channels: int | None = None
     groups: int = 1
+    bias: bool = True
+    in_channels: int | None = None
+    source: str = field(default="", compare=False)
 
 
 class LayerError(ValueError):
@@ -303,11 +395,19 @@ def _layer(kind: Kind, f: dict[str, str]) -> Layer:
     else:
         padding = parse_pair(p, "padding", minimum=0)
     dilation = parse_pair(f.get("dilation") or "1", "dilation", minimum=1)
-    out = groups = None
+    out, groups, bias = None, 1, True
     if kind == "conv":
         out = _int(f.get("out"), "out channels", maximum=MAX_CHANNELS) if f.get("out") else None
         groups = _int(f.get("groups") or "1", "groups", maximum=MAX_CHANNELS)
-    return Layer(kind, kernel, stride, padding, dilation, out, groups or 1)
+        bias = _bool(f.get("bias") or "True", "bias")
+    return Layer(kind, kernel, stride, padding, dilation, out, groups, bias)
+
+
+def _bool(text: str, name: str) -> bool:
+    v = str(text).strip().lower()
+    if v not in ("true", "false", "1", "0"):
+        raise ValueError(f"{name} must be True or False, got {text!r}")
+    return v in ("true", "1")
 
 
 def _int(text: str | None, name: str, *, maximum: int) -> int:
@@ -383,7 +483,8 @@ def layer_fields(layer: Layer) -> dict[str, str]:
     f = {"kernel": _pair_text(layer.kernel), "stride": _pair_text(layer.stride),
          "padding": _pair_text(layer.padding), "dilation": _pair_text(layer.dilation)}
     if layer.kind == "conv":
-        f |= {"out": str(layer.out_channels or ""), "groups": str(layer.groups)}
+        f |= {"out": str(layer.out_channels or ""), "groups": str(layer.groups),
+              "bias": str(layer.bias)}
     return {k: f.get(k, "") for k in FIELDS[layer.kind]}
 
 
@@ -394,7 +495,7 @@ def format_layer(layer: Layer) -> str:
     'pool:max,2,2'
     """
     f = layer_fields(layer)
-    defaults = {"padding": "0", "dilation": "1", "groups": "1"}
+    defaults = {"padding": "0", "dilation": "1", "groups": "1", "bias": "True"}
     values = [f[n] for n in FIELDS[layer.kind]]
     names = list(FIELDS[layer.kind])
     keep = 4 if layer.kind == "conv" else 2  # "conv:16,3,1,1", "pool:max,2,2" as in PyTorch
@@ -411,7 +512,13 @@ def format_stack(layers: list[Layer]) -> str:
 
 def editor_rows(text: str) -> list[dict[str, str]]:
     """The stack as table rows (keys ROW_KEYS): parsed layers written out in full, a
-    layer that does not parse as its raw fields, so it can be fixed in the table."""
+    layer that does not parse as its raw fields, so it can be fixed in the table. Pasted
+    code gives the rows of the layers read from it."""
+    def row(kind: str, f: dict[str, str]) -> dict[str, str]:
+        return {"layer": LAYER_NAMES.get(kind, "")} | {k: f.get(k, "") for k in ROW_KEYS[1:]}
+
+    if is_code(text):
+        return [row(x.kind, layer_fields(x)) for x in read_code(text).layers]
     rows = []
     for chunk in _chunks(text)[:MAX_LAYERS]:
         try:
@@ -422,7 +529,7 @@ def editor_rows(text: str) -> list[dict[str, str]]:
                 kind, f = _fields(chunk)
             except ValueError:
                 kind, f = "", {}
-        rows.append({"layer": LAYER_NAMES.get(kind, "")} | {k: f.get(k, "") for k in ROW_KEYS[1:]})
+        rows.append(row(kind, f))
     return rows
 
 
@@ -442,6 +549,215 @@ def rows_text(rows: list[dict[str, object]]) -> str:
             pass  # kept as typed: the planner names the problem
         out.append(chunk)
     return ";".join(out)
+
+
+# ------------------------------------------------------------ pasted PyTorch
+
+#: The layers read from pasted PyTorch code, by class name, with PyTorch's signatures.
+CODE_LAYERS: dict[str, Kind] = {"Conv2d": "conv", "MaxPool2d": "max", "AvgPool2d": "avg"}
+_SIGNATURES = {name: inspect.signature(getattr(nn, name)) for name in CODE_LAYERS}
+#: Layers that keep (C, H, W): skipped when pasted, and named in the note.
+SHAPE_KEEPING = frozenset({
+    "ReLU", "ReLU6", "LeakyReLU", "PReLU", "RReLU", "ELU", "SELU", "CELU", "GELU", "SiLU",
+    "Mish", "Sigmoid", "Tanh", "Hardtanh", "Hardswish", "Hardsigmoid", "Softplus", "Softsign",
+    "LogSigmoid", "Softmax", "LogSoftmax", "Softmax2d", "Identity", "Dropout", "Dropout2d",
+    "AlphaDropout", "FeatureAlphaDropout", "BatchNorm2d", "SyncBatchNorm", "InstanceNorm2d",
+    "GroupNorm", "LocalResponseNorm", "ChannelShuffle",
+})
+#: Arguments read and left out of the plan: they change values, not shapes.
+_VALUES_ONLY = {"padding_mode": "zeros", "count_include_pad": True, "divisor_override": None,
+                "device": None, "dtype": None}
+_PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+#: Longest text the planner's field takes (pasted code is longer than the compact form).
+MAX_TEXT = 4000
+
+
+def is_code(text: str) -> bool:
+    """Whether ``text`` is PyTorch code rather than the compact form: a name and "(".
+
+    >>> is_code("nn.MaxPool2d(3, 2, 1)"), is_code("conv:6,5,1,2;pool:max,(2)")
+    (True, False)
+    """
+    return re.search(r"[A-Za-z_][\w.]*\s*\(", text) is not None
+
+
+@dataclass(frozen=True)
+class CodeRead:
+    """What ``read_code`` found: the layers (up to the first problem, then ``error``), the
+    shape-keeping layers it skipped, and arguments it read that change no shape."""
+
+    layers: tuple[Layer, ...]
+    skipped: tuple[str, ...] = ()
+    values_only: tuple[str, ...] = ()
+    error: LayerError | None = None
+
+    def note(self) -> str:
+        """One line for the page: what was read, skipped and left out."""
+        n = len(self.layers)
+        text = f"Read {n} layer{'' if n == 1 else 's'} from the pasted PyTorch code"
+        if self.skipped:
+            names = sorted(set(self.skipped), key=self.skipped.index)
+            text += (f"; skipped {len(self.skipped)} that keep the shape "
+                     f"({', '.join(names)})")
+        if self.values_only:
+            text += f"; left out {', '.join(self.values_only)} (values, not shapes)"
+        return text + "."
+
+
+def _dotted(node: ast.expr) -> str | None:
+    """``torch.nn.Conv2d`` → "torch.nn.Conv2d"; None for anything but names and dots."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute) and (head := _dotted(node.value)):
+        return f"{head}.{node.attr}"
+    return None
+
+
+def _class_name(call: ast.Call) -> str | None:
+    """"Conv2d" for ``Conv2d``, ``nn.Conv2d`` or ``torch.nn.Conv2d``; else None."""
+    name = _dotted(call.func) or ""
+    for prefix in ("torch.nn.", "nn.", ""):
+        if name.startswith(prefix) and "." not in name[len(prefix):]:
+            return name[len(prefix):]
+    return None
+
+
+def _items(node: ast.AST) -> list[ast.AST]:
+    """The pieces of pasted code in order: statements, tuples, lists and ``nn.Sequential``
+    opened up; imports dropped; everything else (a call or not) is one piece."""
+    if isinstance(node, ast.Module):
+        return [i for stmt in node.body for i in _items(stmt)]
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return []
+    if isinstance(node, (ast.Expr, ast.Assign, ast.AnnAssign)) and node.value is not None:
+        return _items(node.value)
+    if isinstance(node, (ast.Tuple, ast.List)):
+        return [i for e in node.elts for i in _items(e)]
+    if (isinstance(node, ast.Call) and _class_name(node) == "Sequential" and not node.keywords
+            and not any(isinstance(a, ast.Starred) for a in node.args)):
+        return [i for a in node.args for i in _items(a)]
+    return [node]
+
+
+def _signature(name: str) -> str:
+    """PyTorch's signature without types: "nn.MaxPool2d(kernel_size, stride=None, …)"."""
+    params = [p.name if p.default is p.empty else f"{p.name}={p.default!r}"
+              for p in _SIGNATURES[name].parameters.values()]
+    return f"nn.{name}({', '.join(params)})"
+
+
+def _code_layer(call: ast.Call, name: str, source: str, values_only: list[str]) -> Layer:
+    """One Conv2d / MaxPool2d / AvgPool2d call, bound to PyTorch's signature; values are
+    read with ``ast.literal_eval`` (data only). ValueError naming the argument."""
+    args, kwargs = [], {}
+    for node in [*call.args, *call.keywords]:
+        value = node.value if isinstance(node, ast.keyword) else node
+        if isinstance(node, ast.Starred) or (isinstance(node, ast.keyword) and node.arg is None):
+            raise ValueError("write the arguments out: * and ** are not read")
+        try:
+            v = ast.literal_eval(value)
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            raise ValueError(f"`{ast.unparse(value)}` is not a value: the planner reads numbers, "
+                             "tuples, strings and True/False; it runs no code") from None
+        if isinstance(node, ast.keyword):
+            kwargs[node.arg] = v
+        else:
+            args.append(v)
+    try:
+        given = _SIGNATURES[name].bind(*args, **kwargs).arguments
+    except TypeError as e:
+        raise ValueError(f"{e}; PyTorch's signature is {_signature(name)}") from None
+    arg = {p: given.get(p, v.default) for p, v in _SIGNATURES[name].parameters.items()}
+    kind = CODE_LAYERS[name]
+    for key, default in _VALUES_ONLY.items():
+        if key in given and given[key] != default:
+            values_only.append(f"{key}={given[key]!r}")
+    if arg.get("padding_mode", "zeros") not in _PADDING_MODES:
+        raise ValueError(f"padding_mode must be one of {', '.join(map(repr, _PADDING_MODES))}, "
+                         f"got {arg['padding_mode']!r}")
+    if arg.get("ceil_mode"):
+        raise ValueError("ceil_mode=True rounds the output size up (⌈ ⌉); the planner follows "
+                         "PyTorch's default, the floor (ceil_mode=False)")
+    if arg.get("return_indices"):
+        raise ValueError("return_indices=True makes the pool return (values, indices), which "
+                         "the next layer cannot take")
+    kernel = pair(arg["kernel_size"], "kernel_size", minimum=1)
+    stride = kernel if arg["stride"] is None else pair(arg["stride"], "stride", minimum=1)
+    padding = arg["padding"]
+    if isinstance(padding, str) and kind == "conv":
+        if padding not in ("same", "valid"):
+            raise ValueError(f'padding must be a number, a pair, "same" or "valid", got '
+                             f"{padding!r}")
+    else:
+        padding = pair(padding, "padding", minimum=0)
+    dilation = pair(arg.get("dilation", 1), "dilation", minimum=1)
+    if kind != "conv":
+        return Layer(kind, kernel, stride, padding, dilation, source=source)
+    counts = [_count(arg[k], k) for k in ("in_channels", "out_channels", "groups")]
+    if not isinstance(arg["bias"], bool):
+        raise ValueError(f"bias must be True or False, got {arg['bias']!r}")
+    return Layer("conv", kernel, stride, padding, dilation, counts[1], counts[2], arg["bias"],
+                 counts[0], source)
+
+
+def _count(v: object, name: str) -> int:
+    if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= MAX_CHANNELS:
+        raise ValueError(f"{name} must be a whole number 1..{MAX_CHANNELS}, got {v!r}")
+    return v
+
+
+def read_code(text: str) -> CodeRead:
+    """Layers from pasted PyTorch: ``nn.Conv2d``, ``nn.MaxPool2d``, ``nn.AvgPool2d`` calls (also
+    ``torch.nn.`` or bare), one per line, in a list or in ``nn.Sequential(...)``, arguments
+    as PyTorch's signatures take them. Parsed with ``ast``, values read with
+    ``ast.literal_eval``: nothing is run. Layers that keep the shape (ReLU, BatchNorm2d, …)
+    are skipped and listed; anything else stops the reading, naming the piece.
+
+    >>> r = read_code("nn.Sequential(nn.Conv2d(3, 64, kernel_size=7, stride=2, padding=3), "
+    ...               "nn.ReLU(), nn.MaxPool2d(3, 2, 1))")
+    >>> format_stack(list(r.layers)), r.skipped
+    ('conv:64,7,2,3;pool:max,3,2,1', ('ReLU',))
+    """
+    source = textwrap.dedent(text).strip()
+    try:
+        pieces = _items(ast.parse(source))
+    except (SyntaxError, ValueError, MemoryError, RecursionError) as e:
+        where = f"line {e.lineno}: {e.msg}" if isinstance(e, SyntaxError) else str(e)
+        return CodeRead((), error=LayerError(0, f"the code does not parse as Python ({where})"))
+    layers: list[Layer] = []
+    skipped: list[str] = []
+    values_only: list[str] = []
+    for node in pieces:
+        piece = " ".join((ast.get_source_segment(source, node) or ast.unparse(node)).split())
+        piece = piece if len(piece) <= 90 else piece[:89] + "…"
+        name = _class_name(node) if isinstance(node, ast.Call) else None
+        try:
+            if name in SHAPE_KEEPING:
+                skipped.append(name)
+                continue
+            if name not in CODE_LAYERS:
+                raise ValueError("not a layer the planner reads: it reads nn.Conv2d, "
+                                 "nn.MaxPool2d and nn.AvgPool2d, and skips layers that keep "
+                                 "the shape (ReLU, BatchNorm2d, …)")
+            if len(layers) == MAX_LAYERS:
+                raise ValueError(f"at most {MAX_LAYERS} layers; remove some")
+            layers.append(_code_layer(node, name, piece, values_only))
+        except ValueError as e:
+            return CodeRead(tuple(layers), tuple(skipped), tuple(values_only),
+                            LayerError(len(layers), f"`{piece}`: {e}"))
+    return CodeRead(tuple(layers), tuple(skipped), tuple(values_only))
+
+
+def compact_from_code(input_shape: Shape3, text: str) -> tuple[str, str] | None:
+    """(compact text, note) for pasted code that reads and plans without error on
+    ``input_shape``; None otherwise (then the code is kept as typed, since the compact
+    form would drop the in_channels it is checked against)."""
+    if not is_code(text):
+        return None
+    r = read_code(text)
+    if r.error or not r.layers or plan(input_shape, list(r.layers)).error:
+        return None
+    return format_stack(list(r.layers)), r.note()
 
 
 # -------------------------------------------------------------------- planning
@@ -502,9 +818,20 @@ def _receptive(rf: ReceptiveField, k: Pair, s: Pair, d: Pair, before: Pair) -> R
     )
 
 
+class ChannelError(ValueError):
+    """A pasted conv's ``in_channels`` is not the number of channels that arrive."""
+
+    def __init__(self, written: int, arriving: int) -> None:
+        super().__init__(f"in_channels={written}, but {arriving} "
+                         f"{'channel arrives' if arriving == 1 else 'channels arrive'} here")
+        self.written, self.arriving = written, arriving
+
+
 def plan_layer(layer: Layer, shape: Shape3, rf: ReceptiveField) -> PlannedLayer:
     """One layer on a (C, H, W) input; ValueError naming the rule when PyTorch would refuse."""
     C, H, W = shape
+    if layer.in_channels is not None and layer.in_channels != C:
+        raise ChannelError(layer.in_channels, C)
     kh, kw = layer.kernel
     pads = resolve_padding(layer.padding, layer.kernel, stride=layer.stride,
                            dilation=layer.dilation)
@@ -521,9 +848,18 @@ def plan_layer(layer: Layer, shape: Shape3, rf: ReceptiveField) -> PlannedLayer:
         co = layer.out_channels or C
         check_groups(C, co, layer.groups)
         per_out = (C // layer.groups) * kh * kw  # weights one output cell multiplies
-        params, macs = co * per_out + co, co * Ho * Wo * per_out  # + co: the biases
+        params, macs = co * per_out + co * layer.bias, co * Ho * Wo * per_out
     rf = _receptive(rf, layer.kernel, layer.stride, layer.dilation, (pads[0][0], pads[1][0]))
     return PlannedLayer(layer, shape, (co, Ho, Wo), pads, params, macs, rf)
+
+
+def _channel_fix(e: ChannelError, rows: list[PlannedLayer]) -> str:
+    """The mismatch, where the arriving channels come from, and the change that fits."""
+    convs = [j for j, r in enumerate(rows) if r.layer.kind == "conv"]
+    if not convs:
+        return f"{e} (the input has {e.arriving}): set the input channels to {e.written}"
+    return (f"{e} (layer {convs[-1] + 1} makes {e.arriving}): write in_channels={e.arriving}, "
+            f"or out_channels={e.written} in layer {convs[-1] + 1}")
 
 
 def plan(input_shape: Shape3, layers: list[Layer]) -> Plan:
@@ -543,16 +879,22 @@ def plan(input_shape: Shape3, layers: list[Layer]) -> Plan:
         try:
             row = plan_layer(layer, shape, rf)
         except ValueError as e:
-            return Plan(input_shape, tuple(rows),
-                        LayerError(i, f"layer {i + 1} ({format_layer(layer)}): {e}"))
+            why = _channel_fix(e, rows) if isinstance(e, ChannelError) else str(e)
+            where = f"`{layer.source}`" if layer.source else format_layer(layer)
+            return Plan(input_shape, tuple(rows), LayerError(i, f"layer {i + 1} ({where}): {why}"))
         rows.append(row)
         rf, shape = row.rf, row.out_shape
     return Plan(input_shape, tuple(rows))
 
 
 def plan_text(input_shape: Shape3, text: str) -> Plan:
-    """``plan`` of a stack in text form: a layer that does not parse stops it like a layer
-    that does not fit, so the layers before it still get their shapes."""
+    """``plan`` of a stack in text form (compact, or pasted PyTorch code): a layer that does
+    not parse stops it like a layer that does not fit, so the layers before it still get
+    their shapes."""
+    if is_code(text):
+        r = read_code(text)
+        p = plan(input_shape, list(r.layers))
+        return p if p.error or r.error is None else Plan(p.input_shape, p.rows, r.error)
     chunks, layers = _chunks(text), []
     for i, chunk in enumerate(chunks[:MAX_LAYERS]):
         try:
@@ -582,7 +924,8 @@ def table_rows(p: Plan, n: int) -> list[dict[str, str]]:
     for i in range(n):
         if i < len(p.rows):
             r = p.rows[i]
-            values = ("×".join(map(str, r.out_shape)), human(r.params), human(r.macs),
+            values = ("×".join(map(str, r.out_shape)), format_count(r.params),
+                      format_count(r.macs),
                       xy(r.rf.size), xy(r.rf.jump), xy(r.rf.start).replace("-", "−"))
         else:
             bad = p.error is not None and p.error.index == i
@@ -596,27 +939,21 @@ LENET_INPUT: Shape3 = (1, 28, 28)
 LENET = "conv:6,5,1,2;pool:avg,2,2;conv:16,5,1,0;pool:avg,2,2"
 
 
-def _arg(p: Padding) -> str:
-    return f'"{p}"' if isinstance(p, str) else str(p[0]) if p[0] == p[1] else str(tuple(p))
-
-
 def _module(row: PlannedLayer) -> str:
     """The PyTorch constructor for one planned layer, defaults left out."""
     L = row.layer
-    kw = [f"kernel_size={_arg(L.kernel)}"]
-    default_stride = (1, 1) if L.kind == "conv" else L.kernel
-    kw += [f"stride={_arg(L.stride)}"] if L.stride != default_stride else []
-    kw += [f"padding={_arg(L.padding)}"] if L.padding not in ((0, 0), "valid") else []
-    kw += [f"dilation={_arg(L.dilation)}"] if L.dilation != (1, 1) else []
+    geometry = {"kernel_size": L.kernel, "stride": L.stride, "padding": L.padding}
     if L.kind == "conv":
-        kw += [f"groups={L.groups}"] if L.groups != 1 else []
-        return f"nn.Conv2d({row.in_shape[0]}, {row.out_shape[0]}, {', '.join(kw)})"
-    return f"nn.{'MaxPool2d' if L.kind == 'max' else 'AvgPool2d'}({', '.join(kw)})"
+        return module_code("Conv2d", row.in_shape[0], row.out_shape[0], **geometry,
+                           dilation=L.dilation, groups=L.groups, bias=L.bias)
+    if L.kind == "max":
+        return module_code("MaxPool2d", **geometry, dilation=L.dilation)
+    return module_code("AvgPool2d", **geometry)
 
 
 def sequential_script(p: Plan) -> str:
     """A runnable script: the stack as ``nn.Sequential``, fed a zero tensor of the input
-    shape; ``Y`` holds the output. Built only from validated numbers (``run_script``
+    shape; ``Y`` holds the output. Built only from validated numbers (``run_plan``
     executes it); needs a plan without error."""
     if p.error is not None or not p.rows:
         raise ValueError("there is no valid layer stack to export")
@@ -633,32 +970,37 @@ def run_limit(p: Plan) -> str | None:
     C, H, W = p.input_shape
     biggest = max([C * H * W] + [r.out_shape[0] * r.out_shape[1] * r.out_shape[2]
                                  for r in p.rows])
+    f = format_count
     if biggest > MAX_RUN_CELLS:
-        return f"a tensor would hold {biggest:,} numbers (the check runs up to {MAX_RUN_CELLS:,})"
+        return f"a tensor would hold {f(biggest)} numbers (the run goes up to {f(MAX_RUN_CELLS)})"
     if p.macs > MAX_RUN_MACS:
-        return f"it needs {p.macs:,} multiply-accumulates (up to {MAX_RUN_MACS:,} are run)"
+        return f"it needs {f(p.macs)} multiply-accumulates (up to {f(MAX_RUN_MACS)} are run)"
     if p.params > MAX_RUN_PARAMS:
-        return f"it has {p.params:,} parameters (up to {MAX_RUN_PARAMS:,} are run)"
+        return f"it has {f(p.params)} parameters (up to {f(MAX_RUN_PARAMS)} are run)"
     return None
 
 
-def run_script(script: str) -> tuple[int, ...]:
-    """Execute a ``sequential_script`` and return ``Y.shape`` (batch dimension included)."""
-    namespace: dict[str, object] = {}
-    with torch.no_grad():
-        exec(compile(script, "<nn.Sequential export>", "exec"), namespace)  # noqa: S102
-    return tuple(namespace["Y"].shape)  # type: ignore[attr-defined]
+def run_plan(p: Plan) -> tuple[tuple[int, ...], bool]:
+    """Execute ``sequential_script(p)``: (``Y.shape`` with the batch dimension, on_meta).
 
-
-def human(n: int) -> str:
-    """Counts as people read them: exact below 10 000, else 3 digits and a unit.
-
-    >>> human(2572), human(284_000), human(12_345_678)
-    ('2,572', '284 k', '12.3 M')
+    The script is built here from the plan's validated numbers, never from typed text.
+    A stack over ``run_limit`` runs under ``torch.device("meta")``: its modules and tensors
+    get shapes but no storage, so any size is checked at no cost (shapes only).
     """
-    for unit, size in (("G", 10**9), ("M", 10**6), ("k", 10**3)):
-        if n >= max(size, 10_000):
-            return f"{n / size:.3g} {unit}"
+    on_meta = run_limit(p) is not None
+    namespace: dict[str, object] = {}
+    device = torch.device("meta") if on_meta else contextlib.nullcontext()
+    with torch.no_grad(), device:  # the device context is per thread: other sessions keep CPU
+        exec(compile(sequential_script(p), "<nn.Sequential export>", "exec"), namespace)
+    return tuple(namespace["Y"].shape), on_meta  # type: ignore[attr-defined]
+
+
+def format_count(n: int) -> str:
+    """Every count on the page (parameters, MACs, cells), written one way: exact, with commas.
+
+    >>> format_count(9472), format_count(118_013_952)
+    ('9,472', '118,013,952')
+    """
     return f"{n:,}"
 
 
@@ -681,20 +1023,22 @@ class PaddingSolution:
         """d2l's p: both sides together."""
         return self.before + self.after
 
-    def pytorch(self) -> str:
-        """How to ask PyTorch for it."""
-        if self.before == self.after:
-            return f"padding={self.before}" + (' or padding="same"' if self.same else "")
-        if self.same:
-            return 'padding="same"'
-        return f"nn.ZeroPad2d / F.pad: {self.before} before, {self.after} after"
+    def code(self) -> str:
+        """One line of PyTorch that does it on both axes, 1 channel in and out: uneven
+        padding that is not "same" goes into an ``nn.ZeroPad2d`` first."""
+        geometry = {"kernel_size": self.kernel, "stride": self.stride, "dilation": self.dilation}
+        if self.before == self.after or self.same:
+            padding = self.before if self.before == self.after else "same"
+            return module_code("Conv2d", 1, 1, **geometry, padding=padding)
+        pad = module_code("ZeroPad2d", (self.before, self.after) * 2)  # (left, right, top, bottom)
+        return f"nn.Sequential({pad}, {module_code('Conv2d', 1, 1, **geometry)})"
 
     def row(self) -> dict[str, object]:
         """One line of the solver's table."""
         return {"kernel": self.kernel, "stride": self.stride, "dilation": self.dilation,
-                "padding before": self.before, "padding after": self.after,
-                "d2l total p": self.total, "same": "✓" if self.same else "",
-                "in PyTorch": self.pytorch()}
+                "before": self.before, "after": self.after, "d2l p": self.total,
+                "same": "✓" if self.same else "",
+                "PyTorch (both axes, 1 channel)": self.code()}
 
 
 def solve_padding(n: int, m: int, *, kernels: Pair, strides: Pair,
@@ -718,13 +1062,71 @@ def solve_padding(n: int, m: int, *, kernels: Pair, strides: Pair,
                          "narrow the ranges")
     found = []
     for k in range(k0, k1 + 1):
-        reach = span(k, d)
         for s in range(s0, s1 + 1):
-            lo, hi = max(0, (m - 1) * s + reach - n), min(m * s + reach - 1 - n, 2 * (reach - 1))
+            lo, hi = _totals(n, m, k, s, d)
             for total in range(lo, hi + 1):
                 same = s == 1 and m == n  # then total = d(k − 1), PyTorch's "same"
                 found.append(PaddingSolution(k, s, d, total // 2, total - total // 2, same))
     return found
+
+
+def _totals(n: int, m: int, k: int, s: int, d: int) -> Pair:
+    """The range of total paddings P with (m − 1)·s ≤ n + P − d(k − 1) − 1 < m·s, each side
+    below the span (empty when lo > hi)."""
+    reach = span(k, d)
+    return max(0, (m - 1) * s + reach - n), min(m * s + reach - 1 - n, 2 * (reach - 1))
+
+
+def no_solution_advice(n: int, m: int, *, kernels: Pair, strides: Pair, dilation: int = 1) -> str:
+    """Why no kernel and stride in the ranges turns n into m, and what would.
+
+    Only padding grows a size, and by at most d·(k − 1) (each side below the kernel's
+    span); a stride s divides it by about s. The search for what would work covers the
+    solver's own ranges (SOLVER_KERNELS, SOLVER_STRIDES).
+    """
+    (k0, k1), (s0, s1), d = kernels, strides, dilation
+
+    def works(k: int, s: int) -> bool:
+        lo, hi = _totals(n, m, k, s, d)
+        return lo <= hi
+
+    all_k = range(SOLVER_KERNELS[0], SOLVER_KERNELS[1] + 1)
+    all_s = range(SOLVER_STRIDES[0], SOLVER_STRIDES[1] + 1)
+    ratio = f"{n / m:.2f}".rstrip("0").rstrip(".")
+    text = f"No kernel {_runs(range(k0, k1 + 1))} with stride {_runs(range(s0, s1 + 1))} " \
+           f"turns {n} into {m}. "
+    if m > n:
+        text += (f"Only padding makes a size larger, by at most d·(k − 1) = {d * (k1 - 1)} with "
+                 f"kernel {k1} (padding d·(k − 1) per side is the most allowed here: with more, "
+                 "a whole window would sit in the zeros), and only with stride 1: a stride "
+                 "makes it smaller. ")
+    else:
+        text += f"A stride s divides the size by about s ({n} / {m} ≈ {ratio}). "
+    if ok := [s for s in all_s if any(works(k, s) for k in range(k0, k1 + 1))]:
+        text += f"Stride {_runs(ok)} works with kernel {_runs(range(k0, k1 + 1))}. "
+    elif ok := [k for k in all_k if any(works(k, s) for s in range(s0, s1 + 1))]:
+        text += f"Kernel {_runs(ok)} works with stride {_runs(range(s0, s1 + 1))}. "
+    elif not any(works(k, s) for k in all_k for s in all_s):
+        text += f"No kernel {_runs(all_k)} with stride {_runs(all_s)} does either. "
+    if m > n:
+        text += (f"To grow {n} to {m}, use a transposed convolution (nn.ConvTranspose2d) or "
+                 f"upsampling (nn.Upsample(size={m})), then a convolution that keeps the size.")
+    else:
+        text += "Or use several layers."
+    return text.strip()
+
+
+def _runs(values: Sequence[int]) -> str:
+    """Sorted whole numbers, runs of three or more as a range: [1, 2, 3, 5] → "1–3, 5"."""
+    parts, run = [], []
+    for v in [*values, None]:
+        if run and v == run[-1] + 1:
+            run.append(v)
+            continue
+        if run:
+            parts += [f"{run[0]}–{run[-1]}"] if len(run) > 2 else [str(r) for r in run]
+        run = [v]
+    return ", ".join(parts)
 
 
 def strides_without_solution(found: list[PaddingSolution], strides: Pair) -> list[int]:

@@ -5,13 +5,13 @@ import pandas as pd
 import streamlit as st
 
 import core.shapes as S
-from core import conv_output_shape
+import ui.shapes as U
 from ui.nav import ensure_router
 from ui.share import share_link
 from ui.url import UrlCheck
 from viz.shapes import window_figure
 
-Q = "query-params"
+Q = U.Q
 ensure_router()
 check = UrlCheck("sh_")
 st.title("Shapes & padding · 填充和步幅")
@@ -22,73 +22,49 @@ calc, planner, solver = st.tabs(["Calculator", "Layer planner", "Padding solver"
                                 key="sh_tab", bind=Q)
 
 
-def use_seed(i: int) -> None:
-    """Load one of the notebook's cells into the calculator's widgets."""
-    g = S.SEED_CELLS[i]
-    st.session_state["sh_in_h"], st.session_state["sh_in_w"] = map(float, g.input_size)
-    for name, (h, w) in (("k", g.kernel), ("p", g.padding), ("s", g.stride), ("d", g.dilation)):
-        st.session_state[f"sh_{name}_h"], st.session_state[f"sh_{name}_w"] = h, w
-    st.session_state["sh_pad"] = "numbers"
-
-
-def int_input(col, label: str, lo: int, hi: int, default: int, key: str) -> int:
-    """A whole-number box bound to the URL. Float-valued on purpose: Streamlit 1.67 crashes
-    on ?key=inf for an int number_input bound to the URL; a float one drops the value."""
-    return int(round(col.number_input(label, float(lo), float(hi), float(default), step=1.0,
-                                      format="%.0f", key=key, bind=Q)))
-
-
-def pair_input(col, title: str, name: str, default: int, lo: int, hi: int,
-               boxes: bool = False, disabled: bool = False) -> tuple[int, int]:
-    """A heading and two sliders (or boxes) for (rows, cols), keys sh_<name>_h / sh_<name>_w."""
-    col.markdown(f"**{title}**" if title else "")
-    return tuple(int_input(col, f"{axis} ({side})", lo, hi, default, f"sh_{name}_{a}") if boxes
-                 else col.slider(f"{axis} ({side})", lo, hi, default, key=f"sh_{name}_{a}",
-                                 bind=Q, disabled=disabled)
-                 for a, axis, side in (("h", "height", "rows"), ("w", "width", "cols")))
-
-
 @st.cache_data(max_entries=64, show_spinner=False)
 def torch_shape(size: tuple, kernel: tuple, padding, stride: tuple, dilation: tuple) -> tuple:
-    return S.torch_output_shape(S.ConvGeometry(size, kernel, padding, stride, dilation))
+    return S.torch_check(S.ConvGeometry(size, kernel, padding, stride, dilation))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def run_export(script: str) -> tuple[int, ...]:
-    return S.run_script(script)
+def run_export(input_shape: tuple, text: str) -> tuple[tuple[int, ...], bool]:
+    return S.run_plan(S.plan_text(input_shape, text))
 
 
 with calc:
     st.subheader("Output shape · 输出形状")
     st.caption("The notebook's four cells (In [26]–[28]) on its 8×8 input, one click each:")
     for col, (i, g) in zip(st.columns(4), enumerate(S.SEED_CELLS)):
-        col.button(g.label(), key=f"sh_seed{i}", on_click=use_seed, args=(i,), width="stretch")
+        col.button(g.label(), key=f"sh_seed{i}", on_click=U.use_seed, args=(i,), width="stretch")
+    sq = st.toggle("Square: one value for rows and columns (h = w)", key="sh_square", bind=Q,
+                   on_change=U.square_changed)
     c = st.columns(5)
-    size = pair_input(c[0], "Input n", "in", 8, 1, S.MAX_INPUT, boxes=True)
-    kernel = pair_input(c[1], "Kernel k", "k", 3, 1, 32)
+    size = U.pair_input(c[0], "Input n", "in", 1, S.MAX_INPUT, boxes=True, square=sq)
+    kernel = U.pair_input(c[1], "Kernel k", "k", 1, 32, square=sq)
     mode = c[2].radio("**Padding p** per side", ["numbers", "same", "valid"], key="sh_pad",
                       bind=Q, horizontal=True)
-    pads = pair_input(c[2], "", "p", 1, 0, 32, disabled=mode != "numbers")
-    stride = pair_input(c[3], "Stride s", "s", 1, 1, 16)
-    dilation = pair_input(c[4], "Dilation d", "d", 1, 1, 16)
+    pads = U.pair_input(c[2], "", "p", 0, 32, disabled=mode != "numbers", square=sq)
+    stride = U.pair_input(c[3], "Stride s", "s", 1, 16, square=sq)
+    dilation = U.pair_input(c[4], "Dilation d", "d", 1, 16, square=sq)
     g = S.ConvGeometry(size, kernel, pads if mode == "numbers" else mode, stride, dilation)
     try:
-        out = conv_output_shape(size, kernel, padding=g.padding, stride=stride, dilation=dilation)
+        out = g.output_shape()
     except ValueError as e:
         out = None
         st.error(f"{e}")
     if out:
         left, right = st.columns([1, 3])
         left.metric("Output shape (H × W)", f"{out[0]} × {out[1]}")
-        reason = S.torch_check_limit(g, out)
-        with right:
-            if reason:
-                st.info(f"Not checked by PyTorch: {reason}. The formula alone gives the shape.")
-            elif (shape := torch_shape(size, kernel, g.padding, stride, dilation)) == out:
-                st.success(f"✓ Checked by PyTorch: `{g.code()}` on `torch.zeros(1, 1, {size[0]},"
-                           f" {size[1]})` gives `torch.Size([1, 1, {shape[0]}, {shape[1]}])`.")
-            else:
-                st.error(f"PyTorch gives {shape}, the formula {out}: please report this.")
+        shape, meta = torch_shape(size, kernel, g.padding, stride, dilation)
+        if shape == out:
+            how = " on the meta device (shapes only)" if meta else ""
+            right.success(f"✓ Checked by PyTorch{how}: `{g.code()}` on `torch.zeros(1, 1, "
+                          f"{size[0]}, {size[1]})` gives `torch.Size([1, 1, {shape[0]}, "
+                          f"{shape[1]}])`." + (f" A real run is left out: "
+                                               f"{S.torch_check_limit(g, out)}." if meta else ""))
+        else:
+            right.error(f"PyTorch gives {shape}, the formula {out}: please report this.")
     try:
         fh, fw = S.formulas(g)
     except ValueError:
@@ -130,83 +106,43 @@ with calc:
                                   "output.")
 
 
-def stack_changed() -> None:  # a new key gives a fresh table, built from the new text
-    st.session_state["sh_layers_v"] = st.session_state.get("sh_layers_v", 0) + 1
-
-
-def text_col(label: str, help: str, width: int = 70, default: str | None = None):
-    return st.column_config.TextColumn(label, width=width, help=help, default=default)
-
-
-def table_edited(base: list[dict], key: str) -> None:
-    """Apply the table's edits to ``base`` and write the stack's text (the source of truth)."""
-    state, rows = st.session_state[key], [dict(r) for r in base]
-    for i, changes in state.get("edited_rows", {}).items():
-        rows[int(i)].update(changes)
-    rows += [dict(r) for r in state.get("added_rows", [])]
-    for i in sorted(state.get("deleted_rows", []), reverse=True):
-        rows.pop(int(i))
-    st.session_state["sh_layers"] = S.rows_text(rows)
-    stack_changed()
-
-
 with planner:
     st.subheader("Layer planner · 层规划")
     c = st.columns(3)
-    C = int_input(c[0], "input channels", 1, S.MAX_CHANNELS, S.LENET_INPUT[0], "sh_net_c")
-    H = int_input(c[1], "input height", 1, S.MAX_INPUT, S.LENET_INPUT[1], "sh_net_h")
-    W = int_input(c[2], "input width", 1, S.MAX_INPUT, S.LENET_INPUT[2], "sh_net_w")
-    text = st.text_input(
-        "Layers (the compact form that goes into the link)", S.LENET, key="sh_layers", bind=Q,
-        on_change=stack_changed, max_chars=60 * S.MAX_LAYERS,
-        help="`conv:OUT,K,S,P,D,G` and `pool:max,K,S,P,D` / `pool:avg,K,S,P`, separated by `;`."
-             " K, S, P, D: a number or rows×cols like `5x3`; P may be `same` or `valid` for "
-             "convs. Trailing fields can be left out (PyTorch's defaults).")
-    st.caption("The default stack is the convolution part of d2l's LeNet. Edit the table "
-               "(＋ below it adds a layer; select rows and press Delete to remove them) or the "
-               "text above.")
+    C = U.int_input(c[0], "input channels", 1, S.MAX_CHANNELS, S.LENET_INPUT[0], "sh_net_c",
+                    on_change=U.stack_changed)
+    H = U.int_input(c[1], "input height", 1, S.MAX_INPUT, S.LENET_INPUT[1], "sh_net_h",
+                    on_change=U.stack_changed)
+    W = U.int_input(c[2], "input width", 1, S.MAX_INPUT, S.LENET_INPUT[2], "sh_net_w",
+                    on_change=U.stack_changed)
+    text = st.text_area(
+        "Layers: the compact form (it goes into the link), or paste PyTorch", S.LENET,
+        key="sh_layers", bind=Q, on_change=U.stack_changed, max_chars=S.MAX_TEXT, height=68,
+        help="`conv:OUT,K,S,P,D,G,BIAS` and `pool:max,K,S,P,D` / `pool:avg,K,S,P`, separated by"
+             " `;`. K, S, P, D: a number or rows×cols like `5x3`; P may be `same` or `valid` for"
+             " convs. Trailing fields can be left out (PyTorch's defaults). Or paste "
+             "`nn.Conv2d(...)`, `nn.MaxPool2d(...)`, `nn.AvgPool2d(...)` lines or a whole "
+             "`nn.Sequential(...)`: read, never run, and turned into the compact form.")
+    if note := U.paste_note(text):
+        st.info(note)
+    st.caption(("The default stack is the convolution part of d2l's LeNet. " if text == S.LENET
+                else "") + "Edit the table (＋ below it adds a layer; select rows and press "
+               "Delete to remove them) or the text above (Ctrl+Enter applies it).")
     p = S.plan_text((C, H, W), text)
-    rows = S.editor_rows(text)
-    df = pd.DataFrame(rows, columns=S.ROW_KEYS).join(
-        pd.DataFrame(S.table_rows(p, len(rows)), columns=S.RESULT_COLUMNS))
-    df.index = range(1, len(df) + 1)
-    bad = p.error.index + 1 if p.error else None
-    styled = df.style.apply(lambda r: ["background-color: #fcbba1" if r.name == bad else ""
-                                       for _ in r], axis=1, subset=list(S.RESULT_COLUMNS))
-    key = f"sh_layers_ed{st.session_state.get('sh_layers_v', 0)}"
-    st.data_editor(
-        styled, key=key, on_change=table_edited, args=(rows, key), num_rows="dynamic",
-        disabled=list(S.RESULT_COLUMNS), width="stretch", hide_index=True,
-        column_config={
-            "layer": st.column_config.SelectboxColumn(
-                "layer", options=list(S.LAYER_NAMES.values()), required=True, width=90,
-                default="conv"),  # ＋ adds a 3×3 conv that keeps the size
-            "out": text_col("out ch", "Output channels (convs); blank keeps the input's"),
-            "kernel": text_col("k", "Kernel: 3, or rows×cols like 5x3", 52, "3"),
-            "stride": text_col("s", "Stride: blank = 1 for convs, the kernel for pools", 52, "1"),
-            "padding": text_col("p", "Padding per side; convs also take same / valid", 52, "1"),
-            "dilation": text_col("d", "Dilation (not for avg pool)", 52, "1"),
-            "groups": text_col("groups", "Groups: must divide in and out channels", 70, "1"),
-            "output": text_col("output", "C×H×W after this layer", 95),
-            "params": text_col("params", "Weights + biases"),
-            "MACs": text_col("MACs", "Multiply-accumulates for one image"),
-            "RF size": text_col("RF size", "Input cells one output cell sees (Distill)"),
-            "RF jump": text_col("RF jump", "Input cells between neighbouring outputs"),
-            "RF start": text_col("RF start", "First input cell output (0, 0) sees; negative = "
-                                             "in the padding"),
-        })
+    n_rows = U.layer_table(text, p)
     if p.error:
         st.error(f"{p.error}  \nThe rows before it still work; fix this layer to go on.")
     st.markdown(f"**{'Before the error' if p.error else 'Output'}: "
-                f"{'×'.join(map(str, p.out_shape))}** after {len(p.rows)} of {len(rows)} layers · "
-                f"{S.human(p.params)} parameters · {S.human(p.macs)} multiply-accumulates")
+                f"{'×'.join(map(str, p.out_shape))}** after {len(p.rows)} of {n_rows} layers · "
+                f"{S.format_count(p.params)} parameters · {S.format_count(p.macs)} "
+                "multiply-accumulates")
     if p.error is None and p.rows:
-        script = S.sequential_script(p)
-        st.code(script, language="python")
-        if reason := S.run_limit(p):
-            st.info(f"Not run: {reason}. The table's shapes come from the formula.")
-        elif (shape := run_export(script)) == (1,) + p.out_shape:
-            st.success(f"✓ Ran this code: `Y.shape` is `torch.Size({list(shape)})`, as planned.")
+        st.code(S.sequential_script(p), language="python")
+        shape, meta = run_export((C, H, W), text)
+        if shape == (1,) + p.out_shape:
+            st.success(f"✓ Ran this code{' on the meta device (shapes only)' if meta else ''}: "
+                       f"`Y.shape` is `torch.Size({list(shape)})`, as planned."
+                       + (f" A real run is left out: {S.run_limit(p)}." if meta else ""))
         else:
             st.error(f"Running the code gives {shape}, the plan {p.out_shape}: please report it.")
 
@@ -214,11 +150,11 @@ with solver:
     st.subheader("Padding solver · 填充求解")
     st.caption("Each axis is solved on its own: solve for the height, then for the width.")
     c = st.columns(5)
-    n = int_input(c[0], "input size n", 1, S.MAX_INPUT, 8, "sh_sol_n")
-    m = int_input(c[1], "wanted output", 1, S.MAX_INPUT, 8, "sh_sol_m")
-    ks = c[2].slider("kernel sizes", 1, 15, (1, 7), key="sh_sol_k", bind=Q)
-    ss = c[3].slider("strides", 1, 8, (1, 2), key="sh_sol_s", bind=Q)
-    d = int_input(c[4], "dilation", 1, 8, 1, "sh_sol_d")
+    n = U.int_input(c[0], "input size n", 1, S.MAX_INPUT, 8, "sh_sol_n")
+    m = U.int_input(c[1], "wanted output", 1, S.MAX_INPUT, 8, "sh_sol_m")
+    ks = c[2].slider("kernel sizes", *S.SOLVER_KERNELS, (1, 7), key="sh_sol_k", bind=Q)
+    ss = c[3].slider("strides", *S.SOLVER_STRIDES, (1, 2), key="sh_sol_s", bind=Q)
+    d = U.int_input(c[4], "dilation", 1, 8, 1, "sh_sol_d")
     try:
         found = S.solve_padding(n, m, kernels=ks, strides=ss, dilation=d)
     except ValueError as e:
@@ -226,14 +162,16 @@ with solver:
         st.error(str(e))
     if found:
         st.dataframe(pd.DataFrame([s.row() for s in found]), hide_index=True, width="stretch")
-        st.caption("Left out: paddings so wide that a whole window could sit in the zeros "
-                   "(a side ≥ the kernel's span). “same” marks PyTorch's padding=\"same\".")
+        st.caption("Padding before and after along the axis; d2l's p is both together. Left "
+                   "out: paddings so wide that a whole window could sit in the zeros (a side ≥ "
+                   "the kernel's span). “same” marks PyTorch's padding=\"same\". The code pads "
+                   "both axes alike (1 channel in and out: change the first two numbers); "
+                   "uneven padding goes into nn.ZeroPad2d first.")
         if none := S.strides_without_solution(found, ss):
             st.caption(f"No solution with stride {', '.join(map(str, none))}: a stride s divides "
                        "the size by about s.")
     elif found is not None:
-        st.warning(f"No kernel {ks[0]}–{ks[1]} with stride {ss[0]}–{ss[1]} turns {n} into {m}:"
-                   " try other strides (a stride s divides the size by about s).")
+        st.warning(S.no_solution_advice(n, m, kernels=ks, strides=ss, dilation=d))
 
 with st.sidebar:
     share_link(key="sh_share")

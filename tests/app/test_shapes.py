@@ -12,6 +12,12 @@ def shape(at) -> str:
     return at.metric[0].value
 
 
+def table(at, column: str):
+    """The page's table (planner or solver) that has ``column``, as a pandas DataFrame."""
+    frames = [d.value for d in at.dataframe]
+    return next(f for f in frames if column in f.columns)
+
+
 @pytest.fixture(scope="module")
 def default():
     return run_page(PAGE)
@@ -52,7 +58,7 @@ def test_changed_stride_changes_the_shape(default):
     default.slider(key="sh_s_h").set_value(3).run()
     assert_clean(default)
     assert shape(default) == "3 × 8"
-    assert "⌊7 / 3⌋ + 1 = ⌊2.33⌋ + 1 = 2 + 1 = 3" in all_text(default)
+    assert "⌊7 / 3⌋ + 1 = ⌊2\u202f1/3⌋ + 1 = 2 + 1 = 3" in all_text(default)
     default.slider(key="sh_s_h").set_value(1).run()  # leave the shared fixture as found
 
 
@@ -84,16 +90,21 @@ def test_bad_link_values_get_a_note_not_a_crash():
     assert shape(at) == "8 × 8"
 
 
-def test_big_settings_are_computed_but_not_run():
+def test_big_settings_are_checked_on_the_meta_device():
     at = run_page(PAGE, {"sh_in_h": "1024", "sh_in_w": "1024", "sh_k_h": "32", "sh_k_w": "32",
                          "sh_p_h": "0", "sh_p_w": "0", "sh_net_h": "1024", "sh_net_w": "1024",
                          "sh_layers": "conv:64,3,1,1"})
     assert_clean(at)
     assert shape(at) == "993 × 993"
     text = all_text(at)
-    assert f"Not checked by PyTorch: it needs {993 * 993 * 32 * 32:,} multiply-accumulates" in text
-    assert "Not run: a tensor would hold 67,108,864 numbers" in text
-    assert "No picture" in text
+    assert "✓ Checked by PyTorch on the meta device (shapes only): `nn.Conv2d(1, 1, " \
+        "kernel_size=32)` on `torch.zeros(1, 1, 1024, 1024)` gives `torch.Size([1, 1, 993, " \
+        f"993])`. A real run is left out: it needs {993 * 993 * 32 * 32:,} " \
+        "multiply-accumulates" in text
+    assert "✓ Ran this code on the meta device (shapes only): `Y.shape` is `torch.Size([1, 64, " \
+        "1024, 1024])`, as planned. A real run is left out: a tensor would hold 67,108,864 " \
+        "numbers (the run goes up to 1,048,576)." in text
+    assert "Not run" not in text and "No picture" in text
 
 
 def test_sizes_above_the_cap_are_refused_with_a_note():
@@ -110,7 +121,7 @@ def test_url_round_trip_with_a_four_layer_stack():
     at = run_page(PAGE, query)
     assert_clean(at)
     assert not at.warning, [w.value for w in at.warning]  # every value was taken
-    assert at.text_input(key="sh_layers").value == FOUR_LAYERS
+    assert at.text_area(key="sh_layers").value == FOUR_LAYERS
     assert (at.session_state["sh_tab"], at.slider(key="sh_k_w").value) == ("Layer planner", 5)
     assert shape(at) == "4 × 6"
     text = all_text(at)
@@ -136,7 +147,138 @@ def test_empty_or_garbage_stack_keeps_the_page_alive(text, says):
 
 def test_typed_stack_rebuilds_the_table():
     at = run_page(PAGE)
-    at.text_input(key="sh_layers").input("conv:4,3,1,same;pool:max,2").run()
+    at.text_area(key="sh_layers").input("conv:4,3,1,same;pool:max,2").run()
     assert_clean(at)
     assert "Output: 4×14×14** after 2 of 2 layers" in all_text(at)
     assert at.session_state["sh_layers_v"] == 1  # a fresh table for the new text
+
+
+def test_the_floor_steps_show_the_exact_quotient_at_224():
+    at = run_page(PAGE, {"sh_in_h": "224", "sh_in_w": "224", "sh_k_h": "7", "sh_k_w": "7",
+                         "sh_p_h": "3", "sh_p_w": "3", "sh_s_h": "2", "sh_s_w": "2"})
+    assert_clean(at)
+    text = all_text(at)
+    assert "⌊223 / 2⌋ + 1 = ⌊111.5⌋ + 1 = 111 + 1 = 112" in text  # was ⌊112⌋ + 1 = 111 + 1
+    assert "⌊225 / 2⌋ = ⌊112.5⌋ = 112" in text  # d2l's side: was ⌊112⌋ = 112
+
+
+STEM = """nn.Sequential(
+    nn.Conv2d(3, 64, kernel_size=7, stride=2, padding=3, bias=False),
+    nn.BatchNorm2d(64),
+    nn.ReLU(inplace=True),
+    nn.MaxPool2d(kernel_size=3, stride=2, padding=1),
+)"""
+STEM_TEXT = "conv:64,7,2,3,1,1,False;pool:max,3,2,1"
+
+
+def test_pasted_resnet_stem_becomes_the_compact_form_and_runs():
+    at = run_page(PAGE, {"sh_tab": "Layer planner", "sh_net_c": "3", "sh_net_h": "224",
+                         "sh_net_w": "224"})
+    at.text_area(key="sh_layers").input(STEM).run()
+    assert_clean(at)
+    assert at.text_area(key="sh_layers").value == STEM_TEXT  # what the link carries
+    text = all_text(at)
+    assert "Read 2 layers from the pasted PyTorch code; skipped 2 that keep the shape " \
+        "(BatchNorm2d, ReLU)." in text
+    assert "Output: 64×56×56** after 2 of 2 layers · 9,408 parameters" in text
+    assert "nn.Conv2d(3, 64, kernel_size=7, stride=2, padding=3, bias=False)" in text
+    assert "✓ Ran this code: `Y.shape` is `torch.Size([1, 64, 56, 56])`" in text
+    assert "The default stack is" not in text  # the caption no longer claims LeNet
+
+
+def test_pasted_code_with_other_in_channels_is_kept_until_the_input_fits():
+    at = run_page(PAGE, {"sh_net_h": "224", "sh_net_w": "224"})  # 1 input channel
+    at.text_area(key="sh_layers").input(STEM).run()
+    assert_clean(at)
+    assert at.text_area(key="sh_layers").value == STEM  # nothing typed is lost
+    errors = "\n".join(str(e.value) for e in at.error)
+    assert "in_channels=3, but 1 channel arrives here (the input has 1): set the input " \
+           "channels to 3" in errors
+    at.number_input(key="sh_net_c").set_value(3.0).run()
+    assert_clean(at)
+    assert at.text_area(key="sh_layers").value == STEM_TEXT
+    assert not at.error and "Read 2 layers" in all_text(at)
+
+
+def test_unsupported_pasted_code_names_the_piece():
+    at = run_page(PAGE, {"sh_net_c": "3"})
+    code = "nn.Conv2d(3, 8, 3, padding=1)\nnn.Flatten()\nnn.Linear(8, 10)"
+    at.text_area(key="sh_layers").input(code).run()
+    assert_clean(at)
+    errors = "\n".join(str(e.value) for e in at.error)
+    assert "`nn.Flatten()`: not a layer the planner reads" in errors
+    assert at.text_area(key="sh_layers").value == code
+    assert "Before the error: 8×28×28** after 1 of 1 layers" in all_text(at)
+
+
+def test_the_lenet_caption_only_for_the_default_stack(default):
+    assert "The default stack is the convolution part of d2l's LeNet" in all_text(default)
+    at = run_page(PAGE, {"sh_layers": "conv:6,5,1,2"})
+    assert "The default stack is" not in all_text(at)
+
+
+def test_counts_are_exact_with_commas_everywhere():
+    at = run_page(PAGE, {"sh_net_c": "3", "sh_net_h": "224", "sh_net_w": "224",
+                         "sh_layers": "conv:64,7,2,3;conv:128,3,1,1"})
+    assert_clean(at)
+    text = all_text(at)
+    assert "83,328 parameters · 1,042,857,984 multiply-accumulates" in text  # not "83.3 k"
+    assert list(table(at, "params")["params"]) == ["9,472", "73,856"]  # not "73.9 k"
+
+
+def square_query(**extra) -> dict[str, str]:
+    return {"sh_square": "true", "sh_in_h": "224", "sh_k_h": "7", "sh_p_h": "3",
+            "sh_s_h": "2"} | extra
+
+
+def test_square_lock_shows_one_control_per_quantity():
+    at = run_page(PAGE, square_query())
+    assert_clean(at)
+    keys = {w.key for w in list(at.slider) + list(at.number_input)}
+    assert {"sh_k_h", "sh_p_h", "sh_s_h", "sh_d_h", "sh_in_h"} <= keys
+    assert not keys & {"sh_k_w", "sh_p_w", "sh_s_w", "sh_d_w", "sh_in_w"}
+    assert shape(at) == "112 × 112"
+    assert not at.warning  # every link value was used
+
+
+def test_turning_the_square_lock_on_copies_h_to_w_and_off_keeps_it():
+    at = run_page(PAGE, {"sh_k_h": "5", "sh_s_h": "2"})  # 8, p 1: (8 + 2 − 5) // 2 + 1 = 3
+    assert shape(at) == "3 × 8"
+    at.toggle(key="sh_square").set_value(True).run()
+    assert_clean(at)
+    assert shape(at) == "3 × 3"
+    at.slider(key="sh_k_h").set_value(7).run()  # one slider moves both: (8 + 2 − 7) // 2 + 1
+    assert shape(at) == "2 × 2"
+    at.toggle(key="sh_square").set_value(False).run()
+    assert_clean(at)
+    assert [at.slider(key=k).value for k in ("sh_k_h", "sh_k_w", "sh_s_h", "sh_s_w")] == [
+        7, 7, 2, 2]
+    assert shape(at) == "2 × 2"
+
+
+def test_a_non_square_notebook_cell_turns_the_lock_off():
+    at = run_page(PAGE, square_query())
+    at.button(key="sh_seed2").click().run()
+    assert_clean(at)
+    assert at.toggle(key="sh_square").value is False and shape(at) == "4 × 4"
+    assert at.slider(key="sh_k_w").value == 3
+
+
+def test_solver_to_a_larger_size_says_what_can_grow_it():
+    at = run_page(PAGE, {"sh_tab": "Padding solver", "sh_sol_n": "224", "sh_sol_m": "300"})
+    assert_clean(at)
+    warning = "\n".join(str(w.value) for w in at.warning)
+    assert "No kernel 1–7 with stride 1, 2 turns 224 into 300." in warning
+    assert "try other strides" not in warning
+    assert "transposed convolution (nn.ConvTranspose2d)" in warning
+
+
+def test_each_solver_row_has_its_conv2d_line():
+    at = run_page(PAGE, {"sh_sol_n": "224", "sh_sol_m": "112", "sh_sol_k": ["7", "7"],
+                         "sh_sol_s": ["2", "2"]})
+    assert_clean(at)
+    code = "PyTorch (both axes, 1 channel)"
+    assert list(table(at, code)[code]) == [
+        "nn.Sequential(nn.ZeroPad2d((2, 3, 2, 3)), nn.Conv2d(1, 1, kernel_size=7, stride=2))",
+        "nn.Conv2d(1, 1, kernel_size=7, stride=2, padding=3)",
+    ]

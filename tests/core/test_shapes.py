@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import math
+import re
+from fractions import Fraction
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -30,14 +34,71 @@ def test_the_seed_cells_give_the_notebook_shapes(g, out):
 def test_the_seed_third_cell_is_kernel_5x3_with_stride_2():
     g = S.SEED_CELLS[2]
     assert (g.kernel, g.padding, g.stride) == ((5, 3), (2, 1), (2, 2))
-    assert g.code() == "nn.Conv2d(1, 1, kernel_size=(5, 3), padding=(2, 1), stride=2)"
+    assert g.code() == "nn.Conv2d(1, 1, kernel_size=(5, 3), stride=2, padding=(2, 1))"
 
 
 def test_the_formula_shows_the_floor_rounding_down():
     fh, fw = S.formulas(S.SEED_CELLS[3])  # k (3, 5), p (0, 1), s (3, 4)
-    assert fh.pytorch.endswith("⌊5 / 3⌋ + 1 = ⌊1.67⌋ + 1 = 1 + 1 = 2")
-    assert fh.d2l.endswith("⌊8 / 3⌋ = ⌊2.67⌋ = 2")  # d2l's total padding: 0
+    assert fh.pytorch.endswith("⌊5 / 3⌋ + 1 = ⌊1\u202f2/3⌋ + 1 = 1 + 1 = 2")
+    assert fh.d2l.endswith("⌊8 / 3⌋ = ⌊2\u202f2/3⌋ = 2")  # d2l's total padding: 0
     assert fw.d2l.startswith("⌊(8 − 5 + 2 + 4) / 4⌋")  # total padding 2 = 2 × per side 1
+
+
+def test_the_resnet_stem_quotient_is_exact_not_rounded():
+    # n 224, k 7, p 3, s 2: 223 / 2 is 111.5 and 225 / 2 is 112.5 (":.3g" showed ⌊112⌋ twice)
+    fh, _ = S.formulas(S.ConvGeometry((224, 224), (7, 7), (3, 3), (2, 2)))
+    assert fh.pytorch.endswith("⌊223 / 2⌋ + 1 = ⌊111.5⌋ + 1 = 111 + 1 = 112")
+    assert fh.d2l.endswith("⌊225 / 2⌋ = ⌊112.5⌋ = 112")
+
+
+@pytest.mark.parametrize("a, b, shown", [
+    (223, 2, "111.5"), (1, 16, "0.0625"), (1021, 8, "127.625"), (223, 3, "74\u202f1/3"),
+    (1, 3, "1/3"), (7, 14, "0.5"), (100, 12, "8\u202f1/3"), (-3, 2, "−1.5"), (-7, 3, "−2\u202f1/3"),
+    (8, 4, "2"), (0, 5, "0"),
+])
+def test_exact_quotient(a, b, shown):
+    assert S.exact_quotient(a, b) == shown
+
+
+def shown_value(text: str) -> Fraction:
+    """A quotient as the page shows it ("111.5", "−2 1/3", "1/3") back to a number."""
+    sign = -1 if text.startswith("−") else 1
+    whole, _, fraction = text.lstrip("−").rpartition("\u202f")
+    if "/" not in text:
+        return sign * Fraction(text.lstrip("−"))
+    return sign * (Fraction(whole or 0) + Fraction(fraction))
+
+
+FLOOR = re.compile(r"⌊(−?\d+) / (\d+)⌋(?: \+ 1)?(?: = ⌊([^⌋]+)⌋(?: \+ 1)?)?"
+                   r"(?: = (−?\d+) \+ 1)? = (−?\d+)$")
+
+
+@settings(max_examples=300)
+@given(n=st.integers(1, S.MAX_INPUT), k=st.integers(1, 32),
+       p=st.one_of(st.tuples(st.integers(0, 32), st.integers(0, 32)), st.just("same"),
+                   st.just("valid")),
+       s=st.integers(1, 16), d=st.integers(1, 16), w=st.integers(1, S.MAX_INPUT))
+def test_shown_quotient_floored_is_the_shown_result(n, k, p, s, d, w):
+    # every size the calculator accepts: input 1..1024, kernel and padding 0..32, stride and
+    # dilation 1..16; the floor of the shown quotient is the shown result, in both rules
+    g = S.ConvGeometry((n, w), (k, k), p, (s, s), (d, d))
+    try:
+        fh, fw = S.formulas(g)
+    except ValueError:
+        assume(False)  # "same" with a stride: no formula to show
+    for f, size, (before, after) in ((fh, n, g.pads()[0]), (fw, w, g.pads()[1])):
+        for text, plus in ((f.pytorch, 1), (f.d2l, 0)):
+            a, b, q, floored, result = FLOOR.search(text).groups()
+            a, b, result = int(a.replace("−", "-")), int(b), int(result.replace("−", "-"))
+            if q is None:  # no quotient step: only when the division is exact
+                assert a % b == 0
+            exact = shown_value(q) if q else Fraction(a, b)
+            assert exact == Fraction(a, b)  # the quotient shown is exact, not rounded
+            assert math.floor(exact) + plus == result == f.out
+            if plus and floored is not None:
+                assert int(floored.replace("−", "-")) == math.floor(exact)
+            assert a == (size + before + after - d * (k - 1) - 1 if plus
+                         else size - (d * (k - 1) + 1) + before + after + s)
 
 
 # ------------------------------------------------------------------ calculator
@@ -107,13 +168,14 @@ def test_text_form_takes_pairs_same_and_defaults():
 
 
 layers_st = st.builds(
-    lambda kind, k, s, p, d, out, g: S.Layer(
+    lambda kind, k, s, p, d, out, g, bias: S.Layer(
         kind, k, s, p if kind == "conv" or not isinstance(p, str) else (0, 0),
         d if kind != "avg" else (1, 1), out if kind == "conv" else None,
-        g if kind == "conv" else 1),
+        g if kind == "conv" else 1, bias or kind != "conv"),
     st.sampled_from(["conv", "max", "avg"]), pairs, pairs,
     st.one_of(st.tuples(st.integers(0, 3), st.integers(0, 3)), st.sampled_from(["same", "valid"])),
     st.tuples(st.integers(1, 3), st.integers(1, 3)), st.one_of(st.none(), small), st.integers(1, 3),
+    st.booleans(),
 )
 
 
@@ -131,7 +193,8 @@ def test_text_form_round_trips(layers):
     ("conv:4,3;pool:min,2", 1, 'starts with "conv:"'),
     ("pool:max,2,2,same", 0, "not \"same\""),
     ("conv:4,0", 0, "kernel must be at least 1"),
-    ("conv:4,3,1,1,1,1,9", 0, "too many fields"),
+    ("conv:4,3,1,1,1,1,True,9", 0, "too many fields"),
+    ("conv:4,3,1,1,1,1,9", 0, "bias must be True or False"),
     ("pool:avg,2,2,0,2", 0, "too many fields"),  # avg pool has no dilation
     (";".join(["conv:1,3,1,1"] * 17), 16, "at most 16 layers"),
 ])
@@ -149,7 +212,8 @@ def test_parse_errors_name_the_layer_and_the_rule(text, where, rule):
 def torch_layer(layer: S.Layer, C: int) -> nn.Module:
     if layer.kind == "conv":
         return nn.Conv2d(C, layer.out_channels or C, layer.kernel, stride=layer.stride,
-                         padding=layer.padding, dilation=layer.dilation, groups=layer.groups)
+                         padding=layer.padding, dilation=layer.dilation, groups=layer.groups,
+                         bias=layer.bias)
     if layer.kind == "max":
         return nn.MaxPool2d(layer.kernel, layer.stride, layer.padding, layer.dilation)
     return nn.AvgPool2d(layer.kernel, layer.stride, layer.padding)
@@ -200,7 +264,7 @@ def test_lenet_default_plan():
     assert [r.rf.start[0] for r in p.rows] == [-2, -2, -2, -2]
     script = S.sequential_script(p)
     assert "nn.Conv2d(1, 6, kernel_size=5, padding=2)" in script
-    assert S.run_limit(p) is None and S.run_script(script) == (1, 16, 5, 5)
+    assert S.run_limit(p) is None and S.run_plan(p) == ((1, 16, 5, 5), False)  # a real run
 
 
 @pytest.mark.parametrize("text, rule", [
@@ -291,8 +355,8 @@ def test_solver_same_rows_and_pytorch_spelling():
     found = S.solve_padding(8, 8, kernels=(1, 4), strides=(1, 2))
     assert [(f.kernel, f.before, f.after) for f in found] == [(1, 0, 0), (2, 0, 1), (3, 1, 1),
                                                               (4, 1, 2)]
-    assert found[2].pytorch() == 'padding=1 or padding="same"'
-    assert found[1].pytorch() == 'padding="same"'
+    assert found[2].code() == "nn.Conv2d(1, 1, kernel_size=3, padding=1)"
+    assert found[1].code() == 'nn.Conv2d(1, 1, kernel_size=2, padding="same")'
     assert S.strides_without_solution(found, (1, 2)) == [2]
 
 
@@ -301,3 +365,244 @@ def test_solver_rejects_bad_ranges():
         S.solve_padding(8, 4, kernels=(5, 3), strides=(1, 1))
     with pytest.raises(ValueError, match="combinations"):
         S.solve_padding(8, 4, kernels=(1, 200), strides=(1, 100))
+
+
+def test_export_runs_on_the_meta_device_when_big_and_allocates_nothing():
+    # 16 convs of 4096 channels on 4096×1024×1024: about 2.4e9 weights and 4e9-number
+    # activations, impossible for real here; on the meta device only shapes are made
+    p = S.plan_text((4096, 1024, 1024), ";".join(["conv:4096,3,1,1"] * S.MAX_LAYERS))
+    assert p.error is None and S.run_limit(p) is not None
+    assert S.run_plan(p) == ((1, 4096, 1024, 1024), True)
+    assert torch.zeros(1).device.type == "cpu"  # the meta device stayed inside the run
+    stem = "conv:64,7,2,3,1,1,False;pool:max,3,2,1"
+    assert S.run_plan(S.plan_text((3, 224, 224), stem)) == ((1, 64, 56, 56), False)  # 118 M
+    p = S.plan_text((3, 224, 224), stem + ";conv:64,3,1,1,1,1,False" * 2)  # + ResNet's layer1
+    macs = 64 * 3 * 7 * 7 * 112 * 112 + 2 * 64 * 64 * 3 * 3 * 56 * 56  # 349 M: was "Not run"
+    assert f"{macs:,} multiply-accumulates" in S.run_limit(p)
+    assert S.run_plan(p) == ((1, 64, 56, 56), True)
+
+
+def test_calculator_checks_big_inputs_on_the_meta_device():
+    g = S.ConvGeometry((1024, 1024), (32, 32), (0, 0))
+    assert S.torch_check(g) == ((993, 993), True)
+    assert S.torch_check(S.SEED_CELLS[2]) == ((4, 4), False)
+
+
+# ------------------------------------------------------------- pasted PyTorch
+
+STEM = """net = nn.Sequential(
+    nn.Conv2d(3, 64, kernel_size=7, stride=2, padding=3, bias=False),
+    nn.BatchNorm2d(64),
+    nn.ReLU(inplace=True),
+    nn.MaxPool2d(kernel_size=3, stride=2, padding=1),
+)"""
+
+
+@pytest.mark.parametrize("code", [
+    STEM,
+    "nn.Conv2d(3, 64, kernel_size=7, stride=2, padding=3, bias=False)\nnn.MaxPool2d(3, 2, 1)",
+    "torch.nn.Conv2d(3, 64, (7, 7), (2, 2), (3, 3), 1, 1, False)\ntorch.nn.MaxPool2d(3, 2, 1)",
+    "    self.conv1 = Conv2d(in_channels=3, out_channels=64, kernel_size=[7, 7], stride=2, "
+    "padding=3, bias=False)\n    self.pool = MaxPool2d(3, stride=2, padding=1)",
+    "[nn.Conv2d(3, 64, 7, 2, 3, bias=False), nn.ReLU(), nn.MaxPool2d(3, 2, 1),]",
+    "import torch\nfrom torch import nn\nnn.Sequential(nn.Sequential(nn.Conv2d(3, 64, 7, 2, 3, "
+    "bias=False), nn.ReLU()), nn.MaxPool2d(3, 2, 1, 1, False, False))",
+])
+def test_pasted_resnet_stem_reads_in_every_spelling(code):
+    r = S.read_code(code)
+    assert r.error is None
+    assert S.format_stack(list(r.layers)) == "conv:64,7,2,3,1,1,False;pool:max,3,2,1"
+    assert r.layers[0].in_channels == 3 and r.layers[0].bias is False
+    p = S.plan_text((3, 224, 224), code)
+    assert p.error is None and p.out_shape == (64, 56, 56) and p.params == 9408
+    assert S.compact_from_code((3, 224, 224), code)[0] == "conv:64,7,2,3,1,1,False;pool:max,3,2,1"
+
+
+def test_pasted_code_says_what_it_skipped_and_left_out():
+    r = S.read_code(STEM.replace("bias=False", "bias=False, padding_mode='reflect'"))
+    assert r.skipped == ("BatchNorm2d", "ReLU")
+    assert r.note() == ("Read 2 layers from the pasted PyTorch code; skipped 2 that keep the "
+                        "shape (BatchNorm2d, ReLU); left out padding_mode='reflect' (values, "
+                        "not shapes).")
+
+
+@pytest.mark.parametrize("code, piece, rule", [
+    ("nn.Conv2d(3, 64, 3)\nnn.Linear(64, 10)", "nn.Linear(64, 10)", "not a layer the planner"),
+    ("nn.Conv2d(3, 64, kernel=3)", "nn.Conv2d(3, 64, kernel=3)", "missing a required argument"),
+    ("nn.MaxPool2d(3, 2, 1, 1, False, False, 9)", "nn.MaxPool2d(3, 2, 1, 1, False, False, 9)",
+     "too many positional arguments"),
+    ("nn.Conv2d(in_ch, 64, 3)", "nn.Conv2d(in_ch, 64, 3)", "`in_ch` is not a value"),
+    ("nn.Conv2d(3, 64, 3, padding='full')", "padding='full'", 'padding must be a number'),
+    ("nn.MaxPool2d(2, padding='same')", "nn.MaxPool2d(2, padding='same')", "padding must be"),
+    ("nn.MaxPool2d(3, ceil_mode=True)", "ceil_mode=True", "rounds the output size up"),
+    ("nn.MaxPool2d(3, return_indices=True)", "return_indices=True", "(values, indices)"),
+    ("nn.Conv2d(3, 64, 3.0)", "nn.Conv2d(3, 64, 3.0)", "kernel_size must be an int"),
+    ("nn.Conv2d(3, 64, 3, bias=1)", "bias=1", "bias must be True or False"),
+    ("nn.Conv2d(3, 0, 3)", "nn.Conv2d(3, 0, 3)", "out_channels must be a whole number 1..4096"),
+    ("nn.Conv2d(*args)", "nn.Conv2d(*args)", "write the arguments out"),
+    ("nn.Sequential(*layers)", "nn.Sequential(*layers)", "not a layer the planner reads"),
+    ("for i in range(3): pass", "for i in range(3): pass", "not a layer the planner reads"),
+    ("nn.Conv2d(3, 64, 3", "", "does not parse as Python (line 1"),
+])
+def test_unsupported_code_gets_a_message_naming_the_piece(code, piece, rule):
+    r = S.read_code(code)
+    assert r.error is not None and rule in str(r.error) and piece in str(r.error)
+    p = S.plan_text((3, 16, 16), code)
+    assert p.error is not None and rule in str(p.error)
+    assert len(p.rows) == len(r.layers) == r.error.index  # the layers before it are planned
+    assert S.compact_from_code((3, 16, 16), code) is None  # kept as typed
+
+
+def test_in_channels_that_contradict_the_running_count_are_named():
+    p = S.plan_text((1, 224, 224), STEM)
+    assert str(p.error) == ("layer 1 (`nn.Conv2d(3, 64, kernel_size=7, stride=2, padding=3, "
+                            "bias=False)`): in_channels=3, but 1 channel arrives here (the input "
+                            "has 1): set the input channels to 3")
+    assert S.compact_from_code((1, 224, 224), STEM) is None  # the check needs in_channels
+    p = S.plan_text((3, 32, 32), "nn.Conv2d(3, 16, 3)\nnn.MaxPool2d(2)\nnn.Conv2d(32, 8, 3)")
+    assert p.error.index == 2 and "in_channels=32, but 16 channels arrive here (layer 1 makes " \
+        "16): write in_channels=16, or out_channels=32 in layer 1" in str(p.error)
+
+
+def test_pasted_code_is_read_never_run(monkeypatch):
+    import builtins
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the planner ran code")
+
+    monkeypatch.setattr(builtins, "eval", refuse)
+    monkeypatch.setattr(builtins, "exec", refuse)
+    code = "nn.Conv2d(3, 64, __import__('os').getpid())\nnn.Conv2d(3, 64, exit())"
+    assert "`__import__('os').getpid()` is not a value" in str(S.read_code(code).error)
+    assert S.plan_text((3, 8, 8), STEM.replace("(64)", "(open('x', 'w'))")).error is None
+
+
+CLASS = {"conv": "Conv2d", "max": "MaxPool2d", "avg": "AvgPool2d"}
+ARGS = {"conv": ("in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation",
+                 "groups", "bias"),
+        "max": ("kernel_size", "stride", "padding", "dilation"),
+        "avg": ("kernel_size", "stride", "padding")}
+KEEPING = ("nn.ReLU()", "nn.ReLU(inplace=True)", "nn.Dropout(0.1)", "nn.Identity()",
+           "nn.BatchNorm2d({c})", "nn.GroupNorm(1, {c})")
+
+
+@st.composite
+def pasted_stack(draw, C: int) -> tuple[str, list[str]]:
+    """PyTorch code for a random stack, each call spelt at random (positional or keyword
+    arguments, ints or pairs, nn./torch.nn., shape-keeping layers between), and the call
+    texts one by one (for the test to build in torch)."""
+    calls, c = [], C
+    for L in draw(st.lists(layers_st, min_size=1, max_size=4)):
+        values = {"kernel_size": L.kernel, "stride": L.stride, "padding": L.padding,
+                  "dilation": L.dilation}
+        if L.kind == "conv":
+            values |= {"in_channels": c, "out_channels": L.out_channels or c,
+                       "groups": L.groups, "bias": L.bias}
+            c = L.out_channels or c
+        names = ARGS[L.kind]
+        given = names[:draw(st.integers(1 if L.kind != "conv" else 3, len(names)))]
+        n_pos = draw(st.integers(0, len(given)))
+        parts, keywords = [], []
+        for i, name in enumerate(given):
+            v = values[name]
+            if isinstance(v, tuple) and v[0] == v[1] and draw(st.booleans()):
+                v = v[0]
+            (parts if i < n_pos else keywords).append(repr(v) if i < n_pos else f"{name}={v!r}")
+        for name in names[len(given):]:  # the rest as keywords, or left at PyTorch's default
+            default = values["kernel_size"] if name == "stride" and L.kind != "conv" else {
+                "stride": (1, 1), "padding": (0, 0), "dilation": (1, 1), "groups": 1,
+                "bias": True}[name]
+            if values[name] != default or draw(st.booleans()):
+                keywords.append(f"{name}={values[name]!r}")
+        parts += draw(st.permutations(keywords))
+        calls.append(f"{draw(st.sampled_from(['nn.', 'torch.nn.', '']))}{CLASS[L.kind]}"
+                     f"({', '.join(parts)})")
+        if draw(st.booleans()):
+            calls.append(draw(st.sampled_from(KEEPING)).format(c=c))
+    form = draw(st.sampled_from(["lines", "sequential", "list"]))
+    code = ("\n".join(calls) if form == "lines" else
+            "nn.Sequential(\n    " + ",\n    ".join(calls) + "\n)" if form == "sequential" else
+            "[" + ", ".join(calls) + "]")
+    return code, calls
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(C=st.integers(1, 4), H=st.integers(1, 20), W=st.integers(1, 20), data=st.data())
+def test_pasted_code_plans_as_the_module_torch_builds_from_it(C, H, W, data):
+    code, calls = data.draw(pasted_stack(C))
+    p = S.plan_text((C, H, W), code)
+    ns = {"nn": nn, "torch": torch} | {name: getattr(nn, name) for name in CLASS.values()}
+    X, i = torch.zeros(1, C, H, W), 0
+    with torch.no_grad():
+        for call in calls:  # the test may build it with eval; the planner never does
+            keeps = not call.split("(")[0].endswith(tuple(CLASS.values()))
+            try:
+                m = eval(call, ns).eval()
+                X = m(X)
+            except (RuntimeError, ValueError):
+                assert not keeps
+                assert p.error is not None and p.error.index == i, f"torch refused {call}"
+                return
+            if keeps:
+                continue
+            assert p.error is None or p.error.index > i, f"{p.error} but torch ran {call}"
+            assert p.rows[i].out_shape == tuple(X.shape[1:])
+            assert p.rows[i].params == sum(t.numel() for t in m.parameters())
+            i += 1
+    assert p.error is None and p.out_shape == tuple(X.shape[1:])
+    compact, _ = S.compact_from_code((C, H, W), code)
+    assert [r.out_shape for r in S.plan_text((C, H, W), compact).rows] == [
+        r.out_shape for r in p.rows]  # the compact form plans the same stack
+
+
+# ------------------------------------------------------------- code text, counts
+
+
+def test_every_layer_line_comes_from_module_code(monkeypatch):
+    from core import channels
+
+    assert channels.module_code is S.module_code  # the channels page writes its line with it
+    monkeypatch.setattr(S, "module_code", lambda name, *a, **k: f"<{name}>")
+    assert S.SEED_CELLS[0].code() == "<Conv2d>"
+    script = S.sequential_script(S.plan_text((1, 8, 8), "conv:2,3;pool:max,2;pool:avg,2"))
+    assert "<Conv2d>,  # →" in script and "<MaxPool2d>," in script and "<AvgPool2d>," in script
+    codes = {s.code() for s in S.solve_padding(8, 4, kernels=(1, 5), strides=(2, 2))}
+    assert codes == {"<Conv2d>", "nn.Sequential(<ZeroPad2d>, <Conv2d>)"}
+
+
+def test_counts_are_written_one_way_in_the_table_and_the_summary():
+    p = S.plan_text((3, 224, 224), "conv:64,7,2,3;conv:128,3,1,1")
+    rows = S.table_rows(p, 2)
+    assert (rows[0]["params"], rows[1]["params"]) == ("9,472", "73,856")  # was "73.9 k"
+    assert S.format_count(p.params) == "83,328" and rows[1]["MACs"] == "924,844,032"
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(n=st.integers(1, 30), m=st.integers(1, 30), k=st.integers(1, 7), s=st.integers(1, 4),
+       d=st.integers(1, 3))
+def test_each_solution_row_has_code_that_gives_the_wanted_size(n, m, k, s, d):
+    for f in S.solve_padding(n, m, kernels=(k, k), strides=(s, s), dilation=d):
+        with torch.no_grad():
+            Y = eval(f.code(), {"nn": nn})(torch.zeros(1, 1, n, n))
+        assert tuple(Y.shape) == (1, 1, m, m), f.code()
+
+
+def test_no_solution_for_a_larger_size_says_what_grows_it():
+    advice = S.no_solution_advice(224, 300, kernels=(1, 7), strides=(1, 2))
+    assert "try other strides" not in advice
+    assert "Only padding makes a size larger, by at most d·(k − 1) = 6 with kernel 7" in advice
+    assert "transposed convolution (nn.ConvTranspose2d)" in advice
+    assert "upsampling (nn.Upsample(size=300))" in advice
+
+
+@pytest.mark.parametrize("n, m, ks, ss, says, check", [
+    (224, 56, (1, 7), (1, 2), "Stride 4 works with kernel 1–7.", ((1, 7), (4, 4))),
+    (8, 12, (1, 3), (1, 2), "Kernel 5–15 works with stride 1, 2.", ((5, 15), (1, 2))),
+    (8, 9, (1, 7), (2, 4), "Stride 1 works with kernel 1–7.", ((1, 7), (1, 1))),
+    (224, 100, (1, 7), (1, 2), "No kernel 1–15 with stride 1–8 does either.", None),
+])
+def test_no_solution_advice_names_what_works(n, m, ks, ss, says, check):
+    assert not S.solve_padding(n, m, kernels=ks, strides=ss)
+    assert says in S.no_solution_advice(n, m, kernels=ks, strides=ss)
+    if check:  # what it names really works
+        assert S.solve_padding(n, m, kernels=check[0], strides=check[1])

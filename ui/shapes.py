@@ -1,0 +1,135 @@
+"""The shapes page's widgets and callbacks: number boxes and (h, w) pairs bound to the URL,
+the square lock, the notebook-cell buttons, and the layer planner's text and table.
+
+Keys are URL parameter names (``sh_`` prefix); callbacks only write session state.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import core.shapes as S
+
+Q = "query-params"
+#: The calculator's (h, w) pairs by key name, with their defaults.
+PAIRS: dict[str, int] = {"in": 8, "k": 3, "p": 1, "s": 1, "d": 1}
+_NET = (("sh_net_c", S.LENET_INPUT[0]), ("sh_net_h", S.LENET_INPUT[1]),
+        ("sh_net_w", S.LENET_INPUT[2]))
+
+
+def int_input(col, label: str, lo: int, hi: int, default: int, key: str,
+              on_change=None) -> int:
+    """A whole-number box bound to the URL. Float-valued on purpose: Streamlit 1.67 crashes
+    on ?key=inf for an int number_input bound to the URL; a float one drops the value."""
+    return int(round(col.number_input(label, float(lo), float(hi), float(default), step=1.0,
+                                      format="%.0f", key=key, bind=Q, on_change=on_change)))
+
+
+def pair_input(col, title: str, name: str, lo: int, hi: int, *, boxes: bool = False,
+               disabled: bool = False, square: bool = False) -> tuple[int, int]:
+    """A heading and two sliders (or boxes) for (rows, cols), keys sh_<name>_h / sh_<name>_w;
+    with ``square``, one control (sh_<name>_h) for both."""
+    col.markdown(f"**{title}**" if title else "")
+    default = PAIRS[name]
+    axes = ((("h", "rows = cols", ""),) if square
+            else (("h", "height", " (rows)"), ("w", "width", " (cols)")))
+    values = tuple(int_input(col, axis + side, lo, hi, default, f"sh_{name}_{a}") if boxes
+                   else col.slider(axis + side, lo, hi, default, key=f"sh_{name}_{a}", bind=Q,
+                                   disabled=disabled)
+                   for a, axis, side in axes)
+    return (values[0], values[0]) if square else values  # type: ignore[return-value]
+
+
+def square_changed() -> None:
+    """The square lock went on or off: every width takes its height's value, so the shown
+    controls keep their values and the widths come back equal to the heights."""
+    for name, default in PAIRS.items():
+        st.session_state[f"sh_{name}_w"] = st.session_state.get(f"sh_{name}_h", default)
+
+
+def use_seed(i: int) -> None:
+    """Load one of the notebook's cells into the calculator's widgets (square lock off when
+    the cell is not square)."""
+    g = S.SEED_CELLS[i]
+    values = {"in": tuple(map(float, g.input_size)), "k": g.kernel, "p": g.padding,
+              "s": g.stride, "d": g.dilation}
+    for name, (h, w) in values.items():
+        st.session_state[f"sh_{name}_h"], st.session_state[f"sh_{name}_w"] = h, w
+    st.session_state["sh_pad"] = "numbers"
+    if any(h != w for h, w in values.values()):
+        st.session_state["sh_square"] = False
+
+
+def net_input() -> S.Shape3:
+    """The planner's input (C, H, W) as the session holds it (also inside callbacks)."""
+    return tuple(int(round(st.session_state.get(k, d))) for k, d in _NET)  # type: ignore
+
+
+def stack_changed() -> None:
+    """The planner's text or input changed. Pasted PyTorch that plans without error becomes
+    the compact form (what the link carries), with a note of what was read; code that does
+    not is kept as typed. A new table key gives a fresh table built from the new text."""
+    ss = st.session_state
+    if found := S.compact_from_code(net_input(), ss.get("sh_layers", S.LENET)):
+        ss["sh_layers"], ss["sh_paste_note"] = found[0], found
+    ss["sh_layers_v"] = ss.get("sh_layers_v", 0) + 1
+
+
+def paste_note(text: str) -> str | None:
+    """What the last paste read, while the text is still what it became."""
+    found = st.session_state.get("sh_paste_note")
+    return found[1] if found and found[0] == text else None
+
+
+def _table_edited(base: list[dict], key: str) -> None:
+    """Apply the table's edits to ``base`` and write the stack's text (the source of truth)."""
+    state, rows = st.session_state[key], [dict(r) for r in base]
+    for i, changes in state.get("edited_rows", {}).items():
+        rows[int(i)].update(changes)
+    rows += [dict(r) for r in state.get("added_rows", [])]
+    for i in sorted(state.get("deleted_rows", []), reverse=True):
+        rows.pop(int(i))
+    st.session_state["sh_layers"] = S.rows_text(rows)
+    stack_changed()
+
+
+def _text_col(label: str, help: str, width: int = 70, default: str | None = None):
+    return st.column_config.TextColumn(label, width=width, help=help, default=default)
+
+
+def layer_table(text: str, p: S.Plan) -> int:
+    """The stack as an editable table, results beside each layer, the failing layer in red.
+    Returns the number of rows."""
+    rows = S.editor_rows(text)
+    df = pd.DataFrame(rows, columns=S.ROW_KEYS).join(
+        pd.DataFrame(S.table_rows(p, len(rows)), columns=S.RESULT_COLUMNS))
+    bad = p.error.index if p.error else None
+    styled = df.style.apply(lambda r: ["background-color: #fcbba1" if r.name == bad else ""
+                                       for _ in r], axis=1, subset=list(S.RESULT_COLUMNS))
+    key = f"sh_layers_ed{st.session_state.get('sh_layers_v', 0)}"
+    st.data_editor(
+        styled, key=key, on_change=_table_edited, args=(rows, key), num_rows="dynamic",
+        disabled=list(S.RESULT_COLUMNS), width="stretch", hide_index=True,
+        column_config={
+            "layer": st.column_config.SelectboxColumn(
+                "layer", options=list(S.LAYER_NAMES.values()), required=True, width=90,
+                default="conv"),  # ＋ adds a 3×3 conv that keeps the size
+            "out": _text_col("out ch", "Output channels (convs); blank keeps the input's"),
+            "kernel": _text_col("k", "Kernel: 3, or rows×cols like 5x3", 52, "3"),
+            "stride": _text_col("s", "Stride: blank = 1 for convs, the kernel for pools", 52,
+                                "1"),
+            "padding": _text_col("p", "Padding per side; convs also take same / valid", 52, "1"),
+            "dilation": _text_col("d", "Dilation (not for avg pool)", 52, "1"),
+            "groups": _text_col("groups", "Groups: must divide in and out channels", 64, "1"),
+            "bias": _text_col("bias", "True or False: one bias per output channel (convs)", 52,
+                              "True"),
+            "output": _text_col("output", "C×H×W after this layer", 95),
+            "params": _text_col("params", "Weights + biases", 80),
+            "MACs": _text_col("MACs", "Multiply-accumulates for one image", 100),
+            "RF size": _text_col("RF size", "Input cells one output cell sees (Distill)", 62),
+            "RF jump": _text_col("RF jump", "Input cells between neighbouring outputs", 62),
+            "RF start": _text_col("RF start", "First input cell output (0, 0) sees; negative = "
+                                              "in the padding", 62),
+        })
+    return len(rows)
