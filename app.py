@@ -12,9 +12,10 @@ ROOT = Path(__file__).parent
 
 st.set_page_config(page_title="ConvScope", page_icon="🔍", layout="wide")
 one_torch_thread()  # before any page computes
-# A page whose file is not there yet is left out of the menu.
+# A page whose file is not there yet is left out of the menu. Absolute paths: Streamlit
+# takes relative ones from the entry file's folder, which is cloud/ on Community Cloud.
 pages = [
-    st.Page(f"pages/{file}", title=title, icon=icon, url_path=path, default=(i == 0))
+    st.Page(ROOT / "pages" / file, title=title, icon=icon, url_path=path, default=(i == 0))
     for i, (file, title, icon, path) in enumerate(PAGES)
     if (ROOT / "pages" / file).exists()
 ]

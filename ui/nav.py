@@ -30,7 +30,7 @@ def page_link(file: str, label: str) -> None:
     if not (root / "pages" / file).exists():
         return
     try:
-        st.page_link(f"pages/{file}", label=label)
+        st.page_link(root / "pages" / file, label=label)  # absolute: see app.py
     except StreamlitAPIException:
         path = next(p for f, _, _, p in PAGES if f == file)
         st.markdown(f"[{label}](/{path})")
