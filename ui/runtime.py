@@ -34,8 +34,14 @@ PACKAGES = ("core", "viz")
 
 
 def import_all() -> None:
-    """Import every module of PACKAGES (pandas comes with st.table and st.data_editor)."""
-    importlib.import_module("pandas")
+    """Import every module of PACKAGES.
+
+    Not pandas, though it would be worth freezing: this runs on a timer thread while visitors'
+    scripts run, and Plotly looks pandas up in ``sys.modules`` without importing it, so a
+    figure built while pandas is half imported fails with "partially initialized module
+    'pandas'" (seen in 2 of 3 runs 0.5 s after a first visit). A module imported the usual
+    way waits for another thread's import to finish.
+    """
     for name in PACKAGES:
         package = importlib.import_module(name)
         for info in pkgutil.iter_modules(package.__path__):

@@ -38,6 +38,19 @@ def test_freezing_takes_the_imported_heap_out_of_what_a_collection_walks():
     assert after < before / 20  # a full collection now walks a few thousand objects
 
 
+def test_the_background_freeze_leaves_pandas_to_the_pages():
+    # Plotly takes pandas from sys.modules without importing it: a half-imported pandas from
+    # the timer thread broke figures that visitors' scripts built at that moment.
+    out = run("""
+        import sys
+        import plotly.graph_objects
+        from ui.runtime import freeze_imports
+        freeze_imports()
+        print("pandas" in sys.modules)
+    """)
+    assert out.split()[-1] == "False"
+
+
 def test_the_app_schedules_the_freeze_once_after_its_first_run():
     out = run("""
         import gc, threading, time
