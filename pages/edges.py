@@ -15,11 +15,14 @@ from ui.grid import grid_input
 from ui.nav import ensure_router
 from ui.share import share_link
 from ui.url import UrlCheck
+from viz import colours
 from viz.edges import HOVER_MAX, grid
+from viz.grid import column_widths
 
 UPLOAD, CUSTOM = "Your upload", "Custom kernel"  # no emoji: they end up in the URL
 SEED_X, SEED_XT, SEED_K = "Seed stripes 6×8", "Seed stripes transposed Xᵀ 8×6", "d2l edge [1, -1]"
 PIC, ERR, LAST = "_ed_picture", "_ed_upload_error", "_ed_last_preset"  # session-only state
+FIGURES = [5, 3, 5]  # column widths of X, K and Y
 #: d2l's follow-ups: button key → (label, picture, kernel).
 FOLLOW_UPS = {
     "ed_go_seed": ("① K on X: the seed", SEED_X, SEED_K),
@@ -91,18 +94,20 @@ def _sobel(image_id: str, padding: int, stride: int, mode: str,
 
 
 @st.cache_resource(max_entries=48, show_spinner=False)
-def _figure(source: tuple, title: str, colorbar: bool, _Z: np.ndarray) -> go.Figure:
+def _figure(source: tuple, title: str, width: int, zmax: float | None,
+            _Z: np.ndarray) -> go.Figure:
     """The figure of the grid that ``source`` (plain values) names. Shared by sessions and
     never changed: st.plotly_chart draws from a copy (Figure.to_dict). Unlike cache_data it
     is not unpickled on every hit, which costs as much as drawing a 512² PNG again."""
-    return grid(_Z, title=title, colorbar=colorbar)
+    return grid(_Z, title=title, colorbar=True, width=width, zmax=zmax)
 
 
-def show(col, title: str, Z: np.ndarray, key: str, *, source: tuple,
-         colorbar: bool = False) -> None:
-    """One grid in a column, with its shape and value range underneath."""
+def show(col, title: str, Z: np.ndarray, key: str, *, source: tuple, width: int,
+         zmax: float | None = None) -> None:
+    """One grid in a column ``width`` px wide, its colour bar and, underneath, its shape and
+    value range; ``zmax``: a colour scale shared with the panels beside it."""
     lo, hi = value_range(torch.from_numpy(Z))
-    col.plotly_chart(_figure(source, title, colorbar, Z), key=key)
+    col.plotly_chart(_figure(source, title, width, zmax, Z), key=key)
     col.caption(f"{Z.shape[0]}×{Z.shape[1]}, values from {lo:.4g} to {hi:.4g}")
 
 
@@ -173,16 +178,17 @@ else:
     st.code(f"{x_code}\nK = torch.tensor([{literal}])\n"
             f"Y = corr2d(X, K, padding={pad}, stride={stride}, padding_mode={mode!r})",
             language="python")
-x_col, k_fig_col, y_col = st.columns([5, 3, 5])
-show(x_col, x_title, X, "ed_fig_x", source=(image_id,))
+x_col, k_fig_col, y_col = st.columns(FIGURES)
+show(x_col, x_title, X, "ed_fig_x", source=(image_id,), width=column_widths(FIGURES)[0])
 if not k_error:
-    show(k_fig_col, f"K · {kernel}", K.numpy(), "ed_fig_k", source=("K", K_rows))
+    show(k_fig_col, f"K · {kernel}", K.numpy(), "ed_fig_k", source=("K", K_rows),
+         width=column_widths(FIGURES)[1])
     try:
         Y = _correlate(image_id, K_rows, pad, stride, mode, X)
     except ValueError as e:
         y_col.error(f"No output: {e}.")
     else:
-        show(y_col, "Y = corr2d(X, K)", Y, "ed_fig_y", colorbar=True,
+        show(y_col, "Y = corr2d(X, K)", Y, "ed_fig_y", width=column_widths(FIGURES)[2],
              source=(image_id, K_rows, pad, stride, mode))
 if (name, kernel) in NOTES and name != UPLOAD:
     st.info(NOTES[name, kernel])
@@ -201,5 +207,7 @@ if sobel:
     else:
         panels = (("Gx = corr2d(X, Sobel x)", Gx, "ed_fig_gx"),
                   ("Gy = corr2d(X, Sobel y)", Gy, "ed_fig_gy"), ("√(Gx² + Gy²)", M, "ed_fig_m"))
+        top = colours.top(Gx, Gy, M)  # one scale: the three are compared
         for col, (title, G, key) in zip(st.columns(3), panels):
-            show(col, title, G, key, colorbar=True, source=(image_id, key, pad, stride, mode))
+            show(col, title, G, key, source=(image_id, key, pad, stride, mode),
+                 width=column_widths(3)[0], zmax=top)

@@ -14,6 +14,7 @@ from ui.learn_setups import BOOK_LAYER, SETUPS, editions_markdown
 from ui.nav import ensure_router
 from ui.share import share_link
 from ui.url import UrlCheck
+from viz.grid import column_widths
 from viz.learn import grid, loss_curve, picture
 
 TYPED = "Typed…"
@@ -105,10 +106,11 @@ except ValueError as e:
 kmax, ymax = float(task.K_view.abs().max()) or 1.0, float(task.Y.abs().max()) or 1.0
 st.subheader("The data 数据")
 c1, c2, c3 = st.columns([3, 2, 3])
-c1.plotly_chart(picture(task.X, title=f"X ({task.X.shape[0]}×{task.X.shape[1]})"),
-                key="lkc_X", config=STATIC)
-c2.plotly_chart(grid(task.K_true, title=f"true K ({th}×{tw}), hidden"), key="lkc_Kt",
-                config=STATIC)
+widths = column_widths([3, 2, 3])
+c1.plotly_chart(picture(task.X, title=f"X ({task.X.shape[0]}×{task.X.shape[1]})",
+                        width=widths[0]), key="lkc_X", config=STATIC)
+c2.plotly_chart(grid(task.K_true, title=f"true K ({th}×{tw}), hidden", width=widths[1]),
+                key="lkc_Kt", config=STATIC)
 with c3:
     st.markdown(f"The layer learns a **{kh}×{kw}** kernel{' and a bias' if bias else ''} from "
                 f"X and Y ({task.Y.shape[0]}×{task.Y.shape[1]}).")
@@ -144,8 +146,8 @@ live_loss = left.empty()
 live_K, live_b, live_grad = right.empty(), right.empty(), right.empty()
 c1, c2 = st.columns(2)
 live_pred = c1.empty()
-c2.plotly_chart(grid(task.Y, title=f"Y, the target{' (noisy)' if noise else ''}", zmax=ymax),
-                key="lkc_Y", config=STATIC)
+c2.plotly_chart(grid(task.Y, title=f"Y, the target{' (noisy)' if noise else ''}", zmax=ymax,
+                     width=column_widths(2)[1]), key="lkc_Y", config=STATIC)
 
 
 def draw(n: int) -> None:
@@ -156,14 +158,15 @@ def draw(n: int) -> None:
     live_loss.plotly_chart(loss_curve(run.losses, total=run.total, optimum=best.loss, log=log,
                                       diverged=run.status == "diverged"),
                            key=f"lkc_loss_{n}", config={"displayModeBar": False})
-    live_K.plotly_chart(grid(s.weight, title=f"K after step {s.step}", zmax=kmax),
-                        key=f"lkc_K_{n}", config=STATIC)
+    live_K.plotly_chart(grid(s.weight, title=f"K after step {s.step}", zmax=kmax,
+                             width=column_widths([3, 2])[1]), key=f"lkc_K_{n}", config=STATIC)
     live_b.markdown(f"bias b = **{num(s.bias)}**" if s.bias is not None else "no bias")
-    live_grad.plotly_chart(grid(s.grad, title=f"∂loss/∂K at step {s.step}"),
+    live_grad.plotly_chart(grid(s.grad, title=f"∂loss/∂K at step {s.step}",
+                                width=column_widths([3, 2])[1]),
                            key=f"lkc_grad_{n}", config=STATIC)
     live_pred.plotly_chart(grid(s.prediction, title=f"Ŷ = corr2d(X, K){' + b' * bias} at step "
-                                f"{s.step}",
-                                zmax=ymax), key=f"lkc_pred_{n}", config=STATIC)
+                                f"{s.step}", zmax=ymax, width=column_widths(2)[0]),
+                           key=f"lkc_pred_{n}", config=STATIC)
 
 
 frames = count()
@@ -211,11 +214,13 @@ st.subheader("Result 结果")
 out = learn.outcome(s.weight, task, best)
 same = "" if (kh, kw) == (th, tw) else f" as {kh}×{kw}"
 # one colour scale (±max |K|) for all four: a pale error cell is a small error
-for col, (T, title) in zip(st.columns(4 if kw <= 3 else 2) * 2, [
+n_cols = 4 if kw <= 3 else 2
+for col, (T, title) in zip(st.columns(n_cols) * 2, [
     (s.weight, "learned K"), (task.K_view, f"true K{same}"), (best.weight, "least-squares optimum"),
     (out.error, "error = learned − true"),
 ]):
-    col.plotly_chart(grid(T, title=title, zmax=kmax), key=f"lkc_res_{title}", config=STATIC)
+    col.plotly_chart(grid(T, title=title, zmax=kmax, width=column_widths(n_cols)[0]),
+                     key=f"lkc_res_{title}", config=STATIC)
 st.markdown(
     f"Largest error per entry: **{out.max_error:.4g}** against the true K, "
     f"**{out.to_optimum:.4g}** against the optimum. "

@@ -10,7 +10,8 @@ from ui.grid import grid_input
 from ui.nav import ensure_router
 from ui.share import share_link
 from ui.url import UrlCheck
-from viz import heatmap, sliding
+from viz import colours, heatmap, sliding
+from viz.grid import column_widths
 
 INPUTS = ("seed 3×3", "seed stripes 6×8", "random integers", "typed")
 KERNELS = ("d2l 2×2", "edge [1, -1]", "preset", "typed")
@@ -119,14 +120,16 @@ except ValueError as e:
     st.error(f"**This configuration has no output.** {e}.")
     st.caption("The input and kernel as they stand:")
     for col, (title, T) in zip(st.columns(2), (("X", X), ("K", K))):
-        col.plotly_chart(heatmap(T, title=title), key=f"sw_bad_{title}", config=STATIC)
+        col.plotly_chart(heatmap(T, title=title, width=column_widths(2)[0], colorbar=True),
+                         key=f"sw_bad_{title}", config=STATIC)
     stop()
 
 Ho, Wo = trace.Y.shape
 st.plotly_chart(animated(*setting), key="sw_anim", config={"displayModeBar": False})
-st.caption("Orange: the window, the cells K multiplies (each one's weight in its corner when "
+st.caption("Green: the window, the cells K multiplies (each one's weight in its corner when "
            f"there is room) · grey: padding ({mode}) · dashed line: the edge of X · empty: not "
-           "computed yet.")
+           "computed yet · cells: white 0, red positive, blue negative, deeper for larger |value| "
+           "(each grid on its own scale).")
 
 st.header("Pick an output cell 选一个输出元素")
 pick = []
@@ -155,12 +158,14 @@ if flip:
                padding_mode=mode)
     st.markdown("Convolution flips K top–bottom and left–right, then slides it exactly like "
                 "cross-correlation (将核数组左右翻转并上下翻转). The animation uses the flipped K.")
-    for col, (title, T) in zip(st.columns(4), (
-        ("K", K), ("K flipped", K.flip(0, 1)),
-        ("Y, cross-correlation", core.corr2d(X, K, **geo)),
-        ("Y, convolution", core.conv2d(X, K, **geo)),
+    Y_corr, Y_conv = core.corr2d(X, K, **geo), core.conv2d(X, K, **geo)
+    y_top = colours.top(Y_corr, Y_conv)  # the two outputs are compared: one colour scale
+    for col, (title, T, top) in zip(st.columns(4), (
+        ("K", K, None), ("K flipped", K.flip(0, 1), None),
+        ("Y, cross-correlation", Y_corr, y_top), ("Y, convolution", Y_conv, y_top),
     )):
-        col.plotly_chart(heatmap(T, title=title), key=f"sw_cmp_{title}", config=STATIC)
+        col.plotly_chart(heatmap(T, title=title, zmax=top, width=column_widths(4)[0],
+                                 colorbar=True), key=f"sw_cmp_{title}", config=STATIC)
 else:
     st.markdown("What d2l and PyTorch call a convolution layer computes cross-correlation: "
                 "K is used as given. Switch on **True convolution** in the sidebar to flip K "

@@ -11,7 +11,8 @@ from core.images import stripes
 from core.kernels import D2L_2X2, D2L_EDGE
 from core.windows import D2L_X
 from ui.nav import ensure_router, page_link
-from viz import heatmap
+from viz import colours, heatmap
+from viz.grid import column_widths
 
 ensure_router()
 st.title("ConvScope · 卷积可视化")
@@ -23,10 +24,14 @@ st.markdown(
 
 
 def grids(cell: str, *named: tuple[str, torch.Tensor]) -> None:
-    """Heatmaps with numbers, side by side; ``cell`` keeps their keys unique."""
+    """Heatmaps with numbers, side by side on one colour scale (the same value, the same
+    colour), which a caption states; ``cell`` keeps their keys unique."""
+    top = colours.top(*(T for _, T in named))
+    widths = column_widths(len(named))
     for n, (col, (title, T)) in enumerate(zip(st.columns(len(named)), named)):
-        col.plotly_chart(heatmap(T, title=title), key=f"tour_{cell}_{n}",
-                         config={"staticPlot": True})
+        col.plotly_chart(heatmap(T, title=title, zmax=top, width=widths[n]),
+                         key=f"tour_{cell}_{n}", config={"staticPlot": True})
+    st.caption(colours.legend(top, (T for _, T in named)))
 
 
 st.header("1 · Cross-correlation 互相关运算")

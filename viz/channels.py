@@ -15,16 +15,20 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from viz.grid import DIVERGING, SEQUENTIAL, number_text
+from viz import colours
+from viz.grid import MAIN_PX, cell_text, fit_labels
 
-#: Pixels a figure can count on for its width (the main column of a wide page, laptop size).
-WIDTH_PX = 900
+#: Pixels a figure can count on for its width: the main column of a wide page (viz.grid).
+WIDTH_PX = MAIN_PX
 #: Cells narrower than this (in pixels) get colours only: the compact view.
 MIN_NUMBERED_PX = 28
 MAX_CELL_PX = 46
 GROUP_COLOURS = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2",
                  "#eeca3b", "#9d755d")
 RED = "#c0392b"
+#: What the cell colours mean (viz.colours), written under every sheet.
+LEGEND = ("Colours 颜色: white = 0, red positive, blue negative, deeper for larger |value|; "
+          "each tensor on its own scale.")
 
 Box = tuple[float, float, int, int]  # (left x, top y, height, width) in cells
 
@@ -65,51 +69,57 @@ class Sheet:
         return max(1, math.ceil(px / self.cell))
 
     def row(self, blocks: Sequence[Any], x: float, y: float, *, step: float,
-            names: Sequence[str], top: float | None = None, zmin: float | None = None
-            ) -> list[Box]:
+            names: Sequence[str], top: float | None = None) -> list[Box]:
         """Blocks side by side from (x, y), block i's left edge at x + i·step, as one trace
-        with its own colour scale (or the given ``top`` / ``zmin``). Returns their boxes."""
+        on its own colour scale ±max |value| (or ±``top``). Returns their boxes."""
         arrays = [_np(b) for b in blocks]
         h = max(a.shape[0] for a in arrays)
         width = int(round((len(arrays) - 1) * step)) + arrays[-1].shape[1]
         z = np.full((h, width), np.nan)
-        text = np.full((h, width), "", dtype=object)
         hover = np.full((h, width), "", dtype=object)
         boxes = []
         for i, (a, nm) in enumerate(zip(arrays, names)):
             lx = int(round(i * step))
             z[: a.shape[0], lx : lx + a.shape[1]] = a
-            text[: a.shape[0], lx : lx + a.shape[1]] = number_text(a)
             for r in range(a.shape[0]):
                 for c in range(a.shape[1]):
                     hover[r, lx + c] = f"{nm}[{r}, {c}] = {a[r, c]:.4g}"
             boxes.append((x + lx, y, a.shape[0], a.shape[1]))
         values = np.concatenate([a.ravel() for a in arrays])
-        signed = bool((values < 0).any())
-        top = top or float(np.abs(values).max()) or 1.0
+        # One scale per row (or the given one): ±top, white at 0 (viz.colours).
+        top = colours.top(values, zmax=top)
         trace = go.Heatmap(
             z=z, x0=x, dx=1, y0=y, dy=1, customdata=hover, hoverongaps=False,
             hovertemplate="%{customdata}<extra></extra>", showscale=False,
-            colorscale=DIVERGING if signed else SEQUENTIAL, zmax=top,
-            zmin=-top if signed else (min(0.0, float(values.min())) if zmin is None else zmin),
+            **colours.scale(top),
         )
         if self.numbers:
-            longest = max(len(t) for t in text.ravel())
-            size = max(8, min(15, 0.4 * self.cell, 1.7 * (self.cell - 4) / max(longest, 1)))
-            trace.update(text=text, texttemplate="%{text}", textfont={"size": round(size)})
+            # The blank gaps between blocks (NaN) are labelled "0" here and left empty below.
+            fitted = fit_labels(np.nan_to_num(z), self.cell, font_px=15, min_font_px=8)
+            if fitted:
+                labels, size = fitted
+                text = [[t if np.isfinite(v) else "" for t, v in zip(row, zrow)]
+                        for row, zrow in zip(cell_text(labels, z, top), z)]
+                trace.update(text=text, texttemplate="%{text}",
+                             textfont={"size": size, "color": colours.BLACK})
         self.traces.append(trace)
         self.boxes += boxes
         self.right, self.bottom = max(self.right, x + width - 1), max(self.bottom, y + h - 1)
         return boxes
 
     def label(self, x: float, y: float, text: str, *, size: int = 14, anchor: str = "center",
-              valign: str = "bottom", colour: str = "#333") -> None:
-        """Text at cell coordinates (x, y); y = a block's top − 0.5 puts it just above."""
+              valign: str = "bottom", colour: str | None = None) -> None:
+        """Text at cell coordinates (x, y); y = a block's top − 0.5 puts it just above.
+        Without ``colour`` it takes the theme's text colour (dark or light page)."""
+        font = {"size": size} if colour is None else {"size": size, "color": colour}
         self.notes.append({"x": x, "y": y, "text": text, "showarrow": False,
-                           "xanchor": anchor, "yanchor": valign,
-                           "font": {"size": size, "color": colour}})
+                           "xanchor": anchor, "yanchor": valign, "font": font})
 
     def figure(self) -> go.Figure:
+        # The colour scale in words, under everything (each trace has its own ±max).
+        note_y = self.bottom + 0.5 + self.cells(10)
+        self.label(-0.5 - self.left, note_y, LEGEND, size=12, anchor="left", valign="top")
+        self.bottom = note_y + self.cells(20)
         fig = go.Figure(self.traces)
         # A frame per block (zeros are white and would vanish), then the red marks; set in
         # one go: add_shape validates each call, seconds for 64 kernels.
@@ -192,9 +202,9 @@ def multi_out_figure(K: Any, Y: Any, *, col_names: Sequence[str] | None = None,
     y = s.cells(52)
     s.label(-0.5 - s.left, y - 0.5 - s.cells(26),
             f"kernel K: co × ci × kh × kw = {co} × {ci} × {kh} × {kw}", anchor="left")
-    kmin, kmax = min(0.0, float(K.min())), float(np.abs(K).max()) or 1.0
+    kmax = colours.top(K)  # one scale for all of K's rows
     for c in range(ci):  # one trace per input channel: the row K[·, c]
-        boxes = s.row(list(K[:, c]), 0, y, step=step, top=kmax, zmin=kmin,
+        boxes = s.row(list(K[:, c]), 0, y, step=step, top=kmax,
                       names=[f"K[{o}, {c}]" for o in range(co)])
         s.label(-0.8, y + (kh - 1) / 2, f"c={c}", anchor="right", valign="middle", size=12)
         if c == 0:
@@ -250,11 +260,20 @@ def groups_figure(mask: Any, *, kernel: str = "") -> go.Figure:
     g = int(M.max()) + 1
     scale = [[v, GROUP_COLOURS[i % len(GROUP_COLOURS)]]
              for i in range(g) for v in (i / g, (i + 1) / g)]
+    # Black or white text, whichever reads better on the group's colour (yellow takes black).
+    ink = colours.ink([[int(c[i : i + 2], 16) for i in (1, 3, 5)] for c in GROUP_COLOURS])
+
+    def label(v: float) -> str:
+        if v < 0:
+            return ""
+        c = ink[int(v) % len(GROUP_COLOURS)]
+        return kernel if c == colours.BLACK else f'<span style="color:{c}">{kernel}</span>'
+
     fig = go.Figure(go.Heatmap(
         z=np.where(M >= 0, M, np.nan), zmin=-0.5, zmax=g - 0.5, colorscale=scale,
         showscale=False, xgap=2, ygap=2, hoverongaps=False, customdata=M,
-        text=[[kernel if v >= 0 else "" for v in row] for row in M], texttemplate="%{text}",
-        textfont={"size": 11 if ci <= 4 else 9, "color": "white"},
+        text=[[label(v) for v in row] for row in M], texttemplate="%{text}",
+        textfont={"size": 11 if ci <= 4 else 9, "color": colours.BLACK},
         hovertemplate="output %{y} ← input %{x} (group %{customdata})<extra></extra>",
     ))
     fig.update_layout(

@@ -1,116 +1,259 @@
-"""Grids of numbers as heatmaps: numbers in the cells while they are readable, colours that
-mean something (sequential for ≥ 0, diverging and centred at 0 for signed values)."""
+"""Grids of numbers as figures: a heatmap with the numbers in its cells while they fit, one
+PNG for a large picture. Colours come from viz.colours (white 0, red +, blue −); the text
+of a cell comes from ``number_label`` and ``fit_labels``, sized for the cell's pixels.
+"""
 
 from __future__ import annotations
 
-import base64
-import io
+import math
+from collections.abc import Sequence
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
 
+from viz import colours
+
 #: Cells per side up to which the numbers are written in the cells.
 MAX_NUMBERED = 16
-SEQUENTIAL = "Blues"
-DIVERGING = "RdBu_r"  # red positive, blue negative, white at 0
+#: Preferred side of a numbered cell, and the type size of its number, in pixels.
+CELL_PX, FONT_PX = 48, 16
+#: Smallest type size a number is written in; below it the cell shows its colour only.
+#: Under COMFORT_FONT_PX, fewer digits are written rather than smaller ones.
+MIN_FONT_PX, COMFORT_FONT_PX = 10, 13
+#: Width of one character of a number, in ems: generous for the digits, signs, "." and "/"
+#: of the sans-serif fonts Plotly and Streamlit use (≈ 0.5–0.57 em), so estimates err wide.
+CHAR_EM = 0.6
+#: Pixels a label leaves free in its cell (both sides together).
+PAD_PX = 4
+#: Width of the main column of the wide layout on a 1280-px laptop screen with the sidebar
+#: open, and of the gap between st.columns: what a figure can count on.
+MAIN_PX, GAP_PX = 820, 16
+#: Largest denominator written as a fraction (1/9, 1/16, 7/16 …).
+MAX_DENOMINATOR = 64
+#: Relative difference under which a float32 value counts as equal to a short form of it.
+EXACT = 1e-6
+#: Heatmap margins in pixels: row numbers on the left, column numbers and title on top.
+MARGIN = {"l": 30, "r": 10, "b": 10}
 
 
 def _array(Z: Any) -> np.ndarray:
     return np.asarray(Z.detach().cpu() if hasattr(Z, "detach") else Z, dtype=np.float64)
 
 
-def number_text(Z: np.ndarray) -> list[list[str]]:
-    """Cell labels: integers without decimals, others with up to 3 significant digits."""
-    def fmt(v: float) -> str:
-        if not np.isfinite(v):
-            return "–"
-        if v == int(v) and abs(v) < 1e6:
-            return str(int(v))
-        return f"{v:.3g}"
-    return [[fmt(v) for v in row] for row in Z]
+def column_widths(spec: int | Sequence[float], *, main_px: float = MAIN_PX) -> list[int]:
+    """Pixel widths of ``st.columns(spec)`` in the main column: [w_0, …, w_{n−1}].
+
+    w_i = (main_px − (n − 1)·GAP_PX) · spec_i / Σ spec.
+    """
+    weights = [1.0] * spec if isinstance(spec, int) else [float(s) for s in spec]
+    room = main_px - (len(weights) - 1) * GAP_PX
+    return [int(room * w / sum(weights)) for w in weights]
+
+
+def _plain(text: str) -> str:
+    """A formatted number with a true minus sign and a short exponent: "-6.2e+06" → "−6.2e6"."""
+    mantissa, _, exp = text.partition("e")
+    if exp:
+        mantissa += "e" + str(int(exp))
+    return mantissa.replace("-", "−")
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= EXACT * abs(b)
+
+
+def _exact_forms(v: float) -> list[str]:
+    """Short forms that equal v to float32 round-off: integer, decimal, fraction; shortest first
+    (ties keep that order)."""
+    if v == 0:
+        return ["0"]
+    forms = []
+    if round(v) != 0 and _close(v, round(v)) and abs(v) < 1e15:
+        forms.append(str(int(round(v))))
+    for digits in range(1, 5):
+        text = f"{v:.{digits}g}"
+        if _close(float(text), v):
+            forms.append(_plain(text))
+            break
+    f = Fraction(v).limit_denominator(MAX_DENOMINATOR)
+    if f.denominator > 1 and _close(f.numerator / f.denominator, v):
+        forms.append(f"{f.numerator}/{f.denominator}")
+    forms = [t.replace("-", "−") for t in forms]
+    return sorted(forms, key=len)  # stable: on a tie, the integer, then the decimal
+
+
+def number_label(v: float, max_chars: int | None = None) -> str | None:
+    """A value as a cell shows it, in at most ``max_chars`` characters (None: no limit).
+
+    Exact forms first, the shortest of: an integer (19), a decimal (0.5, 0.0625) or a
+    fraction with denominator ≤ MAX_DENOMINATOR (1/16, 4/9); otherwise 3 significant digits
+    (0.979, −6.17e6), fewer when the room is short. None when nothing fits.
+
+    >>> [number_label(v) for v in (43.0, -1.0, 0.0625, 1 / 9, 0.5, -0.97913, 6.17e6)]
+    ['43', '−1', '1/16', '1/9', '0.5', '−0.979', '6.17e6']
+    >>> number_label(-0.97913, max_chars=4)
+    '−1'
+    """
+    fits = (lambda t: True) if max_chars is None else (lambda t: len(t) <= max_chars)
+    if not np.isfinite(v):
+        return "–" if fits("–") else None
+    exact = _exact_forms(float(v))
+    # An exact form wins unless it is much longer than 3 digits would be (123456789 → 1.23e8)
+    if exact and fits(exact[0]) and len(exact[0]) <= len(_plain(f"{v:.3g}")) + 2:
+        return exact[0]
+    for digits in (3, 2, 1):
+        text = _plain(f"{v:.{digits}g}")
+        if fits(text):
+            return text
+    return None
+
+
+def label_px(text: str, font_px: float) -> float:
+    """Estimated width of ``text`` in pixels at ``font_px``: characters × CHAR_EM × size."""
+    return len(text) * CHAR_EM * font_px
+
+
+def fit_labels(A: Any, cell_px: float, *, font_px: int = FONT_PX,
+               min_font_px: int = MIN_FONT_PX) -> tuple[list[list[str]], int] | None:
+    """Labels for every cell of A (rows, cols) and one type size at which all fit cells
+    ``cell_px`` wide: (labels, size), or None when even short forms would not fit.
+
+    A label fits when label_px(label, size) ≤ cell_px − PAD_PX. The full labels are kept
+    while they fit at COMFORT_FONT_PX or more (up to ``font_px``); otherwise they are
+    shortened (fewer digits: −0.0197 → −0.02) to fit at that size, and only when even that
+    fails are they drawn smaller, down to ``min_font_px``, shortened again if need be.
+    """
+    A = _array(A)
+    room = cell_px - PAD_PX
+
+    def size_for(labels: list[list[str | None]]) -> int:
+        longest = max((len(t) for row in labels for t in row), default=1)
+        return min(font_px, math.floor(room / (CHAR_EM * max(longest, 1))))
+
+    def shortened(size: int) -> list[list[str | None]] | None:
+        max_chars = math.floor(room / (CHAR_EM * size))
+        labels = [[number_label(v, max_chars) for v in row] for row in A]
+        ok = max_chars >= 1 and all(t is not None for row in labels for t in row)
+        return labels if ok else None
+
+    full = [[number_label(v) for v in row] for row in A]
+    comfort = min(COMFORT_FONT_PX, font_px)
+    if size_for(full) >= comfort:
+        return full, size_for(full)
+    for labels in (shortened(comfort), full, shortened(min_font_px)):
+        if labels is not None and size_for(labels) >= min_font_px:
+            return labels, size_for(labels)
+    return None
+
+
+def cell_text(labels: Sequence[Sequence[str]], A: Any, top: float) -> list[list[str]]:
+    """Labels as Plotly draws them: white (a span) on dark cells, the trace's black elsewhere."""
+    ink = colours.text_colours(_array(A), top)
+    return [[t if c == colours.BLACK else f'<span style="color:{c}">{t}</span>'
+             for t, c in zip(row, ink_row)] for row, ink_row in zip(labels, ink)]
 
 
 def heatmap(
-    Z: Any, *, title: str = "", signed: bool | None = None, numbers: bool | None = None,
-    zmax: float | None = None, height: int | None = None, colorbar: bool = False,
+    Z: Any, *, title: str = "", zmax: float | None = None, width: int | None = None,
+    numbers: bool | None = None, height: int | None = None, colorbar: bool = False,
 ) -> go.Figure:
-    """A (rows, cols) grid as a heatmap with row 0 at the top.
+    """A (rows, cols) grid as a heatmap with row 0 at the top, coloured by viz.colours.
 
-    signed: diverging scale centred at 0 (default: when any value is negative).
-    numbers: write values in cells (default: when both sides ≤ MAX_NUMBERED).
+    zmax: the scale's end (share it between panels that are compared; default max |Z|).
+    width: pixels of the column the figure is drawn in (default: a third of the main
+    column); it sizes the cells (≤ CELL_PX) and so the numbers, which are written while
+    both sides ≤ MAX_NUMBERED and they fit (``fit_labels``). colorbar: the scale, under it.
     """
     A = _array(Z)
     rows, cols = A.shape
-    finite = A[np.isfinite(A)]
-    signed = bool((finite < 0).any()) if signed is None else signed
-    numbers = max(rows, cols) <= MAX_NUMBERED if numbers is None else numbers
-    top = zmax if zmax is not None else (float(np.abs(finite).max()) if finite.size else 1.0)
-    top = top or 1.0
+    top = colours.top(A, zmax=zmax)
+    width = width or column_widths(3)[0]
+    plot_w = max(width - MARGIN["l"] - MARGIN["r"], 20)
+    # Square cells as large as the column allows, up to CELL_PX, the grid at most 560 px tall
+    cell = min(CELL_PX, plot_w / cols, 560 / rows)
+    fitted = fit_labels(A, cell) if (numbers is None and max(rows, cols) <= MAX_NUMBERED
+                                     or numbers) else None
     trace = {
-        "type": "heatmap", "z": A, "colorscale": DIVERGING if signed else SEQUENTIAL,
-        "zmin": -top if signed else min(0.0, float(finite.min()) if finite.size else 0.0),
-        "zmax": top, "showscale": colorbar, "xgap": 1 if numbers else 0,
-        "ygap": 1 if numbers else 0,
+        "type": "heatmap", "z": A, **colours.scale(top), "showscale": colorbar,
+        "xgap": 1 if cell >= 8 else 0, "ygap": 1 if cell >= 8 else 0,
         "hovertemplate": "row %{y}, col %{x}: %{z:.4g}<extra></extra>",
     }
-    if numbers:
-        trace.update(text=number_text(A), texttemplate="%{text}", textfont={"size": 16})
-    cell = 48 if numbers else max(2, 360 // max(rows, cols))
+    if colorbar:
+        trace["colorbar"] = colours.COLORBAR
+    if fitted:
+        labels, size = fitted
+        trace.update(text=cell_text(labels, A, top), texttemplate="%{text}",
+                     textfont={"size": size, "color": colours.BLACK})
     axis = {"showgrid": False, "zeroline": False, "constrain": "domain",
-            "dtick": 1 if numbers else None}
+            "dtick": 1 if fitted else None, "tickfont": {"size": 11}}
+    t = 70 if title else 30
+    b = MARGIN["b"] + (colours.COLORBAR_PX if colorbar else 0)
     layout = {
         # The title sits above the column numbers (x axis on top, like a matrix).
         "title": {"text": title, "x": 0.5, "xanchor": "center", "y": 1, "yanchor": "top",
                   "yref": "container", "pad": {"t": 6}} if title else None,
-        "height": height or min(560, max(170, rows * cell + 110)),
-        "margin": {"l": 30, "r": 10, "t": 70 if title else 30, "b": 10},
-        "plot_bgcolor": "rgba(0,0,0,0)",
+        "height": height or math.ceil(rows * cell + t + b),
+        "margin": {**MARGIN, "t": t, "b": b},
+        "plot_bgcolor": "rgba(0,0,0,0)", "meta": {"numbers": bool(fitted), "width": width},
         "yaxis": {**axis, "autorange": "reversed", "scaleanchor": "x"},
         "xaxis": {**axis, "side": "top"},
     }
     # One constructor call: Plotly validates the whole figure once, instead of once per
     # update_* call (5.7 ms → under 1 ms for a 3×3 grid; the learning page draws ~10).
-    fig = go.Figure(data=[trace], layout=layout)
-    return fig
+    return go.Figure(data=[trace], layout=layout)
 
 
-def png_data_uri(A: np.ndarray, *, signed: bool) -> str:
-    """Encode a grid as a grayscale (or red/blue for signed) PNG data URI: one pixel a cell."""
-    from PIL import Image
-
-    A = np.nan_to_num(A)
-    if signed:
-        top = float(np.abs(A).max()) or 1.0
-        t = A / top  # in [−1, 1]
-        r = np.where(t > 0, 255, 255 * (1 + t))
-        b = np.where(t < 0, 255, 255 * (1 - t))
-        g = 255 * (1 - np.abs(t))
-        rgb = np.stack([r, g, b], axis=-1).clip(0, 255).astype(np.uint8)
-        img = Image.fromarray(rgb, "RGB")
-    else:
-        lo, hi = float(A.min()), float(A.max())
-        g = ((A - lo) / ((hi - lo) or 1.0) * 255).clip(0, 255).astype(np.uint8)
-        img = Image.fromarray(g, "L")
-    buf = io.BytesIO()
-    img.save(buf, format="PNG", optimize=True)
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+#: Largest side drawn as a heatmap with exact hover (128² float64 ≈ 175 kB of JSON).
+HOVER_MAX = 128
 
 
-def image(Z: Any, *, title: str = "", signed: bool | None = None, height: int = 420) -> go.Figure:
-    """A large grid as ONE embedded PNG (not a cell per pixel): small JSON, fast to draw.
-
-    Hover is not available on the PNG; pages show the value range beside it.
-    """
-    A = _array(Z)
-    finite = A[np.isfinite(A)]
-    signed = bool((finite < 0).any()) if signed is None else signed
+def block_means(A: np.ndarray, block: int) -> np.ndarray:
+    """Means of block×block tiles: (rows, cols) → (⌈rows/block⌉, ⌈cols/block⌉), NaN-aware."""
     rows, cols = A.shape
-    fig = go.Figure(go.Image(source=png_data_uri(A, signed=signed)))
-    fig.update_layout(
-        title={"text": title, "x": 0.5, "xanchor": "center"} if title else None,
-        height=height, margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
+    hb, wb = math.ceil(rows / block), math.ceil(cols / block)
+    P = np.full((hb * block, wb * block), np.nan)
+    P[:rows, :cols] = np.where(np.isfinite(A), A, np.nan)
+    # (hb, block, wb, block): average over each tile's two block axes
+    tiles = P.reshape(hb, block, wb, block)
+    count = np.isfinite(tiles).sum(axis=(1, 3))
+    total = np.nansum(tiles, axis=(1, 3))
+    return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+
+def picture(Z: Any, *, title: str = "", zmax: float | None = None, width: int | None = None,
+            colorbar: bool = False) -> go.Figure:
+    """A large grid as one PNG (a pixel per value, colours of viz.colours) plus a transparent
+    hover layer of block means (≤ HOVER_MAX a side): small JSON, fast to draw, hover still
+    says roughly what is there. width: pixels of the column (default a third of the main)."""
+    A = _array(Z)
+    rows, cols = A.shape
+    top = colours.top(A, zmax=zmax)
+    block = max(1, math.ceil(max(rows, cols) / HOVER_MAX))
+    M = block_means(A, block).astype(np.float32)
+    layer = go.Heatmap(
+        z=M, x0=(block - 1) / 2, dx=block, y0=(block - 1) / 2, dy=block, **colours.scale(top),
+        opacity=0, showscale=colorbar, hoverongaps=False,
+        hovertemplate=(f"row ≈ %{{y:.0f}}, col ≈ %{{x:.0f}}: %{{z:.3g}}"
+                       f"{f' (mean of {block}×{block})' if block > 1 else ''}<extra></extra>"),
     )
-    fig.update_xaxes(showticklabels=False, showgrid=False)
-    fig.update_yaxes(showticklabels=False, showgrid=False)
+    if colorbar:
+        layer.colorbar = colours.COLORBAR
+    width = width or column_widths(3)[0]
+    t, b = (50 if title else 10), 10 + (colours.COLORBAR_PX if colorbar else 0)
+    fig = go.Figure([go.Image(source=colours.png_uri(A, top), x0=0, y0=0, dx=1, dy=1,
+                              hoverinfo="skip"), layer])
+    fig.update_layout(
+        title={"text": title, "x": 0.5, "xanchor": "center", "y": 1, "yanchor": "top",
+               "yref": "container", "pad": {"t": 6}} if title else None,
+        # The picture fills its column's width: its height follows from the aspect ratio.
+        height=int(min(520, max(160, (width - 40) * rows / cols)) + t + b),
+        margin={"l": 30, "r": 10, "t": t, "b": b}, plot_bgcolor="rgba(0,0,0,0)",
+        meta={"numbers": False},
+    )
+    fig.update_xaxes(showgrid=False, zeroline=False, side="top", range=[-0.5, cols - 0.5],
+                     constrain="domain")
+    fig.update_yaxes(showgrid=False, zeroline=False, range=[rows - 0.5, -0.5],
+                     scaleanchor="x", constrain="domain")
     return fig

@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from viz.grid import MAX_NUMBERED, heatmap, image, number_text
+from viz.grid import MAX_NUMBERED, heatmap
+from viz.grid import picture as grid_picture
 
 LOSS = "#1f77b4"
 OPTIMUM = "#2ca02c"
@@ -19,34 +20,28 @@ EXACT = 1e-9
 TINY = 1e-6
 
 
-def grid(Z: Any, *, title: str = "", zmax: float | None = None, signed: bool = True,
+def grid(Z: Any, *, title: str = "", zmax: float | None = None, width: int | None = None,
          height: int | None = None) -> go.Figure:
     """A (rows, cols) grid: numbered heatmap when small, plain heatmap up to 64 a side.
 
-    signed: diverging colours centred at 0 (kernels, predictions and gradients are signed);
-    zmax: shared colour limit, so Ŷ and Y (or learned and true K) compare by colour.
+    zmax: shared colour limit, so Ŷ and Y (or learned and true K) compare by colour;
+    width: pixels of the column it is drawn in (viz.grid.column_widths). The colour bar
+    under it states the scale.
     """
     A = np.asarray(Z.detach().cpu() if hasattr(Z, "detach") else Z, dtype=np.float64)
     finite = A[np.isfinite(A)]
     top = float(np.abs(finite).max()) if finite.size else 0.0
     # lstsq leaves ~1e-9 where the answer is 0: show 0, not "-4.93e-09"
     A = np.where(np.abs(A) <= TINY * top, 0.0, A)
-    fig = heatmap(A, title=title, zmax=zmax, signed=signed, height=height)
-    if max(A.shape) <= MAX_NUMBERED:
-        longest = max(len(t) for row in number_text(A) for t in row)
-        # "6.17e+06" must fit in its cell; a row of ≤ 3 cells has wide ones
-        wide = A.shape[1] <= 3
-        size = 16 if longest <= (6 if wide else 5) else 13 if longest <= (8 if wide else 6) else 11
-        fig.update_traces(textfont={"size": size})
-    return fig
+    return heatmap(A, title=title, zmax=zmax, width=width, height=height, colorbar=True)
 
 
-def picture(Z: Any, *, title: str = "", height: int = 260) -> go.Figure:
-    """The input X: numbered heatmap when small, one grey PNG when large (fast to send)."""
+def picture(Z: Any, *, title: str = "", width: int | None = None) -> go.Figure:
+    """The input X: numbered heatmap when small, one PNG when large (fast to send)."""
     rows, cols = np.shape(Z)
     if max(rows, cols) <= MAX_NUMBERED:
-        return heatmap(Z, title=title, signed=False)
-    return image(Z, title=title, signed=False, height=height)
+        return heatmap(Z, title=title, width=width, colorbar=True)
+    return grid_picture(Z, title=title, width=width, colorbar=True)
 
 
 def loss_curve(

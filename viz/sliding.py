@@ -12,11 +12,14 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.windows import WindowTrace, num
+from viz import colours
 
-TAP = "#ff8c00"  # the window: orange on light blue/red cells
+TAP = "#009e73"  # the window: bluish green (Okabe–Ito), a hue neither sign of a cell has
 PAD = "#d9d9d9"  # padding cells: grey, their numbers grey too
-LIGHT = [[0, "#ffffff"], [1, "#9ecae1"]]  # ≥ 0: white → light blue (black text stays readable)
-LIGHT_SIGNED = [[0, "#6baed6"], [0.5, "#ffffff"], [1, "#fb8072"]]  # blue < 0 < red
+#: Cells use the app's one colour scale (viz.colours: white 0, red +, blue −), its inner
+#: part only, |value| ≤ max up to LIGHT of the way out, so the dark numbers this figure
+#: writes in every cell stay readable (luminance ≥ 0.47: contrast ≥ 4.9 for #444 text).
+LIGHT = 0.5
 #: Play speeds: label and milliseconds per step.
 SPEEDS = (("▶ Slow", 1500), ("▶ Play", 700), ("▶▶ Fast", 200))
 #: Width in pixels the layout assumes for the chart (the wide layout's main column on a
@@ -26,13 +29,8 @@ GAP = 1.4  # cells between panels
 
 
 def _colors(A: np.ndarray) -> dict:
-    """Colour scale and range for a grid: light, centred at 0 when signed."""
-    finite = A[np.isfinite(A)]
-    top = float(np.abs(finite).max()) if finite.size else 1.0
-    top = top or 1.0
-    if finite.size and (finite < 0).any():
-        return {"colorscale": LIGHT_SIGNED, "zmin": -top, "zmax": top}
-    return {"colorscale": LIGHT, "zmin": 0.0, "zmax": top}
+    """Colour scale and range for a grid: viz.colours' scale, ±max|A| / LIGHT (light cells)."""
+    return colours.scale(colours.top(A) / LIGHT)
 
 
 def _box(r0: float, c0: float, r1: float, c1: float) -> tuple[list[float], list[float]]:

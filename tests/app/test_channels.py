@@ -14,8 +14,9 @@ INPUTS, OUTPUTS, ONE_BY_ONE, COST = TABS
 
 
 def numbers_in(fig: dict) -> list[str]:
-    """Every number written in the cells of a figure."""
-    return [str(t) for tr in fig["data"] for row in (tr.get("text") or []) for t in row if t]
+    """Every number written in the cells of a figure (without the span that colours it)."""
+    return [re.sub(r"<[^>]+>", "", str(t))
+            for tr in fig["data"] for row in (tr.get("text") or []) for t in row if t]
 
 
 def labels(fig: dict) -> list[str]:

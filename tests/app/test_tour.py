@@ -59,3 +59,18 @@ def test_every_page_routes_through_the_app_on_a_fresh_server():
         path = ROOT / "pages" / file
         if path.exists():
             assert "\nensure_router()\n" in path.read_text(), f"{file} must call ensure_router()"
+
+
+def test_panels_of_a_row_share_one_colour_scale_and_say_so():
+    """The grids of a tour cell are compared: one zmin/zmax per row (so the 120 of
+    corr2d_multi_in is as deep as the 120 of output channel 0), stated in a caption."""
+    at = run_page("pages/tour.py")
+    rows = [figures(at)[i:j] for i, j in ((0, 3), (3, 6), (6, 10))]
+    for row in rows:
+        limits = {(f["data"][0]["zmin"], f["data"][0]["zmax"]) for f in row}
+        assert len(limits) == 1, limits
+    tops = [row[0]["data"][0]["zmax"] for row in rows]
+    assert tops == [43, 1, 224]
+    notes = [c.value for c in at.caption]
+    assert any("deepest red = +43" in n for n in notes)
+    assert any("deepest red = +1" in n and "deepest blue = −1" in n for n in notes)

@@ -59,7 +59,7 @@ def test_default_view_learns_the_seed_kernel_live_and_stops_on_demand(server, pa
     assert _printout(page).splitlines() == [
         "Step 5, loss 7.148", "Step 10, loss 0.802", "Step 15, loss 0.091", "Step 20, loss 0.011"]
     assert "Largest error per entry: 0.02053" in _main(page)
-    page.wait_for_selector("text=-0.979")  # the learned K, in its heatmap cells
+    page.wait_for_selector("text=−0.98")  # the learned K (−0.979), in its heatmap cells
     assert page.evaluate(PROGRESS) == 100
     _plots_drawn(page)
     screenshot(page, "learn")

@@ -11,8 +11,9 @@ import pytest
 from PIL import Image
 
 from tests.apptest import decode
-from viz.edges import HOVER_MAX, block_means, grid, picture, png_uri
-from viz.grid import DIVERGING
+from tests.viz.readers import TAG, colours_of
+from viz import colours
+from viz.edges import HOVER_MAX, block_means, grid, picture
 
 
 def _png(uri: str) -> Image.Image:
@@ -28,7 +29,7 @@ def test_small_grids_show_their_numbers():
     Y = np.array([[0.0, 1, -1]])
     trace = _spec(grid(Y))["data"][0]
     assert trace["type"] == "heatmap"
-    assert trace["text"] == [["0", "1", "-1"]]
+    assert [TAG.sub("", t) for t in trace["text"][0]] == ["0", "1", "−1"]
     np.testing.assert_array_equal(decode(trace["z"]), Y)
 
 
@@ -42,7 +43,8 @@ def test_medium_grids_hover_exact_values_without_numbers():
     trace = _spec(grid(A))["data"][0]
     assert trace["type"] == "heatmap" and "text" not in trace
     np.testing.assert_allclose(decode(trace["z"]), A)
-    assert trace["colorscale"][0][1] == "rgb(0, 0, 0)", "unsigned pictures are gray"
+    assert trace["colorscale"] == colours.COLORSCALE, "pictures use the one scale too"
+    assert (trace["zmin"], trace["zmax"]) == (-A.max(), A.max()), "white at 0"
 
 
 def test_large_grids_are_one_png_with_a_pixel_per_value():
@@ -50,21 +52,35 @@ def test_large_grids_are_one_png_with_a_pixel_per_value():
     data = _spec(grid(A))["data"]
     assert data[0]["type"] == "image"
     img = _png(data[0]["source"])
-    assert img.size == (200, 300) and img.mode == "L"
-    expected = np.rint(A / A.max() * 255)  # lo = min(0, min A) = 0 for pictures
+    assert img.size == (200, 300) and img.mode == "P"
+    expected = np.rint((1 + A / A.max()) * 127)  # index into the palette of ±max|A|
     np.testing.assert_array_equal(np.asarray(img), expected)
 
 
-def test_large_signed_pngs_use_the_diverging_palette_centred_at_zero():
+@pytest.mark.parametrize("values", [[-2.0, 2.0, 0.0, 0.5], [0.0, 1.0, 0.25, 0.75]])
+def test_a_large_picture_has_the_heatmaps_colours_pixel_for_pixel(values):
+    """One encoder, one scale: the PNG pixel of a value is the colour a heatmap on the same
+    scale paints it (within the palette's 1/255 steps), signed or not."""
     A = np.zeros((200, 200))
-    A[0, 0], A[0, 1] = -2.0, 2.0
-    img = _png(png_uri(A, signed=True))
-    assert img.mode == "P"
-    rgb = np.asarray(img.convert("RGB"))
-    blue, red, middle = rgb[0, 0], rgb[0, 1], rgb[5, 5]
-    assert blue[2] > blue[0] and red[0] > red[2], "negative is blue, positive is red"
-    assert middle.min() > 230, "zero is (nearly) white"
-    assert DIVERGING == "RdBu_r"
+    A[0, : len(values)] = values
+    fig = grid(A)
+    rgb = np.asarray(_png(fig.data[0].source).convert("RGB"), dtype=float)[0, : len(values)]
+    small = _spec(grid(np.array([values])))["data"][0]
+    expected = colours_of(small, np.array([values]))[0]
+    np.testing.assert_allclose(rgb, expected, atol=4)
+    assert rgb[list(values).index(0.0)].min() == 255, "zero is white"
+
+
+def test_the_same_value_has_the_same_colour_at_every_size_and_sign():
+    """+1 on a scale of ±1 is one red whether the grid is small, medium or a picture, signed
+    or not (Edges ① and ④ used to draw it red and navy)."""
+    signed, unsigned = np.array([[1.0, -1.0, 0.0]]), np.array([[1.0, 0.0, 0.0]])
+    reds = [colours_of(_spec(grid(g))["data"][0], g)[0, 0] for g in (signed, unsigned)]
+    big = np.zeros((200, 200))
+    big[0, 0] = 1.0
+    reds.append(np.asarray(_png(grid(big).data[0].source).convert("RGB"), dtype=float)[0, 0])
+    for red in reds:
+        np.testing.assert_allclose(red, colours.rgb(1.0, 1.0), atol=4)
 
 
 def test_the_hover_layer_holds_block_means():

@@ -5,6 +5,7 @@ import math
 import numpy as np
 
 from tests.apptest import decode
+from tests.viz.readers import TAG
 from viz.learn import EXACT, grid, loss_curve, picture
 
 
@@ -56,10 +57,17 @@ def test_grids_share_a_colour_scale_and_hide_round_off():
     assert fig.data[0].text[0][1] == "0"
 
 
-def test_long_numbers_get_smaller_digits_to_fit_their_cells():
-    assert grid([[1.0, -0.979]]).data[0].textfont.size == 16
-    assert grid([[6.17e6, 1.0]]).data[0].textfont.size == 13
-    assert grid([[6.17e6, 1.0, 0.0, 0.0]]).data[0].textfont.size == 11
+def test_long_numbers_get_fewer_digits_to_fit_their_cells():
+    """Cells of 48 px leave a label 44 px: "−1" at the full 16 px; "−0.979" (6 characters
+    × 0.6 em) would need 12 px, so it is written "−0.98" at 14 px instead."""
+    fig = grid([[1.0, -1.0]])
+    assert fig.data[0].textfont.size == 16
+    for values in ([[1.0, -0.979]], [[6.17e6, 1.0]], [[6.17e6, 1.0, 0.0, 0.0]]):
+        trace = grid(values).data[0]
+        labels = [TAG.sub("", t) for row in trace.text for t in row]
+        assert trace.textfont.size >= 13
+        assert all(len(t) * 0.6 * trace.textfont.size <= 48 - 4 for t in labels), labels
+    assert "−0.98" in [TAG.sub("", t) for t in grid([[1.0, -0.979]]).data[0].text[0]]
 
 
 def test_a_small_input_is_numbered_and_a_big_one_is_one_picture():
