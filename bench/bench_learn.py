@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import time
 
+import torch
+
 from bench.common import Row, apptest, best_of, figure_sizes
 from core import learn
 from core.images import SAMPLES, stripes
 from core.kernels import D2L_EDGE, PRESETS, SOBEL_X
+from ui.learn_run import Run
 from ui.learn_setups import SETUPS
 
 PAGE = "pages/learn.py"
@@ -18,14 +21,14 @@ SOBEL_200 = {"lk_target": SOBEL["target"], "lk_input": SOBEL["input"], "lk_opt":
 
 
 def _train(task: learn.Task, steps: int, **settings) -> None:
-    run = learn.Run(task, steps=steps, **settings)
+    run = Run(task, steps=steps, **settings)
     for _ in run.advance():
         pass
 
 
 def _page_run(at) -> float:
     """Server time of one fresh full-speed run (the session forgets the last one)."""
-    at.session_state["learn_run"] = None
+    at.session_state["lk_run"] = None
     t = time.perf_counter()
     at.run()
     assert not at.exception, [e.value for e in at.exception]
@@ -34,6 +37,7 @@ def _page_run(at) -> float:
 
 def measure() -> list[Row]:
     rows = []
+    torch.set_num_threads(1)  # as the app computes (ui/runtime.py)
     seed = learn.make_task(stripes(), D2L_EDGE)
     sobel = learn.make_task(SAMPLES[SOBEL["input"]](), PRESETS[SOBEL["target"]])
     settings = {"optimizer": SOBEL["opt"], "lr": SOBEL["lr"], "loss": SOBEL["loss"]}

@@ -10,6 +10,7 @@ from core import learn
 from core.images import SAMPLES
 from core.kernels import PRESETS
 from ui.grid import grid_input
+from ui.learn_run import FrameClock, Run
 from ui.learn_setups import BOOK_LAYER, SETUPS, editions_markdown
 from ui.nav import ensure_router
 from ui.share import share_link
@@ -93,10 +94,10 @@ try:
     settings = {"lr": lr, "steps": steps, "seed": seed, "bias": bias, "optimizer": opt,
                 "loss": loss, "init": init}
     run_key = (source, core.format_grid(K), task.kernel_size, noise, *settings.values())
-    if st.session_state.get("learn_run") is None or st.session_state.learn_run.key != run_key:
+    if st.session_state.get("lk_run") is None or st.session_state.lk_run.key != run_key:
         # New settings train at once, at full speed: a shared link shows its result quickly.
-        st.session_state.learn_run = learn.Run(task, key=run_key, **settings)
-        st.session_state.learn_paced = False
+        st.session_state.lk_run = Run(task, key=run_key, **settings)
+        st.session_state.lk_paced = False
 except ValueError as e:
     st.error(f"{e}", icon="🚫")
     st.stop()
@@ -106,8 +107,8 @@ kmax, ymax = float(task.K_view.abs().max()) or 1.0, float(task.Y.abs().max()) or
 st.subheader("The data 数据")
 c1, c2, c3 = st.columns([3, 2, 3])
 c1.plotly_chart(picture(task.X, title=f"X ({task.X.shape[0]}×{task.X.shape[1]})"),
-                key="lkc_X", config=STATIC)
-c2.plotly_chart(grid(task.K_true, title=f"true K ({th}×{tw}), hidden"), key="lkc_Kt",
+                key="lk_fig_X", config=STATIC)
+c2.plotly_chart(grid(task.K_true, title=f"true K ({th}×{tw}), hidden"), key="lk_fig_Kt",
                 config=STATIC)
 with c3:
     st.markdown(f"The layer learns a **{kh}×{kw}** kernel{' and a bias' if bias else ''} from "
@@ -133,9 +134,9 @@ with c3:
 again = st.columns([1, 1, 4])
 if again[0].button("▶ Train again", key="lk_again", width="stretch", type="primary",
                    help=f"The same run again, in slow motion (about {slow} s), to watch it learn."):
-    st.session_state.learn_run = learn.Run(task, key=run_key, **settings)
-    st.session_state.learn_paced = True
-run = st.session_state.learn_run
+    st.session_state.lk_run = Run(task, key=run_key, **settings)
+    st.session_state.lk_paced = True
+run = st.session_state.lk_run
 if again[1].button("Stop", key="lk_stop", width="stretch"):
     run.stop()
 bar = again[2].progress(0.0, text="starting…")
@@ -145,7 +146,7 @@ live_K, live_b, live_grad = right.empty(), right.empty(), right.empty()
 c1, c2 = st.columns(2)
 live_pred = c1.empty()
 c2.plotly_chart(grid(task.Y, title=f"Y, the target{' (noisy)' if noise else ''}", zmax=ymax),
-                key="lkc_Y", config=STATIC)
+                key="lk_fig_Y", config=STATIC)
 
 
 def draw(n: int) -> None:
@@ -155,19 +156,19 @@ def draw(n: int) -> None:
                  f"loss {s.loss:.4g}")
     live_loss.plotly_chart(loss_curve(run.losses, total=run.total, optimum=best.loss, log=log,
                                       diverged=run.status == "diverged"),
-                           key=f"lkc_loss_{n}", config={"displayModeBar": False})
+                           key=f"lk_fig_loss_{n}", config={"displayModeBar": False})
     live_K.plotly_chart(grid(s.weight, title=f"K after step {s.step}", zmax=kmax),
-                        key=f"lkc_K_{n}", config=STATIC)
+                        key=f"lk_fig_K_{n}", config=STATIC)
     live_b.markdown(f"bias b = **{num(s.bias)}**" if s.bias is not None else "no bias")
     live_grad.plotly_chart(grid(s.grad, title=f"∂loss/∂K at step {s.step}"),
-                           key=f"lkc_grad_{n}", config=STATIC)
+                           key=f"lk_fig_grad_{n}", config=STATIC)
     live_pred.plotly_chart(grid(s.prediction, title=f"Ŷ = corr2d(X, K){' + b' * bias} at step "
                                 f"{s.step}",
-                                zmax=ymax), key=f"lkc_pred_{n}", config=STATIC)
+                                zmax=ymax), key=f"lk_fig_pred_{n}", config=STATIC)
 
 
 frames = count()
-clock = learn.FrameClock(run.total, pace=st.session_state.learn_paced, seconds=slow)
+clock = FrameClock(run.total, pace=st.session_state.lk_paced, seconds=slow)
 for step in run.advance():
     if clock.due(step.step):
         with clock.frame():
@@ -215,7 +216,7 @@ for col, (T, title) in zip(st.columns(4 if kw <= 3 else 2) * 2, [
     (s.weight, "learned K"), (task.K_view, f"true K{same}"), (best.weight, "least-squares optimum"),
     (out.error, "error = learned − true"),
 ]):
-    col.plotly_chart(grid(T, title=title, zmax=kmax), key=f"lkc_res_{title}", config=STATIC)
+    col.plotly_chart(grid(T, title=title, zmax=kmax), key=f"lk_fig_res_{title}", config=STATIC)
 st.markdown(
     f"Largest error per entry: **{out.max_error:.4g}** against the true K, "
     f"**{out.to_optimum:.4g}** against the optimum. "

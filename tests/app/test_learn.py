@@ -13,6 +13,7 @@ from core import learn
 from core.images import SAMPLES, stripes
 from core.kernels import D2L_EDGE, PRESETS, SOBEL_X
 from tests.apptest import all_text, assert_clean, decode, figures, run_page
+from ui.learn_run import FrameClock, Run
 from ui.learn_setups import BOOK_LAYER, EDITIONS, SETUPS
 
 PAGE = "pages/learn.py"
@@ -32,7 +33,7 @@ def test_defaults_reproduce_the_seed_set_up_and_the_loss_falls():
     assert printout(at).splitlines() == [
         "Step 5, loss 7.148", "Step 10, loss 0.802", "Step 15, loss 0.091", "Step 20, loss 0.011",
     ]
-    run = at.session_state["learn_run"]
+    run = at.session_state["lk_run"]
     assert run.status == "done" and run.losses[-1] < run.losses[0]
     assert "Done: loss" in at.success[0].value
     assert "without a seed" in all_text(at)  # the honest note on the seed's 8.531, 2.260, …
@@ -42,18 +43,18 @@ def test_defaults_reproduce_the_seed_set_up_and_the_loss_falls():
 
 def test_train_again_and_a_fresh_visit_give_identical_numbers():
     at = run_page(PAGE)
-    first = list(at.session_state["learn_run"].losses)
+    first = list(at.session_state["lk_run"].losses)
     at.button(key="lk_again").click().run()
-    assert at.session_state["learn_run"].losses == first
-    assert run_page(PAGE).session_state["learn_run"].losses == first
+    assert at.session_state["lk_run"].losses == first
+    assert run_page(PAGE).session_state["lk_run"].losses == first
 
 
 def test_train_again_replays_the_run_in_slow_motion():
     at = run_page(PAGE)
-    assert at.session_state["learn_paced"] is False  # a new link trains at full speed
+    assert at.session_state["lk_paced"] is False  # a new link trains at full speed
     t = time.perf_counter()
     at.button(key="lk_again").click().run()
-    assert at.session_state["learn_paced"] is True
+    assert at.session_state["lk_paced"] is True
     assert time.perf_counter() - t >= 1.8  # 19 frames held 0.1 s each: there is time to watch
 
 
@@ -75,7 +76,7 @@ def test_lr_003_is_a_lesson_with_a_suggestion_not_a_crash():
     assert np.isfinite(y).all()
     at.button(key="lk_fix").click().run()
     assert at.number_input(key="lk_lr").value == 0.01
-    assert at.session_state["learn_run"].status == "done" and not at.error
+    assert at.session_state["lk_run"].status == "done" and not at.error
 
 
 def test_a_picture_diverging_on_the_sum_is_offered_the_mean():
@@ -83,7 +84,7 @@ def test_a_picture_diverging_on_the_sum_is_offered_the_mean():
     assert "Try the mean loss and lr = 0.5" in at.error[0].value
     at.button(key="lk_fix").click().run()
     assert at.radio(key="lk_loss").value == "mean" and at.number_input(key="lk_lr").value == 0.5
-    assert at.session_state["learn_run"].status == "done"
+    assert at.session_state["lk_run"].status == "done"
 
 
 def test_every_target_and_every_optimizer_runs():
@@ -91,11 +92,11 @@ def test_every_target_and_every_optimizer_runs():
     for name in PRESETS:
         at.selectbox(key="lk_target").set_value(name).run()
         assert_clean(at)
-        assert at.session_state["learn_run"].status in ("done", "diverged"), name
+        assert at.session_state["lk_run"].status in ("done", "diverged"), name
     for opt in ("sgd", "momentum", "adam"):
         at.radio(key="lk_opt").set_value(opt).run()
         assert_clean(at)
-        assert len(at.session_state["learn_run"].losses) == 5
+        assert len(at.session_state["lk_run"].losses) == 5
 
 
 def test_settings_come_from_the_url():
@@ -109,7 +110,7 @@ def test_settings_come_from_the_url():
     assert at.radio(key="lk_opt").value == "momentum" and at.radio(key="lk_loss").value == "mean"
     assert at.number_input(key="lk_lr").value == 0.2 and at.slider(key="lk_noise").value == 0.1
     assert at.checkbox(key="lk_bias").value is False
-    run = at.session_state["learn_run"]
+    run = at.session_state["lk_run"]
     assert len(run.losses) == 30 and run.last.bias is None
     assert loss_figure(at)["layout"]["yaxis"]["type"] == "linear"
 
@@ -128,13 +129,13 @@ def test_the_sobel_set_up_button_learns_sobel_x_on_a_picture():
     assert_clean(at)
     assert at.radio(key="lk_opt").value == "momentum" and at.number_input(key="lk_lr").value == 0.2
     assert at.selectbox(key="lk_input").value == SETUPS["sobel"].values["input"]
-    assert (at.session_state["learn_run"].last.weight - SOBEL_X).abs().max() < 0.01
+    assert (at.session_state["lk_run"].last.weight - SOBEL_X).abs().max() < 0.01
 
 
 def test_a_typed_target_is_learned_and_a_bad_one_explained():
     at = run_page(PAGE, {"lk_target": "Typed…", "lk_K": "0 1; 2 3", "lk_steps": "3"})
     assert_clean(at)
-    assert at.session_state["learn_run"].last.weight.shape == (2, 2)
+    assert at.session_state["lk_run"].last.weight.shape == (2, 2)
     at = run_page(PAGE, {"lk_target": "Typed…", "lk_K": "1 x"})
     assert_clean(at)
     assert "not a number" in at.error[0].value
@@ -158,11 +159,11 @@ def interrupted():
     """The page after a click interrupted the default run at step 7 (the run kept its steps)."""
     at = run_page(PAGE)
     task = learn.make_task(stripes(), D2L_EDGE)
-    run = learn.Run(task, key=at.session_state["learn_run"].key, steps=20)
+    run = Run(task, key=at.session_state["lk_run"].key, steps=20)
     for s in run.advance():
         if s.step == 7:
             break
-    at.session_state["learn_run"] = run
+    at.session_state["lk_run"] = run
     return at
 
 
@@ -175,7 +176,7 @@ def test_stop_ends_an_interrupted_run_where_it_was(interrupted):
 
 def test_any_other_click_resumes_an_interrupted_run(interrupted):
     interrupted.toggle(key="lk_log").set_value(False).run()
-    assert interrupted.session_state["learn_run"].status == "done"
+    assert interrupted.session_state["lk_run"].status == "done"
     assert printout(interrupted).endswith("Step 20, loss 0.011")
 
 
@@ -186,7 +187,7 @@ def test_the_least_squares_optimum_is_drawn_beside_the_learned_kernel():
     opt = next(f for f in figures(at) if f["layout"]["title"]["text"] == "least-squares optimum")
     z = np.asarray(decode(opt["data"][0]["z"]), dtype=float)
     assert np.allclose(z, [[1, -1]], atol=1e-6)
-    assert torch.allclose(at.session_state["learn_run"].last.weight, D2L_EDGE, atol=0.05)
+    assert torch.allclose(at.session_state["lk_run"].last.weight, D2L_EDGE, atol=0.05)
 
 
 # --- set-ups, editions and the bias ------------------------------------------------------------
@@ -224,7 +225,7 @@ def test_each_set_up_button_does_what_its_label_says(name):
         assert f"lr {v['lr']:g}" in setup.label
     if "bias" in setup.label:
         assert ("no bias" in setup.label) == (not v["bias"])
-    run = at.session_state["learn_run"]
+    run = at.session_state["lk_run"]
     assert run.status == ("diverged" if "Too big" in setup.label else "done"), name
 
 
@@ -235,7 +236,7 @@ def test_the_book_set_up_trains_nn_conv2ds_start_without_a_bias_at_lr_003_and_co
     assert at.checkbox(key="lk_bias").value is False and at.radio(key="lk_init").value == "conv2d"
     assert at.number_input(key="lk_lr").value == 0.03
     assert at.number_input(key="lk_steps").value == 10
-    run = at.session_state["learn_run"]
+    run = at.session_state["lk_run"]
     assert run.status == "done" and run.losses[-1] < run.losses[0] / 10
     # printed as the book prints its 10 steps: every 2nd
     assert [line.split(",")[0] for line in printout(at).splitlines()] == [
@@ -260,7 +261,7 @@ def test_divergence_with_a_bias_says_this_lr_converges_without_it_and_offers_tha
     at.button(key="lk_fix_bias").click().run()
     assert_clean(at)
     assert at.checkbox(key="lk_bias").value is False and at.number_input(key="lk_lr").value == 0.03
-    run = at.session_state["learn_run"]
+    run = at.session_state["lk_run"]
     assert run.status == "done" and not at.error
     assert [f"{run.losses[i]:.3f}" for i in (4, 9)] == ["3.919", "0.421"]  # the issue's run
 
@@ -268,7 +269,7 @@ def test_divergence_with_a_bias_says_this_lr_converges_without_it_and_offers_tha
 @pytest.mark.parametrize("query", [{"lk_lr": "0.05"}, {"lk_lr": "0.05", "lk_bias": "false"}])
 def test_a_divergence_the_bias_does_not_explain_does_not_blame_it(query):
     at = run_page(PAGE, query)
-    assert at.session_state["learn_run"].status == "diverged"
+    assert at.session_state["lk_run"].status == "diverged"
     assert "bias" not in at.error[0].value.lower()
     assert not [b for b in at.button if b.key == "lk_fix_bias"]
 
@@ -294,3 +295,113 @@ def test_the_slow_motion_length_comes_from_the_url():
     t = time.perf_counter()
     at.button(key="lk_again").click().run()
     assert time.perf_counter() - t >= 2.7  # 19 frames held 3/20 s each
+
+
+# --- a run kept across reruns, and its frames (ui/learn_run.py) -----------------------------
+
+def test_a_run_resumed_after_an_interruption_gives_the_uninterrupted_numbers():
+    task = learn.make_task(stripes(), D2L_EDGE)
+    whole = Run(task, steps=20)
+    list(whole.advance())
+    parts = Run(task, steps=20)
+    for s in parts.advance():
+        if s.step == 7:
+            break  # a click interrupts the page here; the generator is dropped
+    assert len(parts.losses) == 7 and parts.status == "running"
+    list(parts.advance())
+    assert parts.losses == whole.losses and parts.status == whole.status == "done"
+    assert [i for i, _ in whole.table()] == [5, 10, 15, 20] and whole.every == 5
+
+
+def test_stopping_and_diverging_end_a_run():
+    task = learn.make_task(stripes(), D2L_EDGE)
+    run = Run(task, steps=20)
+    for s in run.advance():
+        if s.step == 3:
+            run.stop()
+    assert run.status == "stopped" and len(run.losses) == 3 and not list(run.advance())
+    bad = Run(task, steps=20, lr=0.03)
+    list(bad.advance())
+    assert bad.status == "diverged" and bad.last.step == 9
+
+
+def test_a_run_leaves_the_process_thread_count_alone():
+    """ui/runtime.py sets torch's thread count once for the process; a run never flips it."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        run = Run(learn.make_task(stripes(), D2L_EDGE), steps=3)
+        assert [torch.get_num_threads() for _ in run.advance()] == [2, 2, 2]
+        assert not hasattr(learn, "one_thread")
+    finally:
+        torch.set_num_threads(before)
+
+
+class FakeTime:
+    def __init__(self) -> None:
+        self.t = 0.0
+        self.slept = 0.0
+
+    def now(self) -> float:
+        return self.t
+
+    def sleep(self, s: float) -> None:
+        self.slept += s
+        self.t += s
+
+
+def test_full_speed_frames_are_at_most_fps_and_drawing_at_most_its_share():
+    ft = FakeTime()
+    clock = FrameClock(10_000, fps=10, share=0.5, now=ft.now, sleep=ft.sleep)
+    frames = 0
+    for step in range(1, 10_001):
+        ft.t += 0.001  # a step takes 1 ms
+        if clock.due(step):
+            frames += 1
+            with clock.frame():
+                ft.t += 0.2  # a slow frame: 200 ms
+    elapsed = ft.t
+    assert frames <= elapsed * 10 + 1
+    assert clock.drawing <= 0.5 * elapsed + 0.2  # at most one frame over budget
+    assert ft.slept == 0
+
+
+def test_paced_frames_spread_a_short_run_over_about_two_seconds():
+    ft = FakeTime()
+    clock = FrameClock(20, pace=True, fps=15, frames=30, seconds=2, now=ft.now,
+                             sleep=ft.sleep)
+    drawn = []
+    for step in range(1, 21):
+        if clock.due(step):
+            drawn.append(step)
+            with clock.frame():
+                ft.t += 0.01
+    assert drawn == list(range(1, 20))  # the last step is drawn by the page itself
+    assert 1.8 < ft.t < 2.0  # 10 frames a second: 20 steps take 2 s
+    long = FrameClock(1000, pace=True, frames=30, seconds=2)
+    assert long.stride == 34 and long.period == pytest.approx(1 / 15)  # capped at 15 a second
+
+
+def test_a_longer_slow_motion_holds_each_frame_at_most_a_second():
+    assert FrameClock(20, pace=True, seconds=10).period == pytest.approx(0.5)
+    # a 2-step run asked to last 30 s would hold its one frame 15 s, deaf to Stop: 1 s at most
+    assert FrameClock(2, pace=True, seconds=30).period == pytest.approx(1.0)
+    assert FrameClock(20, pace=True, seconds=30).period == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("total, every", [(3, 2), (10, 2), (11, 5), (20, 5), (100, 5), (400, 20),
+                                          (1000, 50)])
+def test_the_printout_is_every_2nd_step_up_to_10_as_the_book_prints_then_every_5th(total, every):
+    assert Run(learn.make_task(stripes(), D2L_EDGE), steps=total).every == every
+
+
+def test_every_element_key_of_the_page_carries_its_lk_prefix():
+    at = run_page(PAGE)
+    assert at.session_state["lk_run"].status == "done"
+    keys = [e.key for kind in ("plotly_chart", "button", "number_input", "selectbox",
+                               "checkbox", "radio", "slider", "toggle")
+            for e in at.get(kind) if getattr(e, "key", None)]
+    charts = [c.proto.id for c in at.get("plotly_chart")]
+    assert keys and all(k.startswith("lk_") for k in keys), keys
+    assert all("lkc_" not in c for c in charts), charts
+    assert "learn_run" not in at.session_state and "learn_paced" not in at.session_state
