@@ -1,54 +1,60 @@
-"""What the learning page keeps of a run between reruns, and when it draws it.
+"""A whole training run, computed at once and kept as plain values: what the learning page
+sends to the browser as one animation ("the server computes, the browser plays").
 
-Page state, not math: the math is core.learn. A ``Run`` (a live generator of
-core.learn_kernel's steps) lives in one visitor's st.session_state; ``FrameClock`` paces
-the page's redraws. Torch's thread count is the process's (ui/runtime.py sets it once).
+Page state, not math: the math is core.learn. ``record`` runs core.learn_kernel to the end
+and keeps every loss and, for the steps an animation shows (``frame_steps``), the kernel, its
+gradient and the prediction. ``train`` caches it per settings (st.cache_data), so a rerun that
+changes only what is shown does not train again. Torch's thread count is the process's
+(ui/runtime.py sets it once).
 """
 
 from __future__ import annotations
 
 import math
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
-from core.learn import Step, Task, learn_kernel
+import numpy as np
+import streamlit as st
+import torch
+
+from core import learn
+from core.images import SAMPLES
+
+#: Most frames an animation holds: every step up to this, else evenly spaced steps.
+MAX_FRAMES = 100
+#: A frame carrying a big Ŷ costs ~4 bytes a cell in the figure's JSON: fewer frames then, so
+#: the figure stays under about this many bytes (measured: bench/bench_learn.py).
+FRAME_BYTES = 700_000
 
 
-class Run:
-    """One training run, kept by one visitor: it records every step's loss before handing the
-    step on, so a page interrupted mid-run (by a click) can resume or show what it has.
+def frame_steps(total: int, *, cells: int = 0, max_frames: int = MAX_FRAMES) -> list[int]:
+    """Which of steps 1‥total an animation shows: all of them when few, else about
+    ``max_frames`` (fewer when a frame carries ``cells`` numbers) evenly spaced, always the
+    first and the last (a divergence ends the run, so its step is the last)."""
+    if total < 1:
+        raise ValueError(f"a run has at least 1 step, got {total}")
+    budget = max(2, min(max_frames, FRAME_BYTES // max(1, 4 * cells))) if cells else max_frames
+    if total <= budget:
+        return list(range(1, total + 1))
+    return sorted({int(round(v)) for v in np.linspace(1, total, budget)})
 
-    ``status``: "running", then "done", "diverged" or "stopped".
-    """
 
-    def __init__(self, task: Task, *, key: Any = None, **settings: Any) -> None:
-        self.key = key
-        self.total: int = settings.get("steps", 20)
-        self._steps = learn_kernel(task.X, task.Y, kernel_size=task.kernel_size, **settings)
-        self.losses: list[float] = []
-        self.last: Step | None = None
-        self.status = "running"
+@dataclass(frozen=True)
+class Trajectory:
+    """A finished run: ``losses`` (n,) of every step, and at the shown ``steps`` (F,) the
+    kernel ``weights`` (F, kh, kw) after the step, ``grads`` (F, kh, kw) and predictions
+    ``preds`` (F, H_out, W_out) of its forward pass, ``biases`` (F,) or None.
+    ``total``: the steps asked for; ``status``: "done" or "diverged" (then n ≤ total)."""
 
-    def advance(self) -> Iterator[Step]:
-        """The remaining steps, each recorded before it is yielded."""
-        if self.status != "running":
-            return
-        for s in self._steps:
-            self.losses.append(s.loss)
-            self.last = s
-            if s.diverged:
-                self.status = "diverged"
-            yield s
-            if self.status == "stopped":
-                return
-        if self.status == "running":
-            self.status = "done"
-
-    def stop(self) -> None:
-        if self.status == "running":
-            self.status = "stopped"
+    losses: tuple[float, ...]
+    steps: tuple[int, ...]
+    weights: np.ndarray
+    grads: np.ndarray
+    preds: np.ndarray
+    biases: tuple[float, ...] | None
+    total: int
+    status: str
 
     @property
     def every(self) -> int:
@@ -57,49 +63,46 @@ class Run:
         return 2 if self.total <= 10 else 5 * max(1, math.ceil(self.total / 100))
 
     def table(self) -> list[tuple[int, float]]:
-        """(step, loss) every ``every`` steps so far, as the seed prints them."""
+        """(step, loss) every ``every`` steps, as the seed prints them."""
         return [(i, l) for i, l in enumerate(self.losses, 1) if i % self.every == 0]
 
+    @property
+    def last_step(self) -> int:
+        return len(self.losses)
 
-class FrameClock:
-    """When a live page should draw the run, so drawing never dominates training.
+    @property
+    def last(self) -> learn.Step:
+        """The run's last step as core.learn_kernel yielded it (the final state)."""
+        return learn.Step(
+            self.last_step, self.losses[-1], torch.from_numpy(self.weights[-1]),
+            None if self.biases is None else self.biases[-1], torch.from_numpy(self.grads[-1]),
+            torch.from_numpy(self.preds[-1]), self.status == "diverged")
 
-    Full speed: at most ``fps`` frames a second, and only while drawing has taken at most
-    ``share`` of the time so far. ``pace``: one frame every ``stride`` steps (about ``frames``
-    in all), each held by sleeping so the run lasts about ``seconds``, at most ``fps`` a second
-    and at most ``hold`` seconds a frame: a 20-step run that computes in a millisecond can then
-    be watched, and a click (Stop) is heard within ``hold`` (a sleep cannot be interrupted).
-    """
 
-    def __init__(
-        self, total: int, *, pace: bool = False, fps: float = 15, frames: int = 30,
-        seconds: float = 2.0, hold: float = 1.0, share: float = 0.5,
-        now: Callable[[], float] = time.perf_counter, sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self.total, self.pace, self.share = total, pace, share
-        self.stride = math.ceil(total / frames) if pace else 1
-        self.period = (max(1 / fps, min(hold, seconds / math.ceil(total / self.stride))) if pace
-                       else 1 / fps)
-        self._now, self._sleep = now, sleep
-        self.start = self.last = now()
-        self.drawing = 0.0
+def record(task: learn.Task, **settings: Any) -> Trajectory:
+    """Train ``task`` with core.learn_kernel's ``settings`` to the end; keep what is shown."""
+    total = settings.get("steps", 20)
+    Ho, Wo = task.Y.shape
+    shown = set(frame_steps(total, cells=Ho * Wo))
+    losses, keep = [], []
+    for s in learn.learn_kernel(task.X, task.Y, kernel_size=task.kernel_size, **settings):
+        losses.append(s.loss)
+        if s.step in shown or s.diverged:  # a divergence is the run's last step: always shown
+            keep.append(s)
+    return Trajectory(
+        tuple(losses), tuple(s.step for s in keep),
+        np.stack([s.weight.numpy() for s in keep]), np.stack([s.grad.numpy() for s in keep]),
+        np.stack([s.prediction.numpy() for s in keep]),
+        None if keep[0].bias is None else tuple(s.bias for s in keep), total,
+        "diverged" if keep[-1].diverged else "done",
+    )
 
-    def due(self, step: int) -> bool:
-        """Whether to draw after ``step`` (never the last one: the page draws that anyway)."""
-        if step >= self.total:
-            return False
-        if self.pace:
-            return step % self.stride == 0
-        t = self._now()
-        return t - self.last >= self.period and self.drawing <= self.share * (t - self.start)
 
-    @contextmanager
-    def frame(self) -> Iterator[None]:
-        """Wrap one drawing: time it, and in ``pace`` mode hold the frame for 1/fps."""
-        t0 = self._now()
-        yield
-        t1 = self._now()
-        self.drawing += t1 - t0
-        if self.pace:
-            self._sleep(max(0.0, self.last + self.period - t1))
-        self.last = self._now()
+@st.cache_data(max_entries=64, show_spinner="Training…")
+def train(source: str, K: tuple[tuple[float, ...], ...], kernel_size: tuple[int, int] | None,
+          noise: float, **settings: Any) -> Trajectory:
+    """``record`` for the page's plain settings (a sample picture by name, K as nested
+    tuples), cached per settings: reruns that change only the view do not train again."""
+    task = learn.make_task(SAMPLES[source](), np.array(K, dtype=np.float32),
+                           kernel_size=kernel_size, noise=noise, seed=settings.get("seed", 0))
+    return record(task, **settings)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 import torch
@@ -13,7 +11,7 @@ from core import learn
 from core.images import SAMPLES, stripes
 from core.kernels import D2L_EDGE, PRESETS, SOBEL_X
 from tests.apptest import all_text, assert_clean, decode, figures, run_page
-from ui.learn_run import FrameClock, Run
+from ui.learn_run import MAX_FRAMES, Trajectory, frame_steps, record, train
 from ui.learn_setups import BOOK_LAYER, EDITIONS, SETUPS
 
 PAGE = "pages/learn.py"
@@ -41,21 +39,11 @@ def test_defaults_reproduce_the_seed_set_up_and_the_loss_falls():
     assert len(y) == 20 and np.isfinite(np.asarray(y, dtype=float)).all()
 
 
-def test_train_again_and_a_fresh_visit_give_identical_numbers():
+def test_a_rerun_and_a_fresh_visit_give_identical_numbers():
     at = run_page(PAGE)
     first = list(at.session_state["lk_run"].losses)
-    at.button(key="lk_again").click().run()
-    assert at.session_state["lk_run"].losses == first
-    assert run_page(PAGE).session_state["lk_run"].losses == first
-
-
-def test_train_again_replays_the_run_in_slow_motion():
-    at = run_page(PAGE)
-    assert at.session_state["lk_paced"] is False  # a new link trains at full speed
-    t = time.perf_counter()
-    at.button(key="lk_again").click().run()
-    assert at.session_state["lk_paced"] is True
-    assert time.perf_counter() - t >= 1.8  # 19 frames held 0.1 s each: there is time to watch
+    train.clear()  # a fresh server: trained again, not read from the cache
+    assert list(run_page(PAGE).session_state["lk_run"].losses) == first
 
 
 def test_a_new_random_start_changes_the_seed_and_the_numbers():
@@ -154,32 +142,6 @@ def test_a_different_learned_size_says_what_happens():
     assert "does not fit in the 6×8 input" in too_big.error[0].value
 
 
-@pytest.fixture
-def interrupted():
-    """The page after a click interrupted the default run at step 7 (the run kept its steps)."""
-    at = run_page(PAGE)
-    task = learn.make_task(stripes(), D2L_EDGE)
-    run = Run(task, key=at.session_state["lk_run"].key, steps=20)
-    for s in run.advance():
-        if s.step == 7:
-            break
-    at.session_state["lk_run"] = run
-    return at
-
-
-def test_stop_ends_an_interrupted_run_where_it_was(interrupted):
-    interrupted.button(key="lk_stop").click().run()
-    assert_clean(interrupted)
-    assert "Stopped at step 7 of 20" in interrupted.info[0].value
-    assert printout(interrupted) == "Step 5, loss 7.148"
-
-
-def test_any_other_click_resumes_an_interrupted_run(interrupted):
-    interrupted.toggle(key="lk_log").set_value(False).run()
-    assert interrupted.session_state["lk_run"].status == "done"
-    assert printout(interrupted).endswith("Step 20, loss 0.011")
-
-
 def test_the_least_squares_optimum_is_drawn_beside_the_learned_kernel():
     at = run_page(PAGE)
     titles = [f["layout"]["title"]["text"] for f in figures(at) if f["layout"].get("title")]
@@ -248,8 +210,8 @@ def test_the_book_set_up_trains_nn_conv2ds_start_without_a_bias_at_lr_003_and_co
     assert torch.equal(first.weight.data, ref.weight.data[0, 0])
     assert "draws after `torch.manual_seed(0)`" in all_text(at)
     assert BOOK_LAYER in all_text(at)
-    titles = [f["layout"]["title"]["text"] for f in figures(at) if f["layout"].get("title")]
-    assert "Ŷ = corr2d(X, K) at step 10" in titles  # no "+ b" without a bias
+    panels = [a["text"] for a in animation(at)["layout"]["annotations"]]
+    assert "<b>Ŷ = corr2d(X, K)</b>" in panels  # no "+ b" without a bias
 
 
 def test_divergence_with_a_bias_says_this_lr_converges_without_it_and_offers_that():
@@ -289,110 +251,118 @@ def test_the_editions_say_whose_numbers_are_whose():
     assert all(f"lr < {b:.3g}" in table for b in bounds)
 
 
-def test_the_slow_motion_length_comes_from_the_url():
-    at = run_page(PAGE, {"lk_slow": "3"})
+def test_an_old_link_with_the_slow_motion_length_opens_the_same_view_without_a_note():
+    """lk_slow (issue 12) set how long "Train again" lasted; the browser now plays the run at
+    its own speeds, so the parameter is ignored, silently."""
+    old, now = run_page(PAGE, {"lk_slow": "3"}), run_page(PAGE)
+    assert_clean(old)
+    assert not old.warning and printout(old) == printout(now)
+    assert not [b for b in old.button if b.key in ("lk_again", "lk_stop")]
+
+
+# --- the run as one animation the browser plays ------------------------------------------------
+
+def animation(at) -> dict:
+    return next(f for f in figures(at) if f["layout"].get("sliders"))
+
+
+def frame_K(frame: dict) -> np.ndarray:
+    return np.asarray(decode(frame["data"][2]["z"]), dtype=float)
+
+
+@pytest.mark.parametrize("query", [{}, {"lk_lr": "0.03"}, {
+    "lk_target": "Sobel x", "lk_input": "Shapes 64×64", "lk_opt": "momentum", "lk_loss": "mean",
+    "lk_lr": "0.2", "lk_steps": "400"}])
+def test_every_frame_is_a_real_step_of_learn_kernel(query):
+    at = run_page(PAGE, query)
     assert_clean(at)
-    t = time.perf_counter()
-    at.button(key="lk_again").click().run()
-    assert time.perf_counter() - t >= 2.7  # 19 frames held 3/20 s each
+    fig, run = animation(at), at.session_state["lk_run"]
+    s = {k[3:]: v for k, v in query.items()}
+    task = learn.make_task(SAMPLES[s.get("input", "Seed stripes 6×8")](),
+                           PRESETS[s.get("target", "d2l edge [1, -1]")])
+    steps = list(core.learn_kernel(
+        task.X, task.Y, kernel_size=task.kernel_size, lr=float(s.get("lr", 0.01)),
+        steps=int(s.get("steps", 20)), optimizer=s.get("opt", "sgd"), loss=s.get("loss", "sum")))
+    names = [int(f["name"]) for f in fig["frames"]]
+    assert names[0] == 1 and names[-1] == len(steps) and len(names) <= 100
+    for f in fig["frames"]:
+        step = steps[int(f["name"]) - 1]
+        assert np.allclose(frame_K(f), step.weight.numpy(), atol=1e-6), f["name"]
+    labels = [st["label"] for st in fig["layout"]["sliders"][0]["steps"]]
+    assert labels == [f"{n} of {run.total} · loss {steps[n - 1].loss:.4g}" for n in names]
+    assert [round(x, 6) for x in run.losses] == [round(x.loss, 6) for x in steps]
+    if steps[-1].diverged:
+        assert names[-1] == 9 and run.status == "diverged"
 
 
-# --- a run kept across reruns, and its frames (ui/learn_run.py) -----------------------------
+def test_play_pause_replay_and_speeds_are_the_figures_own_buttons():
+    fig = animation(run_page(PAGE))
+    labels = [b["label"] for b in fig["layout"]["updatemenus"][0]["buttons"]]
+    assert labels[:2] == ["⟲ Replay", "■ Pause"] and any("Slow" in x for x in labels)
+    assert all(b["method"] == "animate" for b in fig["layout"]["updatemenus"][0]["buttons"])
+    assert fig["layout"]["sliders"][0]["active"] == len(fig["frames"]) - 1  # opens at the end
 
-def test_a_run_resumed_after_an_interruption_gives_the_uninterrupted_numbers():
+
+def test_a_view_only_change_does_not_train_again(monkeypatch):
+    calls = []
+    real = learn.learn_kernel
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(learn, "learn_kernel", counted)
+    train.clear()
+    at = run_page(PAGE)
+    assert len(calls) == 1
+    at.toggle(key="lk_log").set_value(False).run()
+    assert_clean(at)
+    assert animation(at)["layout"]["yaxis"]["type"] == "linear"
+    assert len(calls) == 1  # the log scale only changes the figure
+    at.number_input(key="lk_lr").set_value(0.02).run()
+    assert len(calls) == 2  # a new setting trains once
+
+
+def test_the_largest_run_is_one_figure_under_a_megabyte():
+    at = run_page(PAGE, {
+        "lk_target": "Outline", "lk_input": "Circles 64×64", "lk_same": "false", "lk_kh": "7",
+        "lk_kw": "7", "lk_opt": "adam", "lk_lr": "0.1", "lk_loss": "mean",
+        "lk_steps": str(learn.MAX_LIVE_STEPS), "lk_noise": "1.0"})
+    assert_clean(at)
+    spec = next(c.proto.spec for c in at.get("plotly_chart") if '"sliders"' in c.proto.spec)
+    assert len(spec.encode()) < 1_000_000
+    names = [int(f["name"]) for f in animation(at)["frames"]]
+    assert names[0] == 1 and names[-1] == learn.MAX_LIVE_STEPS
+    assert "the first, the last and one about every" in all_text(at)  # which steps are shown
+
+
+# --- which steps a run shows, and what it keeps (ui/learn_run.py) ------------------------------
+
+def test_a_short_run_shows_every_step_a_long_one_about_a_hundred_with_both_ends():
+    assert frame_steps(20) == list(range(1, 21))
+    long = frame_steps(1000)
+    assert long[0] == 1 and long[-1] == 1000 and len(long) == MAX_FRAMES
+    big = frame_steps(1000, cells=62 * 62)  # a big Ŷ in every frame: fewer frames
+    assert big[0] == 1 and big[-1] == 1000 and 2 <= len(big) < MAX_FRAMES
+    with pytest.raises(ValueError, match="at least 1 step"):
+        frame_steps(0)
+
+
+def test_a_record_keeps_every_loss_and_the_divergence_step():
     task = learn.make_task(stripes(), D2L_EDGE)
-    whole = Run(task, steps=20)
-    list(whole.advance())
-    parts = Run(task, steps=20)
-    for s in parts.advance():
-        if s.step == 7:
-            break  # a click interrupts the page here; the generator is dropped
-    assert len(parts.losses) == 7 and parts.status == "running"
-    list(parts.advance())
-    assert parts.losses == whole.losses and parts.status == whole.status == "done"
+    run = record(task, steps=20, lr=0.03)
+    assert run.status == "diverged" and run.last_step == 9 and run.steps[-1] == 9
+    assert run.last.diverged and run.last.step == 9
+    whole = record(task, steps=20)
     assert [i for i, _ in whole.table()] == [5, 10, 15, 20] and whole.every == 5
-
-
-def test_stopping_and_diverging_end_a_run():
-    task = learn.make_task(stripes(), D2L_EDGE)
-    run = Run(task, steps=20)
-    for s in run.advance():
-        if s.step == 3:
-            run.stop()
-    assert run.status == "stopped" and len(run.losses) == 3 and not list(run.advance())
-    bad = Run(task, steps=20, lr=0.03)
-    list(bad.advance())
-    assert bad.status == "diverged" and bad.last.step == 9
-
-
-def test_a_run_leaves_the_process_thread_count_alone():
-    """ui/runtime.py sets torch's thread count once for the process; a run never flips it."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(2)
-    try:
-        run = Run(learn.make_task(stripes(), D2L_EDGE), steps=3)
-        assert [torch.get_num_threads() for _ in run.advance()] == [2, 2, 2]
-        assert not hasattr(learn, "one_thread")
-    finally:
-        torch.set_num_threads(before)
-
-
-class FakeTime:
-    def __init__(self) -> None:
-        self.t = 0.0
-        self.slept = 0.0
-
-    def now(self) -> float:
-        return self.t
-
-    def sleep(self, s: float) -> None:
-        self.slept += s
-        self.t += s
-
-
-def test_full_speed_frames_are_at_most_fps_and_drawing_at_most_its_share():
-    ft = FakeTime()
-    clock = FrameClock(10_000, fps=10, share=0.5, now=ft.now, sleep=ft.sleep)
-    frames = 0
-    for step in range(1, 10_001):
-        ft.t += 0.001  # a step takes 1 ms
-        if clock.due(step):
-            frames += 1
-            with clock.frame():
-                ft.t += 0.2  # a slow frame: 200 ms
-    elapsed = ft.t
-    assert frames <= elapsed * 10 + 1
-    assert clock.drawing <= 0.5 * elapsed + 0.2  # at most one frame over budget
-    assert ft.slept == 0
-
-
-def test_paced_frames_spread_a_short_run_over_about_two_seconds():
-    ft = FakeTime()
-    clock = FrameClock(20, pace=True, fps=15, frames=30, seconds=2, now=ft.now,
-                             sleep=ft.sleep)
-    drawn = []
-    for step in range(1, 21):
-        if clock.due(step):
-            drawn.append(step)
-            with clock.frame():
-                ft.t += 0.01
-    assert drawn == list(range(1, 20))  # the last step is drawn by the page itself
-    assert 1.8 < ft.t < 2.0  # 10 frames a second: 20 steps take 2 s
-    long = FrameClock(1000, pace=True, frames=30, seconds=2)
-    assert long.stride == 34 and long.period == pytest.approx(1 / 15)  # capped at 15 a second
-
-
-def test_a_longer_slow_motion_holds_each_frame_at_most_a_second():
-    assert FrameClock(20, pace=True, seconds=10).period == pytest.approx(0.5)
-    # a 2-step run asked to last 30 s would hold its one frame 15 s, deaf to Stop: 1 s at most
-    assert FrameClock(2, pace=True, seconds=30).period == pytest.approx(1.0)
-    assert FrameClock(20, pace=True, seconds=30).period == pytest.approx(1.0)
+    assert torch.equal(whole.last.weight, list(core.learn_kernel(
+        task.X, task.Y, kernel_size=(1, 2)))[-1].weight)
 
 
 @pytest.mark.parametrize("total, every", [(3, 2), (10, 2), (11, 5), (20, 5), (100, 5), (400, 20),
                                           (1000, 50)])
 def test_the_printout_is_every_2nd_step_up_to_10_as_the_book_prints_then_every_5th(total, every):
-    assert Run(learn.make_task(stripes(), D2L_EDGE), steps=total).every == every
+    assert Trajectory((), (), None, None, None, None, total, "done").every == every
 
 
 def test_every_element_key_of_the_page_carries_its_lk_prefix():
