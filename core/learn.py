@@ -8,9 +8,7 @@ it exactly: the line no optimizer can go below.
 from __future__ import annotations
 
 import math
-import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -230,6 +228,19 @@ def im2col(X: torch.Tensor, kernel_size: tuple[int, int]) -> torch.Tensor:
     return torch.nn.functional.unfold(X[None, None], (kh, kw))[0].T
 
 
+def design_matrix(X: Any, kernel_size: IntOrPair, *, bias: bool = True) -> torch.Tensor:
+    """A = [im2col(X) | 1] in float64: (H_out·W_out, kh·kw + bias), so A·[vec K; b] = vec Ŷ.
+
+    The loss is ‖Aθ − vec Y‖² in θ = [vec K; b]: least squares, the stability bound and the
+    free directions all read it from A.
+    """
+    X = as_tensor(X, "X", ndim=2)
+    A = im2col(X.double(), pair(kernel_size, "kernel_size", minimum=1))  # (n, kh·kw)
+    if bias:
+        A = torch.cat([A, torch.ones(A.shape[0], 1, dtype=A.dtype)], dim=1)
+    return A
+
+
 @dataclass(frozen=True)
 class Optimum:
     """The least-squares kernel: the lowest loss any (kh, kw) kernel (and bias) can reach."""
@@ -246,9 +257,7 @@ def best_kernel(
     X, Y = as_tensor(X, "X", ndim=2), as_tensor(Y, "Y", ndim=2)
     kh, kw = pair(kernel_size, "kernel_size", minimum=1)
     _check_settings(X, Y, (kh, kw), 1.0, 1, "sgd", loss)
-    A = im2col(X.double(), (kh, kw))  # (H_out·W_out, kh·kw)
-    if bias:
-        A = torch.cat([A, torch.ones(A.shape[0], 1, dtype=A.dtype)], dim=1)
+    A = design_matrix(X, (kh, kw), bias=bias)  # (H_out·W_out, kh·kw + bias)
     # gelsd copes with rank-deficient A (flat images), returning the minimum-norm solution
     theta = torch.linalg.lstsq(A, Y.double().reshape(-1, 1), driver="gelsd").solution[:, 0]
     residual = A @ theta - Y.double().reshape(-1)
@@ -359,17 +368,14 @@ def stable_lr(
 ) -> float | None:
     """The learning rate above which gradient descent on this loss blows up.
 
-    The loss is quadratic in θ = [vec K; b]: L(θ) = ‖Aθ − vec Y‖² with A = [im2col(X) | 1]
+    The loss is quadratic in θ = [vec K; b]: L(θ) = ‖Aθ − vec Y‖² with A = design_matrix(X)
     (the mean divides by n = H_out·W_out), so its Hessian is 2AᵀA (÷ n), whatever Y is.
     Plain gradient descent is stable iff lr < 2/λ_max; heavy-ball momentum β iff
     lr < 2(1 + β)/λ_max. Adam scales its steps itself: no such bound (None).
     """
     if optimizer == "adam":
         return None
-    X = as_tensor(X, "X", ndim=2)
-    A = im2col(X.double(), pair(kernel_size, "kernel_size", minimum=1))  # (n, kh·kw)
-    if bias:
-        A = torch.cat([A, torch.ones(A.shape[0], 1, dtype=A.dtype)], dim=1)
+    A = design_matrix(X, kernel_size, bias=bias)  # (n, kh·kw + bias)
     H = 2 * A.T @ A / (A.shape[0] if loss == "mean" else 1)
     lam = float(torch.linalg.eigvalsh(H)[-1])
     if lam <= 0:
@@ -420,119 +426,6 @@ def nice_lr_below(limit: float) -> float:
     return float(f"5e{k - 1}")
 
 
-# ---------------------------------------------------------------------------------------------
-# A run the page can pause between steps, and when to draw it.
-
-
-@contextmanager
-def one_thread() -> Iterator[None]:
-    """Run the block with one intra-op thread in the calling thread.
-
-    A training step here is a handful of tiny ops: extra OpenMP threads only spin between
-    them. On a busy 2-core server (measured: the app's own event loop and a browser beside it)
-    that spinning made 1000 seed steps take 8 s instead of 0.5 s. PyTorch applies the count to
-    the calling thread and as the default for threads that start torch work meanwhile; the
-    count in effect on entry is restored afterwards, so big convolutions elsewhere keep theirs.
-    (The app itself computes on one thread throughout: ui/runtime.py.)
-    """
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
-
-
-class Run:
-    """One training run, kept by one visitor: it records every step's loss before handing the
-    step on, so a page interrupted mid-run (by a click) can resume or show what it has.
-
-    ``status``: "running", then "done", "diverged" or "stopped".
-    """
-
-    def __init__(self, task: Task, *, key: Any = None, **settings: Any) -> None:
-        self.key = key
-        self.total: int = settings.get("steps", 20)
-        self._steps = learn_kernel(task.X, task.Y, kernel_size=task.kernel_size, **settings)
-        self.losses: list[float] = []
-        self.last: Step | None = None
-        self.status = "running"
-
-    def advance(self) -> Iterator[Step]:
-        """The remaining steps, each recorded before it is yielded (on one intra-op thread)."""
-        if self.status != "running":
-            return
-        with one_thread():
-            for s in self._steps:
-                self.losses.append(s.loss)
-                self.last = s
-                if s.diverged:
-                    self.status = "diverged"
-                yield s
-                if self.status == "stopped":
-                    return
-        if self.status == "running":
-            self.status = "done"
-
-    def stop(self) -> None:
-        if self.status == "running":
-            self.status = "stopped"
-
-    @property
-    def every(self) -> int:
-        """Steps between rows of ``table``: 2 up to 10 steps (the book's current edition prints
-        its 10 so), else 5 as the notebook prints its 20, more for long runs (≤ 20 rows)."""
-        return 2 if self.total <= 10 else 5 * max(1, math.ceil(self.total / 100))
-
-    def table(self) -> list[tuple[int, float]]:
-        """(step, loss) every ``every`` steps so far, as the seed prints them."""
-        return [(i, l) for i, l in enumerate(self.losses, 1) if i % self.every == 0]
-
-
-class FrameClock:
-    """When a live page should draw the run, so drawing never dominates training.
-
-    Full speed: at most ``fps`` frames a second, and only while drawing has taken at most
-    ``share`` of the time so far. ``pace``: one frame every ``stride`` steps (about ``frames``
-    in all), each held by sleeping so the run lasts about ``seconds``, at most ``fps`` a second
-    and at most ``hold`` seconds a frame: a 20-step run that computes in a millisecond can then
-    be watched, and a click (Stop) is heard within ``hold`` (a sleep cannot be interrupted).
-    """
-
-    def __init__(
-        self, total: int, *, pace: bool = False, fps: float = 15, frames: int = 30,
-        seconds: float = 2.0, hold: float = 1.0, share: float = 0.5,
-        now: Callable[[], float] = time.perf_counter, sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self.total, self.pace, self.share = total, pace, share
-        self.stride = math.ceil(total / frames) if pace else 1
-        self.period = (max(1 / fps, min(hold, seconds / math.ceil(total / self.stride))) if pace
-                       else 1 / fps)
-        self._now, self._sleep = now, sleep
-        self.start = self.last = now()
-        self.drawing = 0.0
-
-    def due(self, step: int) -> bool:
-        """Whether to draw after ``step`` (never the last one: the page draws that anyway)."""
-        if step >= self.total:
-            return False
-        if self.pace:
-            return step % self.stride == 0
-        t = self._now()
-        return t - self.last >= self.period and self.drawing <= self.share * (t - self.start)
-
-    @contextmanager
-    def frame(self) -> Iterator[None]:
-        """Wrap one drawing: time it, and in ``pace`` mode hold the frame for 1/fps."""
-        t0 = self._now()
-        yield
-        t1 = self._now()
-        self.drawing += t1 - t0
-        if self.pace:
-            self._sleep(max(0.0, self.last + self.period - t1))
-        self.last = self._now()
-
-
 def free_directions(X: Any, kernel_size: IntOrPair, *, bias: bool = True) -> int:
     """How many independent changes of (K, b) leave corr2d(X, K) + b unchanged.
 
@@ -540,10 +433,7 @@ def free_directions(X: Any, kernel_size: IntOrPair, *, bias: bool = True) -> int
     many kernels fit equally well, and which one training ends at depends on its start
     (on the seed's stripes, every row is the same, so a 3×3 kernel's rows can trade weight).
     """
-    X = as_tensor(X, "X", ndim=2)
-    A = im2col(X.double(), pair(kernel_size, "kernel_size", minimum=1))  # (n, kh·kw)
-    if bias:
-        A = torch.cat([A, torch.ones(A.shape[0], 1, dtype=A.dtype)], dim=1)
+    A = design_matrix(X, kernel_size, bias=bias)  # (n, kh·kw + bias)
     return A.shape[1] - int(torch.linalg.matrix_rank(A))
 
 

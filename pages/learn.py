@@ -1,7 +1,7 @@
-"""Learn a kernel (seed cell 22): gradient descent finds K from X and Y = corr2d(X, K), live."""
+"""Learn a kernel (seed cell 22): gradient descent finds K from X and Y = corr2d(X, K); the whole
+run is computed at once and played in the browser as one animation."""
 
 import inspect
-from itertools import count
 
 import streamlit as st
 
@@ -10,12 +10,13 @@ from core import learn
 from core.images import SAMPLES
 from core.kernels import PRESETS
 from ui.grid import grid_input
+from ui.learn_run import train
 from ui.learn_setups import BOOK_LAYER, SETUPS, editions_markdown
 from ui.nav import ensure_router
 from ui.share import share_link
 from ui.url import UrlCheck
 from viz.grid import column_widths
-from viz.learn import grid, loss_curve, picture
+from viz.learn import grid, picture, training_animation
 
 TYPED = "Typed…"
 # Option values double as URL values (lk_opt=momentum): no format_func, captions explain them.
@@ -49,6 +50,9 @@ st.markdown(
     "**Y = corr2d(X, K)** of a kernel **K** it is never shown, and gradient descent finds K from "
     "that data alone. Pick a set-up or change anything in the sidebar, and watch it learn."
 )
+# lk_slow (issue 12's slow-motion length) is gone: the browser plays the run at its own
+# speeds. Old links that carry it open the same view, without a note.
+st.query_params.pop("lk_slow", None)
 check = UrlCheck("lk_")
 for col, (name, setup) in zip(st.columns(len(SETUPS)), SETUPS.items()):
     col.button(setup.label, key=f"lk_setup_{name}", on_click=use, args=(setup.values,),
@@ -76,8 +80,6 @@ with st.sidebar:
     lr = st.number_input("Learning rate lr", 1e-4, 10.0, 0.01, step=0.01, format="%g",
                          key="lk_lr", **BIND)
     steps = st.number_input("Steps", 1, learn.MAX_LIVE_STEPS, 20, key="lk_steps", **BIND)
-    slow = st.number_input("Train again lasts (seconds)", 1, 30, 2, key="lk_slow", **BIND,
-                           help="The slow-motion replay; each frame is held at most 1 s.")
     noise = st.slider("Noise σ added to Y", 0.0, 1.0, 0.0, 0.05, key="lk_noise", **BIND)
     seed = st.number_input("Random seed (the start)", 0, 999_999, 0, key="lk_seed", **BIND)
     st.button("New random start", key="lk_reseed", on_click=new_start)
@@ -93,11 +95,9 @@ try:
     free = learn.free_directions(task.X, task.kernel_size, bias=bias)
     settings = {"lr": lr, "steps": steps, "seed": seed, "bias": bias, "optimizer": opt,
                 "loss": loss, "init": init}
-    run_key = (source, core.format_grid(K), task.kernel_size, noise, *settings.values())
-    if st.session_state.get("learn_run") is None or st.session_state.learn_run.key != run_key:
-        # New settings train at once, at full speed: a shared link shows its result quickly.
-        st.session_state.learn_run = learn.Run(task, key=run_key, **settings)
-        st.session_state.learn_paced = False
+    K_plain = tuple(tuple(float(v) for v in row) for row in core.as_tensor(K, "K", ndim=2).tolist())
+    # The visitor's run, computed at once and cached per settings (kept for tests and bench).
+    run = st.session_state.lk_run = train(source, K_plain, size, noise, **settings)
 except ValueError as e:
     st.error(f"{e}", icon="🚫")
     st.stop()
@@ -108,9 +108,9 @@ st.subheader("The data 数据")
 c1, c2, c3 = st.columns([3, 2, 3])
 widths = column_widths([3, 2, 3])
 c1.plotly_chart(picture(task.X, title=f"X ({task.X.shape[0]}×{task.X.shape[1]})",
-                        width=widths[0]), key="lkc_X", config=STATIC)
+                        width=widths[0]), key="lk_fig_X", config=STATIC)
 c2.plotly_chart(grid(task.K_true, title=f"true K ({th}×{tw}), hidden", width=widths[1]),
-                key="lkc_Kt", config=STATIC)
+                key="lk_fig_Kt", config=STATIC)
 with c3:
     st.markdown(f"The layer learns a **{kh}×{kw}** kernel{' and a bias' if bias else ''} from "
                 f"X and Y ({task.Y.shape[0]}×{task.Y.shape[1]}).")
@@ -132,53 +132,16 @@ with c3:
         st.info(f"Y carries noise σ = {noise:g}: even the true K leaves a loss, and the "
                 "least-squares optimum bends a little towards the noise.")
 
-again = st.columns([1, 1, 4])
-if again[0].button("▶ Train again", key="lk_again", width="stretch", type="primary",
-                   help=f"The same run again, in slow motion (about {slow} s), to watch it learn."):
-    st.session_state.learn_run = learn.Run(task, key=run_key, **settings)
-    st.session_state.learn_paced = True
-run = st.session_state.learn_run
-if again[1].button("Stop", key="lk_stop", width="stretch"):
-    run.stop()
-bar = again[2].progress(0.0, text="starting…")
-left, right = st.columns([3, 2])
-live_loss = left.empty()
-live_K, live_b, live_grad = right.empty(), right.empty(), right.empty()
-c1, c2 = st.columns(2)
-live_pred = c1.empty()
-c2.plotly_chart(grid(task.Y, title=f"Y, the target{' (noisy)' if noise else ''}", zmax=ymax,
-                     width=column_widths(2)[1]), key="lkc_Y", config=STATIC)
-
-
-def draw(n: int) -> None:
-    """One frame of the live view, from the run's last step; ``n`` keeps element keys unique."""
-    s = run.last
-    bar.progress(len(run.losses) / run.total, text=f"step {s.step} of {run.total} · "
-                 f"loss {s.loss:.4g}")
-    live_loss.plotly_chart(loss_curve(run.losses, total=run.total, optimum=best.loss, log=log,
-                                      diverged=run.status == "diverged"),
-                           key=f"lkc_loss_{n}", config={"displayModeBar": False})
-    live_K.plotly_chart(grid(s.weight, title=f"K after step {s.step}", zmax=kmax,
-                             width=column_widths([3, 2])[1]), key=f"lkc_K_{n}", config=STATIC)
-    live_b.markdown(f"bias b = **{num(s.bias)}**" if s.bias is not None else "no bias")
-    live_grad.plotly_chart(grid(s.grad, title=f"∂loss/∂K at step {s.step}",
-                                width=column_widths([3, 2])[1]),
-                           key=f"lkc_grad_{n}", config=STATIC)
-    live_pred.plotly_chart(grid(s.prediction, title=f"Ŷ = corr2d(X, K){' + b' * bias} at step "
-                                f"{s.step}", zmax=ymax, width=column_widths(2)[0]),
-                           key=f"lkc_pred_{n}", config=STATIC)
-
-
-frames = count()
-clock = learn.FrameClock(run.total, pace=st.session_state.learn_paced, seconds=slow)
-for step in run.advance():
-    if clock.due(step.step):
-        with clock.frame():
-            draw(next(frames))
-if run.last is None:
-    st.info("Stopped before the first step: press Train again.")
-    st.stop()
-draw(next(frames))
+shown = ("every step" if len(run.steps) == run.last_step else
+         f"{len(run.steps)} of its {run.last_step} steps: the first, the last and one about "
+         f"every {max(1, round(run.last_step / len(run.steps)))} steps between")
+st.caption(f"The whole run, computed at once: ▶ plays it in your browser, ■ pauses, the slider "
+           f"picks a step. It shows {shown}. Every frame is a real step of `core.learn_kernel`.")
+st.plotly_chart(
+    training_animation(run.losses, run.steps, run.weights, run.grads, run.preds, task.Y,
+                       total=run.total, optimum=best.loss, log=log,
+                       diverged=run.status == "diverged", kmax=kmax, ymax=ymax, bias=bias),
+    key="lk_fig_run", config={"displayModeBar": False})
 s = run.last
 if run.status == "diverged":
     tip = learn.divergence_advice(task.X, task.kernel_size, lr=lr, bias=bias, loss=loss,
@@ -202,13 +165,10 @@ if run.status == "diverged":
     if tip.without_bias:
         fixes[1].button("Untick the bias", key="lk_fix_bias", on_click=use,
                         args=({"bias": False},), width="stretch", help=f"Keeps lr = {lr:g}.")
-elif run.status == "stopped":
-    st.info(f"Stopped at step {s.step} of {run.total}. Train again starts over from the same "
-            "random start.")
 else:
     floor = "≈ 0" if best.loss <= 1e-9 * max(run.losses) else f"{best.loss:.4g}"
     st.success(f"Done: loss {run.losses[0]:.4g} at step 1 → {s.loss:.4g} at step {s.step} "
-               f"(best possible {floor}). Press ▶ Train again to watch it learn, slowly.")
+               f"(best possible {floor}). Press ⟲ Replay to watch it learn.")
 
 st.subheader("Result 结果")
 out = learn.outcome(s.weight, task, best)
@@ -220,7 +180,7 @@ for col, (T, title) in zip(st.columns(n_cols) * 2, [
     (out.error, "error = learned − true"),
 ]):
     col.plotly_chart(grid(T, title=title, zmax=kmax, width=column_widths(n_cols)[0]),
-                     key=f"lkc_res_{title}", config=STATIC)
+                     key=f"lk_fig_res_{title}", config=STATIC)
 st.markdown(
     f"Largest error per entry: **{out.max_error:.4g}** against the true K, "
     f"**{out.to_optimum:.4g}** against the optimum. "

@@ -155,6 +155,24 @@ def cell_text(labels: Sequence[Sequence[str]], A: Any, top: float) -> list[list[
              for t, c in zip(row, ink_row)] for row, ink_row in zip(labels, ink)]
 
 
+def cell_px(shape: tuple[int, int], width: int | None = None) -> float:
+    """Side of one square cell of a (rows, cols) heatmap drawn in a column ``width`` px wide:
+    as large as the column allows, up to CELL_PX, the grid at most 560 px tall."""
+    rows, cols = shape
+    plot_w = max((width or column_widths(3)[0]) - MARGIN["l"] - MARGIN["r"], 20)
+    return min(CELL_PX, plot_w / cols, 560 / rows)
+
+
+def labels(Z: Any, *, zmax: float | None = None, width: int | None = None) -> list | None:
+    """The cell texts ``heatmap`` writes for Z (None when it writes none): what an animation
+    frame sends to change a grid's numbers."""
+    A = _array(Z)
+    if max(A.shape) > MAX_NUMBERED:
+        return None
+    fitted = fit_labels(A, cell_px(A.shape, width))
+    return cell_text(fitted[0], A, colours.top(A, zmax=zmax)) if fitted else None
+
+
 def heatmap(
     Z: Any, *, title: str = "", zmax: float | None = None, width: int | None = None,
     numbers: bool | None = None, height: int | None = None, colorbar: bool = False,
@@ -170,9 +188,7 @@ def heatmap(
     rows, cols = A.shape
     top = colours.top(A, zmax=zmax)
     width = width or column_widths(3)[0]
-    plot_w = max(width - MARGIN["l"] - MARGIN["r"], 20)
-    # Square cells as large as the column allows, up to CELL_PX, the grid at most 560 px tall
-    cell = min(CELL_PX, plot_w / cols, 560 / rows)
+    cell = cell_px(A.shape, width)
     fitted = fit_labels(A, cell) if (numbers is None and max(rows, cols) <= MAX_NUMBERED
                                      or numbers) else None
     trace = {

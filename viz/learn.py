@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from viz.grid import MAX_NUMBERED, heatmap
+from viz.grid import MAX_NUMBERED, heatmap, labels
 from viz.grid import picture as grid_picture
 
 LOSS = "#1f77b4"
@@ -89,4 +89,155 @@ def loss_curve(
     fig.update_xaxes(title="step", range=[0.5, total + 0.5])
     fig.update_yaxes(title="loss (log scale)" if log else "loss", type="log" if log else "linear",
                      exponentformat="power")
+    return fig
+
+
+#: Play speeds of the training animation: label and milliseconds per frame.
+SPEEDS = (("▶ Slow", 600), ("▶ Play", 150), ("▶▶ Fast", 40))
+#: Above this many cells a side, Ŷ's frames carry colour levels (±LEVELS of ±zmax), not
+#: numbers: a 62×62 Ŷ in 100 frames stays a few hundred kB. Its hover is off then.
+LEVELS = 100
+
+
+def _cells(A: np.ndarray) -> np.ndarray:
+    """A grid as drawn: round-off (≤ TINY × its largest entry) shown as 0."""
+    finite = A[np.isfinite(A)]
+    top = float(np.abs(finite).max()) if finite.size else 0.0
+    return np.where(np.abs(A) <= TINY * top, 0.0, A)
+
+
+def _grid_trace(A: np.ndarray, n: int, zmax: float | None, *, levels: bool = False) -> dict:
+    """Grid A as a heatmap trace (viz.grid's colours) on axes x{n}/y{n}; ``levels``: Ŷ's big
+    frames, colour levels only."""
+    A = _cells(np.asarray(A, dtype=np.float64))
+    if levels:
+        top = zmax or float(np.abs(A).max()) or 1.0
+        z = np.clip(np.round(A / top * LEVELS), -LEVELS, LEVELS).astype(int)
+        trace = heatmap(z, zmax=LEVELS, numbers=False).data[0].to_plotly_json()
+        trace.update(hoverinfo="skip", hovertemplate=None)
+    else:
+        trace = grid(A, zmax=zmax).data[0].to_plotly_json()
+    trace.update(xaxis=f"x{n}", yaxis=f"y{n}")
+    return trace
+
+
+def _grid_frame(A: np.ndarray, zmax: float | None, *, levels: bool = False) -> dict:
+    """What a frame changes in a grid trace: its numbers (and their labels when written)."""
+    A = _cells(np.asarray(A, dtype=np.float64))
+    if levels:
+        top = zmax or float(np.abs(A).max()) or 1.0
+        return {"type": "heatmap",
+                "z": np.clip(np.round(A / top * LEVELS), -LEVELS, LEVELS).astype(int).tolist()}
+    out: dict = {"type": "heatmap", "z": np.round(A, 6).tolist()}
+    text = labels(A, zmax=zmax)
+    if text is not None:
+        out["text"] = text
+    return out
+
+
+def training_animation(
+    losses: Sequence[float], steps: Sequence[int], weights: np.ndarray, grads: np.ndarray,
+    preds: np.ndarray, Y: Any, *, total: int, optimum: float | None = None, log: bool = True,
+    diverged: bool = False, kmax: float | None = None, ymax: float | None = None,
+    bias: bool = True, height: int = 720,
+) -> go.Figure:
+    """A whole run as ONE Plotly animation that plays in the browser: frame f is step
+    ``steps[f]``: the loss curve up to it (later steps covered), K after it (kh, kw),
+    ∂loss/∂K (kh, kw) and Ŷ (H_out, W_out) of its forward pass, beside the target Y.
+
+    Play (three speeds), pause, replay from step 1 and a slider ("step s of N") are Plotly's
+    own updatemenus and slider: no server round trip. It opens on the last step shown.
+    """
+    from viz.sliding import FramedFigure  # frames as plain dicts: no validation per frame
+
+    Y = np.asarray(Y.detach() if hasattr(Y, "detach") else Y, dtype=np.float64)
+    levels = max(Y.shape) > MAX_NUMBERED
+    curve = loss_curve(losses, total=total, optimum=optimum, log=log, diverged=diverged)
+    data = [t.to_plotly_json() for t in curve.data]
+    y_all = np.asarray(losses, dtype=np.float64)
+    last = len(steps) - 1
+
+    def cover(s: int) -> dict:  # white over the steps after s, on a hidden 0‥1 axis
+        a, b = s + 0.15, total + 0.5
+        return {"type": "scatter", "x": [a, b, b, a, a], "y": [0, 0, 1, 1, 0]}
+
+    def dot(s: int) -> dict:
+        v = y_all[s - 1]
+        shown = np.isfinite(v) and (v > 0 or not log)
+        return {"type": "scatter", "x": [s], "y": [v if shown else None]}
+
+    moving = [
+        {"type": "scatter", **cover(steps[last]), "mode": "lines", "fill": "toself",
+         "fillcolor": "#ffffff", "line": {"width": 0}, "xaxis": "x", "yaxis": "y6",
+         "hoverinfo": "skip", "showlegend": False},
+        {"type": "scatter", **dot(steps[last]), "mode": "markers", "xaxis": "x", "yaxis": "y",
+         "marker": {"color": LOSS, "size": 11, "line": {"color": "#ffffff", "width": 2}},
+         "hoverinfo": "skip", "showlegend": False},
+        _grid_trace(weights[last], 2, kmax),
+        _grid_trace(grads[last], 3, None),
+        _grid_trace(preds[last], 4, ymax, levels=levels),
+    ]
+    data += moving + [_grid_trace(Y, 5, ymax, levels=levels)]
+    first = len(data) - len(moving) - 1
+    animated = list(range(first, first + len(moving)))
+    frames = [
+        {"name": str(s), "traces": animated, "data": [
+            cover(s), dot(s), _grid_frame(weights[f], kmax), _grid_frame(grads[f], None),
+            _grid_frame(preds[f], ymax, levels=levels)]}
+        for f, s in enumerate(steps)
+    ]
+    layout = curve.layout.to_plotly_json()
+    layout.update(height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10}, dragmode=False)
+    layout.pop("shapes", None)  # the optimum line comes back below, on the loss axes only
+    top_gap, split = 0.08, 0.52  # loss above, four grids below
+    layout["xaxis"] = {**layout.get("xaxis", {}), "domain": [0, 1], "anchor": "y"}
+    layout["yaxis"] = {**layout.get("yaxis", {}), "domain": [split + top_gap, 1], "anchor": "x"}
+    layout["yaxis6"] = {"overlaying": "y", "range": [0, 1], "visible": False,
+                        "fixedrange": True}
+    titles = ["K after the step", "∂loss/∂K at the step",
+              f"Ŷ = corr2d(X, K){' + b' if bias else ''}", "Y, the target"]
+    annotations = list(layout.get("annotations", []))
+    for n, title in enumerate(titles, start=2):
+        x0 = (n - 2) / 4
+        layout[f"xaxis{n}"] = {"domain": [x0 + 0.01, x0 + 0.24], "anchor": f"y{n}",
+                               "showgrid": False, "zeroline": False, "showticklabels": False,
+                               "fixedrange": True, "constrain": "domain"}
+        layout[f"yaxis{n}"] = {"domain": [0.12, split - 0.04], "anchor": f"x{n}",
+                               "showgrid": False, "zeroline": False, "showticklabels": False,
+                               "autorange": "reversed", "scaleanchor": f"x{n}",
+                               "constrain": "domain", "fixedrange": True}
+        annotations.append({"text": f"<b>{title}</b>", "x": x0 + 0.125, "y": split - 0.02,
+                            "xref": "paper", "yref": "paper", "yanchor": "bottom",
+                            "showarrow": False, "font": {"size": 14}})
+    layout["annotations"] = annotations
+    fig = FramedFigure(data=data, layout=layout, raw_frames=frames)
+    for shape in curve.layout.shapes:  # the dashed least-squares line
+        fig.add_shape(shape.to_plotly_json(), xref="x", yref="y")
+    now = {"mode": "immediate", "transition": {"duration": 0}}
+    buttons = [dict(label="⟲ Replay", method="animate",
+                    args=[[str(s) for s in steps], {**now, "fromcurrent": False,
+                                                    "frame": {"duration": SPEEDS[1][1],
+                                                              "redraw": True}}]),
+               dict(label="■ Pause", method="animate",
+                    args=[[None], {**now, "frame": {"duration": 0, "redraw": False}}])]
+    buttons += [dict(label=label, method="animate",
+                     args=[None, {**now, "fromcurrent": True,
+                                  "frame": {"duration": ms, "redraw": True}}])
+                for label, ms in SPEEDS]
+    n = len(steps)
+    fig.update_layout(
+        updatemenus=[dict(type="buttons", direction="left", buttons=buttons, x=0, y=0.06,
+                          xanchor="left", yanchor="top", showactive=False,
+                          font={"size": 14})],
+        sliders=[dict(
+            active=last, x=0.45, y=0.09, len=0.55, xanchor="left", yanchor="top",
+            currentvalue={"prefix": "step ", "font": {"size": 15, "color": "#222"}},
+            # tick labels ("7 of 20 · loss 1.23") only show the current one: they would overlap
+            font={"size": 11, "color": "rgba(0,0,0,0)"}, ticklen=0 if n > 20 else 4,
+            minorticklen=0,
+            steps=[dict(method="animate", label=f"{s} of {total} · loss {y_all[s - 1]:.4g}",
+                        args=[[str(s)], {**now, "frame": {"duration": 0, "redraw": True}}])
+                   for s in steps],
+        )],
+    )
     return fig

@@ -51,7 +51,7 @@ def test_the_learning_page_reads_a_full_width_kernel():
     at = run_page("pages/learn.py", {"lk_target": "Typed…", "lk_K": "1，－1", "lk_steps": "2"})
     assert_clean(at)
     assert not at.error, [e.value for e in at.error]
-    assert at.session_state["learn_run"].last.weight.shape == (1, 2)
+    assert at.session_state["lk_run"].last.weight.shape == (1, 2)
 
 
 def test_a_typo_is_named_and_the_editor_stays_with_the_typo_in_its_cell():

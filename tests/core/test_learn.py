@@ -312,101 +312,18 @@ def test_stripes_cannot_pin_down_a_taller_kernel():
     assert learn.free_directions(shapes(), (3, 3)) == 0
 
 
-# --- runs, frames and the page's set-ups ------------------------------------------------------
+# --- the design matrix ---------------------------------------------------------------------
 
-def test_a_run_resumed_after_an_interruption_gives_the_uninterrupted_numbers():
-    task = learn.make_task(stripes(), D2L_EDGE)
-    whole = learn.Run(task, steps=20)
-    list(whole.advance())
-    parts = learn.Run(task, steps=20)
-    for s in parts.advance():
-        if s.step == 7:
-            break  # a click interrupts the page here; the generator is dropped
-    assert len(parts.losses) == 7 and parts.status == "running"
-    list(parts.advance())
-    assert parts.losses == whole.losses and parts.status == whole.status == "done"
-    assert [i for i, _ in whole.table()] == [5, 10, 15, 20] and whole.every == 5
-
-
-def test_stopping_and_diverging_end_a_run():
-    task = learn.make_task(stripes(), D2L_EDGE)
-    run = learn.Run(task, steps=20)
-    for s in run.advance():
-        if s.step == 3:
-            run.stop()
-    assert run.status == "stopped" and len(run.losses) == 3 and not list(run.advance())
-    bad = learn.Run(task, steps=20, lr=0.03)
-    list(bad.advance())
-    assert bad.status == "diverged" and bad.last.step == 9
-
-
-def test_a_run_trains_on_one_intra_op_thread_and_gives_the_count_back():
-    before = torch.get_num_threads()
-    run = learn.Run(learn.make_task(stripes(), D2L_EDGE), steps=3)
-    during = [torch.get_num_threads() for _ in run.advance()]
-    assert during == [1, 1, 1]
-    assert torch.get_num_threads() == before
-    with learn.one_thread():
-        assert torch.get_num_threads() == 1
-    assert torch.get_num_threads() == before
-
-
-class FakeTime:
-    def __init__(self) -> None:
-        self.t = 0.0
-        self.slept = 0.0
-
-    def now(self) -> float:
-        return self.t
-
-    def sleep(self, s: float) -> None:
-        self.slept += s
-        self.t += s
-
-
-def test_full_speed_frames_are_at_most_fps_and_drawing_at_most_its_share():
-    ft = FakeTime()
-    clock = learn.FrameClock(10_000, fps=10, share=0.5, now=ft.now, sleep=ft.sleep)
-    frames = 0
-    for step in range(1, 10_001):
-        ft.t += 0.001  # a step takes 1 ms
-        if clock.due(step):
-            frames += 1
-            with clock.frame():
-                ft.t += 0.2  # a slow frame: 200 ms
-    elapsed = ft.t
-    assert frames <= elapsed * 10 + 1
-    assert clock.drawing <= 0.5 * elapsed + 0.2  # at most one frame over budget
-    assert ft.slept == 0
-
-
-def test_paced_frames_spread_a_short_run_over_about_two_seconds():
-    ft = FakeTime()
-    clock = learn.FrameClock(20, pace=True, fps=15, frames=30, seconds=2, now=ft.now,
-                             sleep=ft.sleep)
-    drawn = []
-    for step in range(1, 21):
-        if clock.due(step):
-            drawn.append(step)
-            with clock.frame():
-                ft.t += 0.01
-    assert drawn == list(range(1, 20))  # the last step is drawn by the page itself
-    assert 1.8 < ft.t < 2.0  # 10 frames a second: 20 steps take 2 s
-    long = learn.FrameClock(1000, pace=True, frames=30, seconds=2)
-    assert long.stride == 34 and long.period == pytest.approx(1 / 15)  # capped at 15 a second
-
-
-def test_a_longer_slow_motion_holds_each_frame_at_most_a_second():
-    assert learn.FrameClock(20, pace=True, seconds=10).period == pytest.approx(0.5)
-    # a 2-step run asked to last 30 s would hold its one frame 15 s, deaf to Stop: 1 s at most
-    assert learn.FrameClock(2, pace=True, seconds=30).period == pytest.approx(1.0)
-    assert learn.FrameClock(20, pace=True, seconds=30).period == pytest.approx(1.0)
-
-
-@pytest.mark.parametrize("total, every", [(3, 2), (10, 2), (11, 5), (20, 5), (100, 5), (400, 20),
-                                          (1000, 50)])
-def test_the_printout_is_every_2nd_step_up_to_10_as_the_book_prints_then_every_5th(total, every):
-    assert learn.Run(learn.make_task(stripes(), D2L_EDGE), steps=total).every == every
+def test_the_design_matrix_is_every_window_then_a_column_of_ones():
+    X = torch.arange(12.0).reshape(3, 4)
+    A = learn.design_matrix(X, (2, 2), bias=True)  # (2·3 windows, 2·2 taps + 1)
+    assert A.shape == (6, 5) and A.dtype == torch.float64
+    assert A[0].tolist() == [0, 1, 4, 5, 1] and A[5].tolist() == [6, 7, 10, 11, 1]
+    assert learn.design_matrix(X, (2, 2), bias=False).equal(A[:, :4])
+    # A θ is corr2d(X, K) + b: the matrix every exact answer on the page is built from
+    K, b = torch.tensor([[1.0, -2.0], [0.5, 3.0]]), 0.25
+    theta = torch.cat([K.reshape(-1), torch.tensor([b])]).double()
+    assert torch.allclose((A @ theta).reshape(2, 3).float(), core.corr2d(X, K) + b)
 
 
 @pytest.mark.parametrize("picture", ["Shapes 64×64", "Circles 64×64"])

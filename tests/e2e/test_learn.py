@@ -1,30 +1,53 @@
-"""The kernel-learning page in a real browser: it learns live, stops, diverges politely, keeps
-its settings in the URL and keeps two visitors' runs apart. Screenshots for the README."""
+"""The kernel-learning page in a real browser: the run plays, pauses and scrubs in the browser
+with no server round trip, diverges politely, keeps its settings in the URL and keeps two
+visitors' runs apart. Screenshots for the README; start, middle and end into /tmp/learnplay."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import core
 from core.images import stripes
 from core.kernels import D2L_EDGE
 from tests.e2e.conftest import assert_no_errors, goto, screenshot, wait_idle
+from viz.grid import labels
 
-LOSS_POINTS = """() => {
-  const d = [...document.querySelectorAll('.js-plotly-plot')].find(
-      p => p.layout && p.layout.title && String(p.layout.title.text).includes('loss per step'));
-  return d && d._fullData && d._fullData[0] ? d._fullData[0].x.length : -1; }"""
-PROGRESS = """() => {
-  const b = document.querySelector('[data-testid="stProgress"] [role="progressbar"]');
-  return b ? Number(b.getAttribute('aria-valuenow')) : -1; }"""
+ANIMATION = '[data-testid="stPlotlyChart"] .js-plotly-plot:has(.slider-rail-rect)'
+#: The run's animation: (active slider index, number of frames, the slider's label, whether
+#: an animation is still going, the numbers written in the K panel).
+STATE = """() => { const g = [...document.querySelectorAll('.js-plotly-plot')]
+                     .find(p => p.layout && p.layout.sliders && p.layout.sliders.length);
+  if (!g) return null;
+  const s = g.layout.sliders[0], k = g._fullData.find(t => t.xaxis === 'x2');
+  return {active: s.active, n: s.steps.length, label: s.steps[s.active].label,
+          playing: !!(g._transitionData && g._transitionData._animationRaf),
+          K: k ? k.text : null}; }"""
+SHOTS = Path("/tmp/learnplay")
 
 
-#: Whether the loss curve and the progress bar have each been seen at 3 part-way values (kept
-#: across polls in window.__grows): the run is live, and still short of its ``total`` steps.
-GROWS = f"""total => {{
-  const g = window.__grows = window.__grows || {{p: new Set(), b: new Set()}};
-  const n = ({LOSS_POINTS})(), v = ({PROGRESS})();
-  if (n > 0 && n < total) g.p.add(n);
-  if (v > 0 && v < 100) g.b.add(v);
-  return g.p.size >= 3 && g.b.size >= 3; }}"""
+def _state(page) -> dict:
+    return page.evaluate(STATE)
+
+
+def _shot(page, name: str) -> None:
+    """A screenshot of the run's animation into /tmp/learnplay/ (looked at, not committed)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator(ANIMATION).first.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def _sent_frames(page) -> list:
+    """Websocket messages the browser sends to the server (a rerun is one)."""
+    sent: list = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
+    return sent
+
+
+def _scrub(page, index: int) -> None:
+    """Click the animation's own slider rail where frame ``index`` sits."""
+    rail = page.locator(f"{ANIMATION} .slider-rail-rect").first.bounding_box()
+    n = _state(page)["n"]
+    x = rail["x"] + 8 + (rail["width"] - 16) * index / (n - 1)
+    page.mouse.click(x, rail["y"] + rail["height"] / 2)
 
 
 def _open(page, url: str) -> None:
@@ -32,7 +55,7 @@ def _open(page, url: str) -> None:
     goto(page, url)
 
 
-def _plots_drawn(page, n: int = 11) -> None:
+def _plots_drawn(page, n: int = 7) -> None:
     """Wait until ``n`` Plotly charts are drawn (they render lazily): before a screenshot."""
     page.wait_for_function(
         f"() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= {n}",
@@ -45,43 +68,66 @@ def _main(page) -> str:
 
 
 def _printout(page) -> str:
-    """The seed-style loss printout (code blocks are left out of innerText)."""
-    return page.locator('[data-testid="stCode"]').first.text_content()
+    """The seed-style loss printout (code blocks are left out of innerText). A new session's
+    code blocks land after its script has finished: wait for the printout's own block."""
+    block = page.locator('[data-testid="stCode"]').filter(has_text="Step ").first
+    block.wait_for(timeout=20_000)
+    return block.text_content()
 
 
 def _click(page, label: str) -> None:
     page.locator('[data-testid="stButton"] button').filter(has_text=label).first.click()
 
 
-def test_default_view_learns_the_seed_kernel_live_and_stops_on_demand(server, page):
+def _seed_steps(seed: int = 0) -> list:
+    return list(core.learn_kernel(stripes(), core.corr2d(stripes(), D2L_EDGE),
+                                  kernel_size=(1, 2), seed=seed))
+
+
+def _numbers(K) -> list[str]:
+    """K's first row as the animation writes it (the seed's true K spans ±1: the scale)."""
+    return [str(t) for t in labels(K.numpy(), zmax=1.0)[0]]
+
+
+def test_default_view_learns_the_seed_kernel_and_plays_it_in_the_browser(server, page):
+    sent = _sent_frames(page)
     _open(page, f"{server}/learn")
     assert_no_errors(page)
     assert _printout(page).splitlines() == [
         "Step 5, loss 7.148", "Step 10, loss 0.802", "Step 15, loss 0.091", "Step 20, loss 0.011"]
     assert "Largest error per entry: 0.02053" in _main(page)
     page.wait_for_selector("text=−0.98")  # the learned K (−0.979), in its heatmap cells
-    assert page.evaluate(PROGRESS) == 100
+    page.wait_for_function(f"({STATE})() !== null", timeout=20_000)
+    steps = _seed_steps()
+    end = _state(page)
+    assert end["n"] == 20 and end["active"] == 19 and end["label"].startswith("20 of 20")
+    assert end["K"][0] == _numbers(steps[-1].weight)
     _plots_drawn(page)
     screenshot(page, "learn")
+    _shot(page, "end")
 
-    # Train again: a slow-motion replay of the same run, which ends as the first run did.
-    _click(page, "Train again")
-    wait_idle(page)
-    assert page.evaluate(LOSS_POINTS) == 20 and page.evaluate(PROGRESS) == 100
-    assert _printout(page).splitlines()[-1] == "Step 20, loss 0.011"
-
-    # A replay asked to last 30 s holds each of its 19 frames 1 s: the curve and the bar grow
-    # while it runs, and Stop lands long before it could end (no race with the clock).
-    _open(page, f"{server}/learn?lk_slow=30")
-    _click(page, "Train again")
-    page.wait_for_function(GROWS, arg=20, timeout=30_000)
-    assert page.evaluate(LOSS_POINTS) < 20  # still running: it has ≥ 10 s to go
-    _click(page, "Stop")
-    page.wait_for_selector("text=Stopped at step", timeout=20_000)
-    wait_idle(page)
-    step = int(_main(page).split("Stopped at step ")[1].split()[0])
-    assert 0 < step < 20
-    assert page.evaluate(LOSS_POINTS) == step
+    # Scrubbing to step 1 shows step 1's kernel; replay plays the run from there, in the
+    # browser alone; pause stops on a step, which is then that step's K.
+    before = len(sent)
+    assert before > 0  # the listener works: loading the page asked the server for a run
+    _scrub(page, 0)
+    page.wait_for_function(f"({STATE})().active === 0", timeout=10_000)
+    assert _state(page)["K"][0] == _numbers(steps[0].weight)
+    _shot(page, "start")
+    page.locator(".updatemenu-button", has_text="▶ Slow").click()
+    page.wait_for_function(f"({STATE})().active >= 3", timeout=15_000)
+    page.locator(".updatemenu-button", has_text="Pause").click()
+    page.wait_for_function(f"!({STATE})().playing", timeout=10_000)
+    paused = _state(page)
+    assert 3 <= paused["active"] < 19
+    assert paused["label"].startswith(f"{paused['active'] + 1} of 20")
+    assert paused["K"][0] == _numbers(steps[paused["active"]].weight)
+    _shot(page, "middle")
+    page.locator(".updatemenu-button", has_text="Replay").click()
+    page.wait_for_function(f"({STATE})().active === 19 && !({STATE})().playing",
+                           timeout=20_000)
+    assert _state(page)["K"][0] == _numbers(steps[-1].weight)
+    assert len(sent) == before, "playing, pausing and scrubbing must not call the server"
     assert_no_errors(page)
 
 
@@ -144,21 +190,19 @@ def test_the_sobel_set_up_goes_into_the_url_and_the_link_restores_it(server, pag
         fresh.close()
 
 
-def test_two_visitors_training_at_once_see_their_own_runs(server, page, context):
-    expected = {}
-    for seed in (0, 1):
-        steps = list(core.learn_kernel(stripes(), core.corr2d(stripes(), D2L_EDGE),
-                                       kernel_size=(1, 2), seed=seed))
-        expected[seed] = f"Step 20, loss {steps[-1].loss:.3f}"
+def test_two_visitors_at_once_see_their_own_runs(server, page, context):
+    expected = {seed: f"Step 20, loss {_seed_steps(seed)[-1].loss:.3f}" for seed in (0, 1)}
     other_ctx = context.browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
         other = other_ctx.new_page()
         _open(page, f"{server}/learn?lk_seed=0")
         _open(other, f"{server}/learn?lk_seed=1")
-        _click(page, "Train again")
-        _click(other, "Train again")  # both runs are in slow motion at the same time
-        wait_idle(page)
-        wait_idle(other)
+        for p in (page, other):  # both play their own run at the same time
+            p.locator(".updatemenu-button", has_text="Replay").click()
+        for p, seed in ((page, 0), (other, 1)):
+            p.wait_for_function(f"({STATE})().active === 19 && !({STATE})().playing",
+                                timeout=20_000)
+            assert _state(p)["K"][0] == _numbers(_seed_steps(seed)[-1].weight)
         assert expected[0] in _printout(page) and expected[1] in _printout(other)
         assert expected[0] != expected[1]
     finally:

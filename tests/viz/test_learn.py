@@ -73,3 +73,22 @@ def test_long_numbers_get_fewer_digits_to_fit_their_cells():
 def test_a_small_input_is_numbered_and_a_big_one_is_one_picture():
     assert picture(np.ones((6, 8))).data[0].type == "heatmap"
     assert picture(np.ones((64, 64))).data[0].type == "image"
+
+
+def test_the_animation_has_one_frame_per_shown_step_with_that_steps_kernel():
+    from viz.learn import training_animation
+
+    W = np.array([[[1.0, 2.0]], [[3.0, 4.0]], [[5.0, 6.0]]])
+    P = np.zeros((3, 2, 2))
+    fig = training_animation([9.0, 4.0, 2.0, 1.0, 0.5], [1, 3, 5], W, -W, P, np.zeros((2, 2)),
+                             total=5)
+    d = fig.to_dict()
+    assert [f["name"] for f in d["frames"]] == ["1", "3", "5"]
+    assert [f["data"][2]["z"] for f in d["frames"]] == [[[1.0, 2.0]], [[3.0, 4.0]], [[5.0, 6.0]]]
+    # the loss after step s is covered from s on: the curve grows
+    assert d["frames"][1]["data"][0]["x"][0] == 3.15
+    assert [s["label"] for s in d["layout"]["sliders"][0]["steps"]] == [
+        "1 of 5 · loss 9", "3 of 5 · loss 2", "5 of 5 · loss 0.5"]
+    assert d["layout"]["sliders"][0]["active"] == 2  # opens on the last step shown
+    go_fig = type(fig).__mro__[1](d)  # plotly validates the frames once
+    assert len(go_fig.frames) == 3

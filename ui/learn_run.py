@@ -1,0 +1,108 @@
+"""A whole training run, computed at once and kept as plain values: what the learning page
+sends to the browser as one animation ("the server computes, the browser plays").
+
+Page state, not math: the math is core.learn. ``record`` runs core.learn_kernel to the end
+and keeps every loss and, for the steps an animation shows (``frame_steps``), the kernel, its
+gradient and the prediction. ``train`` caches it per settings (st.cache_data), so a rerun that
+changes only what is shown does not train again. Torch's thread count is the process's
+(ui/runtime.py sets it once).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import streamlit as st
+import torch
+
+from core import learn
+from core.images import SAMPLES
+
+#: Most frames an animation holds: every step up to this, else evenly spaced steps.
+MAX_FRAMES = 100
+#: A frame carrying a big Ŷ costs ~4 bytes a cell in the figure's JSON: fewer frames then, so
+#: the figure stays under about this many bytes (measured: bench/bench_learn.py).
+FRAME_BYTES = 700_000
+
+
+def frame_steps(total: int, *, cells: int = 0, max_frames: int = MAX_FRAMES) -> list[int]:
+    """Which of steps 1‥total an animation shows: all of them when few, else about
+    ``max_frames`` (fewer when a frame carries ``cells`` numbers) evenly spaced, always the
+    first and the last (a divergence ends the run, so its step is the last)."""
+    if total < 1:
+        raise ValueError(f"a run has at least 1 step, got {total}")
+    budget = max(2, min(max_frames, FRAME_BYTES // max(1, 4 * cells))) if cells else max_frames
+    if total <= budget:
+        return list(range(1, total + 1))
+    return sorted({int(round(v)) for v in np.linspace(1, total, budget)})
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """A finished run: ``losses`` (n,) of every step, and at the shown ``steps`` (F,) the
+    kernel ``weights`` (F, kh, kw) after the step, ``grads`` (F, kh, kw) and predictions
+    ``preds`` (F, H_out, W_out) of its forward pass, ``biases`` (F,) or None.
+    ``total``: the steps asked for; ``status``: "done" or "diverged" (then n ≤ total)."""
+
+    losses: tuple[float, ...]
+    steps: tuple[int, ...]
+    weights: np.ndarray
+    grads: np.ndarray
+    preds: np.ndarray
+    biases: tuple[float, ...] | None
+    total: int
+    status: str
+
+    @property
+    def every(self) -> int:
+        """Steps between rows of ``table``: 2 up to 10 steps (the book's current edition prints
+        its 10 so), else 5 as the notebook prints its 20, more for long runs (≤ 20 rows)."""
+        return 2 if self.total <= 10 else 5 * max(1, math.ceil(self.total / 100))
+
+    def table(self) -> list[tuple[int, float]]:
+        """(step, loss) every ``every`` steps, as the seed prints them."""
+        return [(i, l) for i, l in enumerate(self.losses, 1) if i % self.every == 0]
+
+    @property
+    def last_step(self) -> int:
+        return len(self.losses)
+
+    @property
+    def last(self) -> learn.Step:
+        """The run's last step as core.learn_kernel yielded it (the final state)."""
+        return learn.Step(
+            self.last_step, self.losses[-1], torch.from_numpy(self.weights[-1]),
+            None if self.biases is None else self.biases[-1], torch.from_numpy(self.grads[-1]),
+            torch.from_numpy(self.preds[-1]), self.status == "diverged")
+
+
+def record(task: learn.Task, **settings: Any) -> Trajectory:
+    """Train ``task`` with core.learn_kernel's ``settings`` to the end; keep what is shown."""
+    total = settings.get("steps", 20)
+    Ho, Wo = task.Y.shape
+    shown = set(frame_steps(total, cells=Ho * Wo))
+    losses, keep = [], []
+    for s in learn.learn_kernel(task.X, task.Y, kernel_size=task.kernel_size, **settings):
+        losses.append(s.loss)
+        if s.step in shown or s.diverged:  # a divergence is the run's last step: always shown
+            keep.append(s)
+    return Trajectory(
+        tuple(losses), tuple(s.step for s in keep),
+        np.stack([s.weight.numpy() for s in keep]), np.stack([s.grad.numpy() for s in keep]),
+        np.stack([s.prediction.numpy() for s in keep]),
+        None if keep[0].bias is None else tuple(s.bias for s in keep), total,
+        "diverged" if keep[-1].diverged else "done",
+    )
+
+
+@st.cache_data(max_entries=64, show_spinner="Training…")
+def train(source: str, K: tuple[tuple[float, ...], ...], kernel_size: tuple[int, int] | None,
+          noise: float, **settings: Any) -> Trajectory:
+    """``record`` for the page's plain settings (a sample picture by name, K as nested
+    tuples), cached per settings: reruns that change only the view do not train again."""
+    task = learn.make_task(SAMPLES[source](), np.array(K, dtype=np.float32),
+                           kernel_size=kernel_size, noise=noise, seed=settings.get("seed", 0))
+    return record(task, **settings)
