@@ -121,7 +121,7 @@ def test_shapes_planner_adding_rows(app, page):
         page.mouse.click(grid["x"] + 120, grid["y"] + grid["height"] - 16)
         page.keyboard.press("Escape")
         wait_idle(page)
-        expect(layers).to_have_value(re.compile(r"(;conv:,3,1,1){%d}$" % n))
+        expect(layers).to_have_value(re.compile(r"(;conv:,3,1,1){" + str(n) + "}$"))
         _url_has(page, r"sh_layers=.*" + r"%3Bconv%3A%2C3%2C1%2C1" * n + "(&|$)")
     _no_note(page)
 
