@@ -13,11 +13,11 @@ from viz.shapes import window_figure
 
 Q = U.Q
 ensure_router()
-check = UrlCheck("sh_")
 st.title("Shapes & padding · 填充和步幅")
 st.markdown("What shape comes out of a convolution, and what padding do you need? "
             "The notebook's padding and stride cells, as a calculator, a layer planner and a "
             "padding solver.")
+check = UrlCheck("sh_")
 calc, planner, solver = st.tabs(["Calculator", "Layer planner", "Padding solver"],
                                 key="sh_tab", bind=Q)
 

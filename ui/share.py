@@ -1,10 +1,69 @@
-"""The "copy link to this view" control: the page's URL with every setting in it."""
+"""The "share this view" control: the page's address with every setting in it, shown whole
+(wrapped) and put on the clipboard by a visible button.
+
+The link is the server's rendering of this session's ``st.query_params`` (the bound
+widgets' values), shown with ``st.code`` and copied by a small ``st.components.v2``
+button. The button's markup, style and script are constants; the link reaches the script
+as JSON data and goes only to the clipboard, never into HTML. ``st.code`` escapes it for
+display: a link can carry text a visitor typed (a grid, a layer stack).
+"""
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
 import streamlit as st
+
+LABEL = "🔗 Share this view"
+COPY = "📋 Copy link"
+
+_HTML = f"""
+<div class="row">
+  <button type="button">{COPY}</button>
+  <span class="status" role="status" aria-live="polite"></span>
+</div>
+"""
+
+# Streamlit passes its theme to components as --st-* CSS variables.
+_CSS = """
+.row { display: flex; align-items: center; flex-wrap: wrap; gap: 0.4rem 0.75rem; }
+button {
+  font-family: var(--st-font); font-size: var(--st-base-font-size); cursor: pointer;
+  color: #fff; background: var(--st-primary-color); border: 1px solid var(--st-primary-color);
+  border-radius: var(--st-button-radius); padding: 0.3rem 0.9rem; min-height: 2.5rem;
+}
+button:hover { filter: brightness(0.92); }
+button:focus-visible { outline: 2px solid var(--st-text-color); outline-offset: 2px; }
+.status { font-family: var(--st-font); font-size: 0.875rem; color: var(--st-text-color); }
+"""
+
+# Runs when the popover opens (its content is mounted only then) and again with new data.
+_JS = """
+export default function ({ parentElement, data }) {
+  const button = parentElement.querySelector("button");
+  const status = parentElement.querySelector(".status");
+  status.textContent = "";
+  button.onclick = async () => {
+    try {
+      await navigator.clipboard.writeText(data.url);  // absent outside https and localhost
+      status.textContent = "✓ Copied";
+      return;
+    } catch (e) {}
+    const area = document.createElement("textarea");  // the old way, for plain http
+    area.value = data.url;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    parentElement.appendChild(area);
+    area.select();
+    const copied = document.execCommand("copy");
+    area.remove();
+    status.textContent = copied ? "✓ Copied" : "Not allowed here: select the link and copy it";
+  };
+}
+"""
+
+_copy_button = st.components.v2.component("convscope_copy_link", html=_HTML, css=_CSS, js=_JS)
 
 
 def view_url() -> str:
@@ -17,7 +76,9 @@ def view_url() -> str:
 
 
 def share_link(*, key: str) -> None:
-    """A popover with the link to this exact view; the code box has a copy button."""
-    with st.popover("🔗 Copy link to this view", key=key):
-        st.caption("Everything you set is in this address; opening it restores the view.")
-        st.code(view_url(), language=None)
+    """A popover with the whole link to this exact view and a button that copies it."""
+    url = view_url()
+    with st.popover(LABEL, key=key, width="stretch"):
+        st.caption("Everything you set is in this link: whoever opens it sees this view.")
+        st.code(url, language=None, wrap_lines=True)
+        _copy_button(key=f"{key}_copy", data={"url": url})

@@ -4,6 +4,13 @@ binding silently dropped and tells the visitor.
 Streamlit drops a bound parameter whose value the widget cannot take (not a number,
 out of range, not an option). ``UrlCheck`` remembers the raw values before the widgets
 run and, after them, names every parameter whose value did not survive.
+
+Only values that came from a link are judged. On every rerun the browser sends the URL the
+previous run left, so a value the page itself wrote (and a callback or a clamp has changed
+since) looks like a link value that "did not survive". A bound widget reads the URL only
+when it is first drawn on a page visit; before that it has no binding. So a parameter is
+judged only while no widget is bound to it yet (the session's first run, a page entered by
+navigation or history), and an unknown one once per session and value.
 """
 
 from __future__ import annotations
@@ -14,6 +21,8 @@ from typing import Any
 import streamlit as st
 
 _NOTES = "_url_notes"
+#: (key, values) of unknown parameters already named this session: they stay in the URL.
+_NAMED = "_url_named"
 #: Old parameter names kept working after a rename: {old: new}.
 ALIASES: dict[str, str] = {}
 
@@ -54,14 +63,19 @@ def _is_bound(key: str) -> bool:
 
 
 class UrlCheck:
-    """Call ``UrlCheck(prefix)`` before a page's widgets and ``.report()`` after them."""
+    """Call ``UrlCheck(prefix)`` under the page's intro, before its widgets, and
+    ``.report()`` after them; the note shows where the check was made."""
 
     def __init__(self, prefix: str) -> None:
         self.prefix = prefix
+        # An empty placeholder takes no room; report() fills it, wherever it is called from.
+        self._slot = st.empty()
         self._apply_aliases()
         self.raw = {
             k: st.query_params.get_all(k) for k in st.query_params if k.startswith(prefix)
         }
+        # A bound parameter holds what the page's widget wrote on the run before, not a link.
+        self.raw = {k: v for k, v in self.raw.items() if not _is_bound(k)}
         self._drop_non_finite()
 
     def _apply_aliases(self) -> None:
@@ -107,18 +121,23 @@ class UrlCheck:
     def report(self) -> None:
         """Show (and keep for this session) a note for every URL value that was not used."""
         notes = st.session_state.setdefault(_NOTES, {})
+        named = st.session_state.setdefault(_NAMED, set())
         for key, raw in self.raw.items():
             shown = ", ".join(raw)[:40]
             if key not in st.session_state:
-                notes[key] = f"`{key}` is not a setting of this page; ignored."
+                if (key, tuple(raw)) not in named:  # Dismiss must hold on later runs
+                    named.add((key, tuple(raw)))
+                    notes[key] = f"`{key}` is not a setting of this page; ignored."
             elif not _same(raw, st.session_state[key]):
                 notes[key] = (
                     f"`{key}={shown}` from the link is not a valid value; the page used "
                     f"`{st.session_state[key]}` instead."
                 )
+            else:  # used after all (a widget that shows only once another is set)
+                notes.pop(key, None)
         mine = {k: v for k, v in notes.items() if k.startswith(self.prefix)}
         if mine:
-            with st.container(key=f"{self.prefix}url_notes"):
+            with self._slot.container(key=f"{self.prefix}url_notes"):
                 st.warning(
                     "Some settings in the link could not be used:\n\n"
                     + "\n".join(f"- {v}" for v in mine.values()),

@@ -85,3 +85,110 @@ def test_an_old_parameter_name_still_opens_the_view():
     assert not at.exception, [e.value for e in at.exception]
     assert at.markdown[-1].value == "n=4"
     assert not at.warning
+
+
+# --- A note belongs to the link as opened, never to what the page or the visitor did since.
+# AppTest, like the browser, sends each rerun with the URL the previous run left; a value
+# a callback or a clamp sets afterwards is not written back there.
+
+
+def changing_script():
+    import streamlit as st
+
+    from ui.url import UrlCheck
+
+    def bump() -> None:  # as the pages' preset buttons do
+        st.session_state["zz_n"] = 5
+
+    check = UrlCheck("zz_")
+    st.button("five", key="zz_five", on_click=bump)
+    limit = st.session_state.get("zz_limit_value", 5)
+    if st.session_state.get("zz_n", 1) > limit:  # the page clamps, as sliding_window does
+        st.session_state["zz_n"] = limit
+    n = st.slider("n", 1, limit, 2, key="zz_n", bind="query-params")
+    st.number_input("limit", 1, 5, 5, key="zz_limit", bind="query-params")
+    check.report()
+    st.markdown(f"n={n}")
+
+
+def changing(**query) -> AppTest:
+    import os
+
+    os.chdir(ROOT)
+    at = AppTest.from_function(changing_script, default_timeout=30)
+    for k, v in query.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def test_a_setting_changed_by_the_page_after_the_link_gets_no_note():
+    at = changing(zz_n="4")
+    assert at.markdown[-1].value == "n=4" and not at.warning
+    assert at.query_params.get("zz_n") == "4"  # the URL still says 4 on the next run
+    at.button(key="zz_five").click().run()
+    assert at.markdown[-1].value == "n=5"
+    assert not at.warning, at.warning[0].value
+    at.run()  # and on any later run
+    assert not at.warning
+
+
+def test_a_value_clamped_by_the_page_gets_no_note():
+    at = changing(zz_n="4")
+    at.session_state["zz_limit_value"] = 2  # the next run's range no longer holds 4
+    at.run()
+    assert at.markdown[-1].value == "n=2"
+    assert not at.warning, at.warning[0].value
+
+
+def test_a_bad_link_value_keeps_its_note_over_later_changes_until_dismissed():
+    at = changing(zz_n="abc")
+    assert "`zz_n=abc` from the link" in at.warning[0].value
+    at.button(key="zz_five").click().run()
+    assert len(at.warning) == 1 and "`zz_n=abc` from the link" in at.warning[0].value
+    assert "zz_n=5" not in at.warning[0].value and "used `5`" not in at.warning[0].value
+    at.button(key="zz_dismiss_url_notes").click().run()
+    assert not at.warning
+    at.button(key="zz_five").click().run()
+    assert not at.warning
+
+
+def test_a_dismissed_unknown_parameter_stays_dismissed():
+    at = changing(zz_typo="1")
+    assert "`zz_typo` is not a setting of this page" in at.warning[0].value
+    at.button(key="zz_dismiss_url_notes").click().run()
+    assert not at.warning
+    assert at.query_params.get("zz_typo") == "1"  # still in the URL: Streamlit keeps it
+    at.button(key="zz_five").click().run()
+    assert not at.warning, at.warning[0].value
+
+
+def test_the_note_stands_where_the_check_was_made_not_where_report_runs():
+    # Pages make the check under their intro and report after the last widget, which may be
+    # at the very bottom (shapes): the note belongs at the top, where the visitor looks.
+    def script():
+        import streamlit as st
+
+        from ui.url import UrlCheck
+
+        st.title("Title")
+        check = UrlCheck("zz_")
+        st.markdown("between")
+        st.slider("n", 1, 5, 2, key="zz_n", bind="query-params")
+        check.report()
+
+    import os
+
+    os.chdir(ROOT)
+    at = AppTest.from_function(script, default_timeout=30)
+    at.query_params["zz_n"] = "abc"
+    at.run()
+    shown = [(type(n).__name__, str(getattr(n, "value", ""))) for n in _walk(at.main)]
+    kinds = [k for k, _ in shown]
+    assert kinds.index("Title") < kinds.index("Warning") < shown.index(("Markdown", "between"))
+
+
+def _walk(node):
+    """Every element under ``node``, in page order."""
+    for child in getattr(node, "children", {}).values():
+        yield child
+        yield from _walk(child)
