@@ -20,7 +20,7 @@ from core.corr import (
 )
 from core.errors import OutOfRange, UnknownName
 from core.geometry import conv_output_shape, pair
-from core.shapes import module_code
+from core.torchcode import module_code
 
 #: Server-side caps for the page's controls (a crafted URL cannot ask for more).
 MAX_CHANNELS = 8
