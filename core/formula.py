@@ -16,6 +16,7 @@ from fractions import Fraction
 import torch
 from torch import nn
 
+from core import geometry
 from core.geometry import (
     MAX_GEOMETRY,
     Pair,
@@ -148,8 +149,8 @@ def axis_formula(n: int, k: int, before: int, after: int, s: int, d: int) -> Axi
     >>> f.d2l
     '⌊(8 − 5 + 4 + 2) / 2⌋ = ⌊9 / 2⌋ = ⌊4.5⌋ = 4'
     """
-    top = n + before + after - d * (k - 1) - 1
-    out = top // s + 1
+    top = n + before + after - d * (k - 1) - 1  # the numerator, shown in the steps
+    out = geometry.unchecked_output_length(n, k, before, after, s, d)
     pytorch = (f"⌊({n} + {before} + {after} − {d}·({k} − 1) − 1) / {s}⌋ + 1 = "
                + _floor_steps(top, s, " + 1"))
     reach = span(k, d)  # d2l has no dilation: the dilated kernel covers `reach` cells

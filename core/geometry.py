@@ -110,16 +110,26 @@ def conv_output_size(
     return output_length(h, k, p, p, s, d, axis="")
 
 
+def unchecked_output_length(n: int, k: int, before: int, after: int, s: int, d: int) -> int:
+    """⌊(n + before + after − d(k − 1) − 1)/s⌋ + 1: the only place the rule is computed.
+
+    Below 1 when no window fits (``output_length`` raises then; the formulas show it).
+
+    >>> unchecked_output_length(8, 5, 2, 2, 2, 1), unchecked_output_length(2, 5, 0, 0, 1, 1)
+    (4, -2)
+    """
+    return (n + before + after - span(k, d)) // s + 1
+
+
 def output_length(n: int, k: int, before: int, after: int, s: int, d: int, *, axis: str) -> int:
-    """⌊(n + before + after − d(k − 1) − 1)/s⌋ + 1, or ``NoOutput`` if no window fits.
+    """``unchecked_output_length``, or ``NoOutput`` if no window fits.
 
     ``axis`` ("height", "width" or "") only names the axis in the error.
     """
-    padded, reach = n + before + after, span(k, d)
-    if reach > padded:
+    if span(k, d) > n + before + after:
         raise NoOutput(axis=axis.removeprefix("the "), n=n, k=k, dilation=d, before=before,
                        after=after)
-    return (padded - reach) // s + 1
+    return unchecked_output_length(n, k, before, after, s, d)
 
 
 def conv_output_shape(

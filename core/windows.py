@@ -14,6 +14,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
+from core import geometry
 from core.corr import PADDING_MODES, as_tensor, corr2d, corr2d_loop, pad2d
 from core.geometry import IntOrPair, PaddingArg, Pair, pair, resolve_padding, span
 
@@ -238,7 +239,8 @@ class AxisShape:
 
     @property
     def out(self) -> int:
-        return self.free // self.s + 1
+        return geometry.unchecked_output_length(self.n, self.k, self.before, self.after, self.s,
+                                                self.d)
 
     @property
     def left_over(self) -> int:

@@ -1,0 +1,15 @@
+"""One home per rule in core: each rule is computed in one function that the others call."""
+
+from __future__ import annotations
+
+from core import formula, geometry, windows
+
+
+def test_the_output_length_rule_is_computed_in_one_place(monkeypatch):
+    # Every place that states an output length gets it from unchecked_output_length.
+    monkeypatch.setattr(geometry, "unchecked_output_length", lambda *a: 99)
+    assert geometry.output_length(8, 3, 1, 1, 1, 1, axis="height") == 99
+    assert geometry.conv_output_shape((8, 8), 3) == (99, 99)
+    assert formula.axis_formula(8, 5, 2, 2, 2, 1).out == 99
+    assert formula.window_map(formula.SEED_CELLS[0]).out == (99, 99)
+    assert windows.AxisShape("H", 8, 1, 1, 3, 1, 1).out == 99
