@@ -179,7 +179,8 @@ def one_by_one(X: torch.Tensor, K1: torch.Tensor) -> OneByOne:
 
 @dataclass(frozen=True)
 class ConvCost:
-    """What one ``nn.Conv2d`` layer holds and does, for one input of size (H, W).
+    """What one ``nn.Conv2d`` layer holds and does, for one input of size (H, W): the only
+    place in core that counts a convolution's parameters and MACs (``core.plan`` uses it).
 
     weights = co · (ci/groups) · kh · kw; biases = co (when bias);
     MACs = weights · H_out · W_out (one multiply-accumulate per weight per output pixel).

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import torch
 
+from core.channels import ConvCost
 from core.corr import check_groups
 from core.formula import MAX_RUN_CELLS, MAX_RUN_MACS, MAX_RUN_PARAMS, check_input_size, format_count
 from core.geometry import Pair, output_length, resolve_padding, span
@@ -112,8 +113,8 @@ def plan_layer(layer: Layer, shape: Shape3, rf: ReceptiveField) -> PlannedLayer:
     if layer.kind == "conv":
         co = layer.out_channels or C
         check_groups(C, co, layer.groups)
-        per_out = (C // layer.groups) * kh * kw  # weights one output cell multiplies
-        params, macs = co * per_out + co * layer.bias, co * Ho * Wo * per_out
+        cost = ConvCost(C, co, layer.kernel, (Ho, Wo), groups=layer.groups, bias=layer.bias)
+        params, macs = cost.params, cost.macs
     rf = _receptive(rf, layer.kernel, layer.stride, layer.dilation, (pads[0][0], pads[1][0]))
     return PlannedLayer(layer, shape, (co, Ho, Wo), pads, params, macs, rf)
 

@@ -13,3 +13,16 @@ def test_the_output_length_rule_is_computed_in_one_place(monkeypatch):
     assert formula.axis_formula(8, 5, 2, 2, 2, 1).out == 99
     assert formula.window_map(formula.SEED_CELLS[0]).out == (99, 99)
     assert windows.AxisShape("H", 8, 1, 1, 3, 1, 1).out == 99
+
+
+def test_parameters_and_macs_are_counted_in_one_place(monkeypatch):
+    # The planner's and the channels page's costs both come from channels.ConvCost.
+    from core import channels
+    from core.layers import parse_stack
+    from core.plan import plan
+
+    monkeypatch.setattr(channels.ConvCost, "weights", property(lambda c: 1000 * c.in_channels))
+    p = plan((3, 8, 8), parse_stack("conv:4,3"))
+    assert (p.params, p.macs) == (3004, 3000 * 36)
+    cost = channels.conv_cost(3, 4, 3, input_size=8)
+    assert (cost.params, cost.macs) == (p.params, p.macs)
