@@ -244,21 +244,20 @@ def window_map(g: ConvGeometry) -> WindowMap:
                          f"{MAX_PICTURE}; this one is {Hp}×{Wp}")
     Ho = output_length(H, kh, top, bottom, sh, dh, axis="the height")
     Wo = output_length(W, kw, left, right, sw, dw, axis="the width")
-    rows = {i * sh + a * dh for i in range(Ho) for a in range(kh)}  # padded rows read
-    cols = {j * sw + b * dw for j in range(Wo) for b in range(kw)}
+    unread_rows = geometry.unread_cells(H, kh, top, bottom, sh, dh)
+    unread_cols = geometry.unread_cells(W, kw, left, right, sw, dw)
 
     def code(r: int, c: int) -> int:
         if not (top <= r < top + H and left <= c < left + W):
             return 0
-        return 1 if r in rows and c in cols else 2
+        return 2 if r - top in unread_rows or c - left in unread_cols else 1
 
     return WindowMap(
         cells=tuple(tuple(code(r, c) for c in range(Wp)) for r in range(Hp)),
         anchors=tuple((i * sh, j * sw) for i in range(Ho) for j in range(Wo)),
         first=tuple((a * dh, b * dw) for a in range(kh) for b in range(kw)),
         offset=(top, left), out=(Ho, Wo),
-        unreached_rows=tuple(r for r in range(H) if r + top not in rows),
-        unreached_cols=tuple(c for c in range(W) if c + left not in cols),
+        unreached_rows=unread_rows, unreached_cols=unread_cols,
     )
 
 

@@ -132,6 +132,20 @@ def output_length(n: int, k: int, before: int, after: int, s: int, d: int, *, ax
     return unchecked_output_length(n, k, before, after, s, d)
 
 
+def unread_cells(n: int, k: int, before: int, after: int, s: int, d: int) -> tuple[int, ...]:
+    """Input cells 0..n−1 along one axis that no window reads (the stride jumps past them).
+
+    Window i reads padded cells i·s + a·d for taps a = 0..k−1; input cell r is padded cell
+    r + before. The only place core works this out.
+
+    >>> unread_cells(8, 1, 0, 0, 3, 1), unread_cells(8, 3, 1, 1, 1, 1)
+    ((1, 2, 4, 5, 7), ())
+    """
+    out = max(0, unchecked_output_length(n, k, before, after, s, d))
+    read = {i * s + a * d for i in range(out) for a in range(k)}
+    return tuple(r for r in range(n) if r + before not in read)
+
+
 def conv_output_shape(
     input_size: IntOrPair, kernel_size: IntOrPair, *, padding: PaddingArg = 0,
     stride: IntOrPair = 1, dilation: IntOrPair = 1,

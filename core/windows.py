@@ -82,12 +82,11 @@ class WindowTrace:
 
     def unreached(self) -> tuple[list[int], list[int]]:
         """Input rows and columns (original coordinates) that no window touches."""
-        rows = {r for w in self.windows for r, _ in w.taps}
-        cols = {c for w in self.windows for _, c in w.taps}
-        (top, left), (H, W) = self.offset, self.input_shape
+        (H, W), (kh, kw), ((top, bottom), (left, right)) = (
+            self.input_shape, self.K.shape, self.padding)
         return (
-            [r for r in range(H) if r + top not in rows],
-            [c for c in range(W) if c + left not in cols],
+            list(geometry.unread_cells(H, kh, top, bottom, self.stride[0], self.dilation[0])),
+            list(geometry.unread_cells(W, kw, left, right, self.stride[1], self.dilation[1])),
         )
 
     @property

@@ -26,3 +26,13 @@ def test_parameters_and_macs_are_counted_in_one_place(monkeypatch):
     assert (p.params, p.macs) == (3004, 3000 * 36)
     cost = channels.conv_cost(3, 4, 3, input_size=8)
     assert (cost.params, cost.macs) == (p.params, p.macs)
+
+
+def test_cells_no_window_reads_are_found_in_one_place(monkeypatch):
+    # The shapes page's window map and the sliding-window trace both ask unread_cells.
+    trace = windows.sliding_windows([[0] * 6] * 6, [[1]], stride=3)
+    assert trace.unreached() == ([1, 2, 4, 5], [1, 2, 4, 5])  # the real answer first
+    monkeypatch.setattr(geometry, "unread_cells", lambda n, *a: (n - 1,))
+    assert trace.unreached() == ([5], [5])
+    wm = formula.window_map(formula.SEED_CELLS[3])
+    assert (wm.unreached_rows, wm.unreached_cols) == ((7,), (7,))
