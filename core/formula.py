@@ -83,8 +83,6 @@ SEED_CELLS: tuple[ConvGeometry, ...] = (
     ConvGeometry((8, 8), (3, 5), (0, 1), stride=(3, 4)),
 )
 
-PYTORCH_RULE = "⌊(n + p_before + p_after − d·(k − 1) − 1) / s⌋ + 1"
-D2L_RULE = "⌊(n − k + p + s) / s⌋"
 PYTORCH_TEX = r"n_{out} = \left\lfloor \frac{n + 2p - d\,(k - 1) - 1}{s} \right\rfloor + 1"
 D2L_TEX = r"n_{out} = \left\lfloor \frac{n_h - k_h + p_h + s_h}{s_h} \right\rfloor"
 

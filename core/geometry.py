@@ -91,6 +91,9 @@ def conv_output_size(
 ) -> int:
     """Output length along one axis: ⌊(n + 2p − d(k − 1) − 1)/s⌋ + 1 (PyTorch's rule).
 
+    Only tests call it inside the app; kept as the package's one-axis form of the rule
+    (exported by ``core``, as the notebook writes it for one side).
+
     ``padding`` is per side. In d2l's notation with total padding p_h = 2p and
     d = 1 this is ⌊(n − k + p_h + s)/s⌋.
 
@@ -105,9 +108,8 @@ def conv_output_size(
     ):
         if isinstance(value, bool) or not isinstance(value, int):
             raise GeometryValueError(name=name, value=value)
-        pair(value, name, minimum=minimum)
-    h, p, s, d = n, padding, stride, dilation
-    return output_length(h, k, p, p, s, d, axis="")
+        pair(value, name, minimum=minimum)  # raises when out of range; the value is checked
+    return output_length(n, k, padding, padding, stride, dilation, axis="")
 
 
 def unchecked_output_length(n: int, k: int, before: int, after: int, s: int, d: int) -> int:

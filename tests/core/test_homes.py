@@ -36,3 +36,16 @@ def test_cells_no_window_reads_are_found_in_one_place(monkeypatch):
     assert trace.unreached() == ([5], [5])
     wm = formula.window_map(formula.SEED_CELLS[3])
     assert (wm.unreached_rows, wm.unreached_cols) == ((7,), (7,))
+
+
+def test_sliding_windows_builds_one_trace(monkeypatch):
+    made = []
+
+    class Counted(windows.WindowTrace):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    monkeypatch.setattr(windows, "WindowTrace", Counted)
+    trace = windows.sliding_windows([[0, 1, 2], [3, 4, 5], [6, 7, 8]], [[1, 0], [0, 1]], padding=1)
+    assert made == [trace] and trace.windows[0].on_padding[:2] == (True, True)
