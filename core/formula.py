@@ -65,9 +65,8 @@ class ConvGeometry:
 
     def label(self) -> str:
         """Short name with the output the rule gives: "k3 p1 → 8×8" (input left out)."""
-
         def short(p: Pair) -> str:
-            return str(p[0]) if p[0] == p[1] else f"({p[0]},{p[1]})"
+            return geometry.pair_text(p, "({},{})")
 
         out = self.output_shape()
         pad = self.padding if isinstance(self.padding, str) else short(self.padding)

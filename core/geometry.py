@@ -49,6 +49,17 @@ def pair(value: IntOrPair, name: str, *, minimum: int) -> Pair:
     return int(h), int(w)
 
 
+def pair_text(p: Pair, both: str = "{}×{}") -> str:
+    """An (h, w) pair as text: one number when h = w, else ``both`` filled with h and w.
+
+    The one pair formatter in core (layer fields "5x3", labels "(5,3)", tables "5×3").
+
+    >>> pair_text((3, 3)), pair_text((5, 3)), pair_text((5, 3), "{}x{}")
+    ('3', '5×3', '5x3')
+    """
+    return str(p[0]) if p[0] == p[1] else both.format(p[0], p[1])
+
+
 def span(k: int, dilation: int = 1) -> int:
     """Number of input cells one kernel of size ``k`` covers: d·(k − 1) + 1."""
     return dilation * (k - 1) + 1

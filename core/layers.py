@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal, Union
 
+from core import geometry
 from core.geometry import Pair, pair
 
 Shape3 = tuple[int, int, int]  # (C, H, W)
@@ -172,7 +173,7 @@ def parse_stack(text: str) -> list[Layer]:
 
 
 def _pair_text(p: Padding) -> str:
-    return p if isinstance(p, str) else str(p[0]) if p[0] == p[1] else f"{p[0]}x{p[1]}"
+    return p if isinstance(p, str) else geometry.pair_text(p, "{}x{}")
 
 
 def layer_fields(layer: Layer) -> dict[str, str]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import torch
 
+from core import geometry
 from core.channels import ConvCost
 from core.corr import check_groups
 from core.formula import MAX_RUN_CELLS, MAX_RUN_MACS, MAX_RUN_PARAMS, check_input_size, format_count
@@ -184,9 +185,7 @@ RESULT_COLUMNS = ("output", "params", "MACs", "RF size", "RF jump", "RF start")
 def table_rows(p: Plan, n: int) -> list[dict[str, str]]:
     """RESULT_COLUMNS for rows 0..n−1: numbers for planned layers, "✗" on the layer with
     the error, "—" after it (nothing flows past an error). Equal (h, w) pairs as one number."""
-    def xy(v: Pair) -> str:
-        return str(v[0]) if v[0] == v[1] else f"{v[0]}×{v[1]}"
-
+    xy = geometry.pair_text
     rows = []
     for i in range(n):
         if i < len(p.rows):

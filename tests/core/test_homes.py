@@ -49,3 +49,14 @@ def test_sliding_windows_builds_one_trace(monkeypatch):
     monkeypatch.setattr(windows, "WindowTrace", Counted)
     trace = windows.sliding_windows([[0, 1, 2], [3, 4, 5], [6, 7, 8]], [[1, 0], [0, 1]], padding=1)
     assert made == [trace] and trace.windows[0].on_padding[:2] == (True, True)
+
+
+def test_pairs_are_written_by_one_formatter(monkeypatch):
+    from core import layers, plan
+
+    monkeypatch.setattr(geometry, "pair_text", lambda p, both="{}×{}": "<pair>")
+    assert formula.SEED_CELLS[1].label() == "k<pair> p<pair> → 8×8"
+    text = layers.format_layer(layers.parse_layer("conv:16,5x3"))
+    assert text == "conv:16," + ",".join(["<pair>"] * 4)  # kernel, stride, padding, dilation
+    row = plan.table_rows(plan.plan_text((1, 8, 8), "conv:2,3"), 1)[0]
+    assert (row["RF size"], row["RF jump"], row["RF start"]) == ("<pair>",) * 3
