@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal, Union
 
 from core import geometry
+from core.errors import N_, CoreError
 from core.geometry import Pair, pair
 
 Shape3 = tuple[int, int, int]  # (C, H, W)
@@ -56,12 +57,15 @@ class Layer:
     source: str = field(default="", compare=False)
 
 
-class LayerError(ValueError):
-    """A ValueError that knows which layer (0-based ``index``) it is about."""
+class LayerError(CoreError):
+    """A rejection that knows which layer (0-based ``index``) it is about; ``detail`` is the
+    message, already naming the layer."""
 
-    def __init__(self, index: int, message: str) -> None:
-        super().__init__(message)
-        self.index = index
+    template = N_("{detail}")
+    fields_ = ("index", "detail")
+
+    def __init__(self, index: int, detail: str) -> None:
+        super().__init__(index=index, detail=detail)
 
 
 def parse_pair(text: str, name: str, *, minimum: int) -> Pair:

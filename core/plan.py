@@ -14,6 +14,7 @@ import torch
 from core import geometry
 from core.channels import ConvCost
 from core.corr import check_groups
+from core.errors import N_, CoreError
 from core.formula import MAX_RUN_CELLS, MAX_RUN_MACS, MAX_RUN_PARAMS, check_input_size, format_count
 from core.geometry import Pair, output_length, resolve_padding, span
 from core.layers import (
@@ -85,13 +86,18 @@ def _receptive(rf: ReceptiveField, k: Pair, s: Pair, d: Pair, before: Pair) -> R
     )
 
 
-class ChannelError(ValueError):
+class ChannelError(CoreError):
     """A pasted conv's ``in_channels`` is not the number of channels that arrive."""
 
+    template = N_("in_channels={written}, but {arriving} channels arrive here")
+    template_one = N_("in_channels={written}, but {arriving} channel arrives here")
+    fields_ = ("written", "arriving")
+
     def __init__(self, written: int, arriving: int) -> None:
-        super().__init__(f"in_channels={written}, but {arriving} "
-                         f"{'channel arrives' if arriving == 1 else 'channels arrive'} here")
-        self.written, self.arriving = written, arriving
+        super().__init__(written=written, arriving=arriving)
+
+    def message_id(self) -> str:
+        return self.template_one if self.arriving == 1 else self.template
 
 
 def plan_layer(layer: Layer, shape: Shape3, rf: ReceptiveField) -> PlannedLayer:

@@ -141,3 +141,20 @@ def test_typed_errors_survive_pickling():
 def test_an_error_without_its_numbers_is_a_programming_error():
     with pytest.raises(TypeError, match="needs"):
         E.NoOutput(axis="height")
+
+
+def test_layer_and_channel_errors_are_core_errors_with_their_numbers():
+    import pickle
+
+    from core.errors import CoreError
+    from core.layers import LayerError
+    from core.plan import ChannelError
+
+    e = ChannelError(3, 1)
+    assert isinstance(e, CoreError) and (e.written, e.arriving) == (3, 1)
+    assert str(e) == "in_channels=3, but 1 channel arrives here"
+    assert e.message_id() == "in_channels={written}, but {arriving} channel arrives here"
+    assert str(ChannelError(3, 2)) == "in_channels=3, but 2 channels arrive here"
+    L = LayerError(2, "layer 3 (`conv:x`): bad")
+    assert isinstance(L, CoreError) and L.index == 2 and str(L) == "layer 3 (`conv:x`): bad"
+    assert pickle.loads(pickle.dumps(L)).index == 2  # st.cache_data keeps errors it re-raises
