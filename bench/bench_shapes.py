@@ -6,8 +6,10 @@ seen before, so the cached PyTorch checks do not help.
 
 from __future__ import annotations
 
-import core.shapes as S
 from bench.common import Row, apptest, best_of, figure_sizes, reruns
+from core.layers import MAX_LAYERS
+from core.padding import solve_padding
+from core.plan import plan_text
 
 
 def measure() -> list[Row]:
@@ -27,10 +29,10 @@ def measure() -> list[Row]:
                                       "sh_p_w": "4"})
     rows.append(Row("shapes", "window picture JSON, 40×40 padded", figure_sizes(big)[0] / 1e3,
                     "kB"))
-    deep = ";".join(["conv:64,3,1,1"] * S.MAX_LAYERS)
-    rows.append(Row("shapes", f"plan of {S.MAX_LAYERS} layers (core)",
-                    best_of(lambda: S.plan_text((3, 224, 224), deep), number=20) * 1e6, "µs"))
+    deep = ";".join(["conv:64,3,1,1"] * MAX_LAYERS)
+    rows.append(Row("shapes", f"plan of {MAX_LAYERS} layers (core)",
+                    best_of(lambda: plan_text((3, 224, 224), deep), number=20) * 1e6, "µs"))
     rows.append(Row("shapes", "padding solver, 15 kernels × 8 strides (core)",
-                    best_of(lambda: S.solve_padding(224, 112, kernels=(1, 15), strides=(1, 8)),
+                    best_of(lambda: solve_padding(224, 112, kernels=(1, 15), strides=(1, 8)),
                             number=20) * 1e6, "µs"))
     return rows

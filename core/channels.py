@@ -20,7 +20,7 @@ from core.corr import (
 )
 from core.errors import OutOfRange, UnknownName
 from core.geometry import conv_output_shape, pair
-from core.shapes import module_code
+from core.torchcode import module_code
 
 #: Server-side caps for the page's controls (a crafted URL cannot ask for more).
 MAX_CHANNELS = 8
@@ -179,7 +179,8 @@ def one_by_one(X: torch.Tensor, K1: torch.Tensor) -> OneByOne:
 
 @dataclass(frozen=True)
 class ConvCost:
-    """What one ``nn.Conv2d`` layer holds and does, for one input of size (H, W).
+    """What one ``nn.Conv2d`` layer holds and does, for one input of size (H, W): the only
+    place in core that counts a convolution's parameters and MACs (``core.plan`` uses it).
 
     weights = co · (ci/groups) · kh · kw; biases = co (when bias);
     MACs = weights · H_out · W_out (one multiply-accumulate per weight per output pixel).

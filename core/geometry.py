@@ -49,6 +49,17 @@ def pair(value: IntOrPair, name: str, *, minimum: int) -> Pair:
     return int(h), int(w)
 
 
+def pair_text(p: Pair, both: str = "{}×{}") -> str:
+    """An (h, w) pair as text: one number when h = w, else ``both`` filled with h and w.
+
+    The one pair formatter in core (layer fields "5x3", labels "(5,3)", tables "5×3").
+
+    >>> pair_text((3, 3)), pair_text((5, 3)), pair_text((5, 3), "{}x{}")
+    ('3', '5×3', '5x3')
+    """
+    return str(p[0]) if p[0] == p[1] else both.format(p[0], p[1])
+
+
 def span(k: int, dilation: int = 1) -> int:
     """Number of input cells one kernel of size ``k`` covers: d·(k − 1) + 1."""
     return dilation * (k - 1) + 1
@@ -91,6 +102,9 @@ def conv_output_size(
 ) -> int:
     """Output length along one axis: ⌊(n + 2p − d(k − 1) − 1)/s⌋ + 1 (PyTorch's rule).
 
+    Only tests call it inside the app; kept as the package's one-axis form of the rule
+    (exported by ``core``, as the notebook writes it for one side).
+
     ``padding`` is per side. In d2l's notation with total padding p_h = 2p and
     d = 1 this is ⌊(n − k + p_h + s)/s⌋.
 
@@ -105,21 +119,44 @@ def conv_output_size(
     ):
         if isinstance(value, bool) or not isinstance(value, int):
             raise GeometryValueError(name=name, value=value)
-        pair(value, name, minimum=minimum)
-    h, p, s, d = n, padding, stride, dilation
-    return output_length(h, k, p, p, s, d, axis="")
+        pair(value, name, minimum=minimum)  # raises when out of range; the value is checked
+    return output_length(n, k, padding, padding, stride, dilation, axis="")
+
+
+def unchecked_output_length(n: int, k: int, before: int, after: int, s: int, d: int) -> int:
+    """⌊(n + before + after − d(k − 1) − 1)/s⌋ + 1: the only place the rule is computed.
+
+    Below 1 when no window fits (``output_length`` raises then; the formulas show it).
+
+    >>> unchecked_output_length(8, 5, 2, 2, 2, 1), unchecked_output_length(2, 5, 0, 0, 1, 1)
+    (4, -2)
+    """
+    return (n + before + after - span(k, d)) // s + 1
 
 
 def output_length(n: int, k: int, before: int, after: int, s: int, d: int, *, axis: str) -> int:
-    """⌊(n + before + after − d(k − 1) − 1)/s⌋ + 1, or ``NoOutput`` if no window fits.
+    """``unchecked_output_length``, or ``NoOutput`` if no window fits.
 
     ``axis`` ("height", "width" or "") only names the axis in the error.
     """
-    padded, reach = n + before + after, span(k, d)
-    if reach > padded:
+    if span(k, d) > n + before + after:
         raise NoOutput(axis=axis.removeprefix("the "), n=n, k=k, dilation=d, before=before,
                        after=after)
-    return (padded - reach) // s + 1
+    return unchecked_output_length(n, k, before, after, s, d)
+
+
+def unread_cells(n: int, k: int, before: int, after: int, s: int, d: int) -> tuple[int, ...]:
+    """Input cells 0..n−1 along one axis that no window reads (the stride jumps past them).
+
+    Window i reads padded cells i·s + a·d for taps a = 0..k−1; input cell r is padded cell
+    r + before. The only place core works this out.
+
+    >>> unread_cells(8, 1, 0, 0, 3, 1), unread_cells(8, 3, 1, 1, 1, 1)
+    ((1, 2, 4, 5, 7), ())
+    """
+    out = max(0, unchecked_output_length(n, k, before, after, s, d))
+    read = {i * s + a * d for i in range(out) for a in range(k)}
+    return tuple(r for r in range(n) if r + before not in read)
 
 
 def conv_output_shape(

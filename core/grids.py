@@ -2,8 +2,8 @@
 or editor cells, checked and parsed.
 
 The compact text form is what goes into a share link. Every rejection is a
-:class:`GridError` (a ``ValueError``) of its own kind, carrying its numbers as attributes, so a
-page can decide by type and a translation can rebuild the message from the numbers.
+:class:`GridError` (a ``core.errors.CoreError``) of its own kind, carrying its numbers as
+attributes, so a page can decide by type and a translation can rebuild the message from the numbers.
 """
 
 from __future__ import annotations
@@ -17,24 +17,23 @@ from typing import Any
 
 import torch
 
+from core.errors import N_, CoreError
+
 # ---------------------------------------------------------------------------------------------
 # Rejections
 
 
-class GridError(ValueError):
-    """A typed grid was rejected; ``name`` is the grid's label ("X", "K", …)."""
+class GridError(CoreError):
+    """A typed grid was rejected; ``name`` is the grid's label ("X", "K", …).
 
-    def __init__(self, name: str, **numbers: Any) -> None:
-        self.name = name
-        for attr, value in numbers.items():
-            setattr(self, attr, value)
-        super().__init__(self.message())
+    A :class:`core.errors.CoreError`: the message is ``template`` filled with the fields
+    (positional arguments fill ``fields_`` in order, ``name`` first), each also an attribute.
+    """
 
-    def message(self) -> str:  # pragma: no cover - every subclass overrides it
-        raise NotImplementedError
+    fields_ = ("name",)
 
-    def _where(self) -> str:
-        return f"{self.name}, row {self.row}, column {self.col}"
+    def __init__(self, *values: Any, **fields: Any) -> None:
+        super().__init__(**dict(zip(self.fields_, values)), **fields)
 
 
 def _clip(text: str, n: int = 20) -> str:
@@ -42,130 +41,112 @@ def _clip(text: str, n: int = 20) -> str:
     return text if len(text) <= n else text[:n] + "…"
 
 
+def _clipped(fields: dict[str, Any]) -> dict[str, Any]:
+    """The typed text as the message shows it: at most 20 characters."""
+    return {"clipped": _clip(fields["text"])}
+
+
 class GridEmpty(GridError):
     """No numbers at all."""
 
-    def __init__(self, name: str) -> None:
-        super().__init__(name)
-
-    def message(self) -> str:
-        return f"{self.name} is empty: type rows of numbers, e.g. 0 1; 2 3"
+    template = N_("{name} is empty: type rows of numbers, e.g. 0 1; 2 3")
 
 
 class TooLong(GridError):
     """The text is longer than ``max_length`` characters (checked before anything is read)."""
 
-    def __init__(self, name: str, length: int, max_length: int, max_rows: int,
-                 max_cols: int) -> None:
-        super().__init__(name, length=length, max_length=max_length, max_rows=max_rows,
-                         max_cols=max_cols)
-
-    def message(self) -> str:
-        return (f"{self.name} is too long ({self.length} characters, at most {self.max_length}): "
-                f"at most {self.max_rows}×{self.max_cols} numbers")
+    template = N_("{name} is too long ({length} characters, at most {max_length}): "
+                  "at most {max_rows}×{max_cols} numbers")
+    fields_ = ("name", "length", "max_length", "max_rows", "max_cols")
 
 
 class TooBig(GridError):
     """More rows or columns than allowed."""
 
-    def __init__(self, name: str, rows: int, cols: int, max_rows: int, max_cols: int) -> None:
-        super().__init__(name, rows=rows, cols=cols, max_rows=max_rows, max_cols=max_cols)
-
-    def message(self) -> str:
-        return (f"{self.name} is {self.rows}×{self.cols}; at most {self.max_rows}×{self.max_cols} "
-                "is allowed")
+    template = N_("{name} is {rows}×{cols}; at most {max_rows}×{max_cols} is allowed")
+    fields_ = ("name", "rows", "cols", "max_rows", "max_cols")
 
 
 class Ragged(GridError):
     """Row ``row`` has ``got`` numbers where the other rows (e.g. ``expected_row``) have
     ``expected``."""
 
-    def __init__(self, name: str, row: int, got: int, expected: int, expected_row: int) -> None:
-        super().__init__(name, row=row, got=got, expected=expected, expected_row=expected_row)
+    template = N_("{name}: row {row} has {got} numbers, row {expected_row} has {expected}; "
+                  "every row needs the same number of values")
+    template_one = N_("{name}: row {row} has {got} number, row {expected_row} has {expected}; "
+                      "every row needs the same number of values")
+    fields_ = ("name", "row", "got", "expected", "expected_row")
 
-    def message(self) -> str:
-        def numbers(n: int) -> str:
-            return f"{n} number" if n == 1 else f"{n} numbers"
-
-        return (f"{self.name}: row {self.row} has {numbers(self.got)}, row {self.expected_row} "
-                f"has {self.expected}; every row needs the same number of values")
+    def message_id(self) -> str:
+        return self.template_one if self.got == 1 else self.template
 
 
 class CellEmpty(GridError):
     """A cell with nothing in it (an editor cell cleared, or "_" in the text)."""
 
-    def __init__(self, name: str, row: int, col: int) -> None:
-        super().__init__(name, row=row, col=col)
-
-    def message(self) -> str:
-        return f"{self._where()} is empty: every cell needs a number"
+    template = N_("{name}, row {row}, column {col} is empty: every cell needs a number")
+    fields_ = ("name", "row", "col")
 
 
 class NotANumber(GridError):
     """A cell whose ``text`` is not a number."""
 
-    def __init__(self, name: str, row: int, col: int, text: str) -> None:
-        super().__init__(name, row=row, col=col, text=text)
-
-    def message(self) -> str:
-        return f"{self._where()}: {_clip(self.text)!r} is not a number"
+    template = N_("{name}, row {row}, column {col}: {clipped!r} is not a number")
+    fields_ = ("name", "row", "col", "text")
+    derived = staticmethod(_clipped)
 
 
 class NotFinite(GridError):
     """A cell that reads as NaN or infinity."""
 
-    def __init__(self, name: str, row: int, col: int, text: str) -> None:
-        super().__init__(name, row=row, col=col, text=text)
-
-    def message(self) -> str:
-        return f"{self._where()}: {_clip(self.text)!r} is not a finite number (no NaN or inf)"
+    template = N_("{name}, row {row}, column {col}: {clipped!r} is not a finite number "
+                  "(no NaN or inf)")
+    fields_ = ("name", "row", "col", "text")
+    derived = staticmethod(_clipped)
 
 
 class TooLarge(GridError):
     """A cell beyond ±``max_abs``."""
 
-    def __init__(self, name: str, row: int, col: int, text: str, max_abs: float) -> None:
-        super().__init__(name, row=row, col=col, text=text, max_abs=max_abs)
-
-    def message(self) -> str:
-        return (f"{self._where()}: {_clip(self.text)} is too large; keep values within "
-                f"±{self.max_abs:g}")
+    template = N_("{name}, row {row}, column {col}: {clipped} is too large; keep values within "
+                  "±{max_abs:g}")
+    fields_ = ("name", "row", "col", "text", "max_abs")
+    derived = staticmethod(_clipped)
 
 
 class BadSyntax(GridError):
     """Bracketed text that Python's grammar cannot read (position from 1)."""
 
-    def __init__(self, name: str, line: int, column: int) -> None:
-        super().__init__(name, line=line, column=column)
+    template = N_("{name} cannot be read as a list of numbers: the brackets or commas go wrong "
+                  "at line {line}, character {column}; write e.g. [[0, 1], [2, 3]]")
+    template_line_1 = N_("{name} cannot be read as a list of numbers: the brackets or commas go "
+                         "wrong at character {column}; write e.g. [[0, 1], [2, 3]]")
+    fields_ = ("name", "line", "column")
 
-    def message(self) -> str:
-        at = f"character {self.column}" if self.line == 1 else (
-            f"line {self.line}, character {self.column}")
-        return (f"{self.name} cannot be read as a list of numbers: the brackets or commas go "
-                f"wrong at {at}; write e.g. [[0, 1], [2, 3]]")
+    def message_id(self) -> str:
+        return self.template_line_1 if self.line == 1 else self.template
 
 
 class NotData(GridError):
     """Bracketed text holding something other than lists, numbers and ``torch.tensor(…)``
     (``text`` is the part that is not; it is never run)."""
 
-    def __init__(self, name: str, text: str) -> None:
-        super().__init__(name, text=text)
+    template = N_("{name}: {clipped!r} cannot be read; only numbers in brackets, optionally "
+                  "inside torch.tensor(…), are read (nothing is run)")
+    fields_ = ("name", "text")
 
-    def message(self) -> str:
-        return (f"{self.name}: {_clip(self.text, 30)!r} cannot be read; only numbers in brackets, "
-                "optionally inside torch.tensor(…), are read (nothing is run)")
+    @staticmethod
+    def derived(fields: dict[str, Any]) -> dict[str, Any]:
+        return {"clipped": _clip(fields["text"], 30)}
 
 
 class NotARow(GridError):
     """In a list of rows, item ``row`` is a single number rather than a bracketed row."""
 
-    def __init__(self, name: str, row: int, text: str) -> None:
-        super().__init__(name, row=row, text=text)
-
-    def message(self) -> str:
-        return (f"{self.name}, row {self.row}: {_clip(self.text)!r} is not a row; write each row "
-                "in brackets, e.g. [[0, 1], [2, 3]]")
+    template = N_("{name}, row {row}: {clipped!r} is not a row; write each row in brackets, "
+                  "e.g. [[0, 1], [2, 3]]")
+    fields_ = ("name", "row", "text")
+    derived = staticmethod(_clipped)
 
 
 # ---------------------------------------------------------------------------------------------

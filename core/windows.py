@@ -14,6 +14,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
+from core import geometry
 from core.corr import PADDING_MODES, as_tensor, corr2d, corr2d_loop, pad2d
 from core.geometry import IntOrPair, PaddingArg, Pair, pair, resolve_padding, span
 
@@ -76,17 +77,15 @@ class WindowTrace:
 
     def is_padding(self, r: int, c: int) -> bool:
         """Whether padded cell (r, c) lies outside the original input."""
-        (top, left), (H, W) = self.offset, self.input_shape
-        return not (top <= r < top + H and left <= c < left + W)
+        return _outside(r, c, self.offset, self.input_shape)
 
     def unreached(self) -> tuple[list[int], list[int]]:
         """Input rows and columns (original coordinates) that no window touches."""
-        rows = {r for w in self.windows for r, _ in w.taps}
-        cols = {c for w in self.windows for _, c in w.taps}
-        (top, left), (H, W) = self.offset, self.input_shape
+        (H, W), (kh, kw), ((top, bottom), (left, right)) = (
+            self.input_shape, self.K.shape, self.padding)
         return (
-            [r for r in range(H) if r + top not in rows],
-            [c for c in range(W) if c + left not in cols],
+            list(geometry.unread_cells(H, kh, top, bottom, self.stride[0], self.dilation[0])),
+            list(geometry.unread_cells(W, kw, left, right, self.stride[1], self.dilation[1])),
         )
 
     @property
@@ -110,6 +109,12 @@ def num(v: float, *, paren: bool = False) -> str:
     return f"({text})" if paren and v < 0 else text
 
 
+def _outside(r: int, c: int, offset: Pair, shape: tuple[int, int]) -> bool:
+    """Whether padded cell (r, c) lies outside an input of ``shape`` placed at ``offset``."""
+    (top, left), (H, W) = offset, shape
+    return not (top <= r < top + H and left <= c < left + W)
+
+
 def sliding_windows(
     X: Any, K: Any, *, padding: PaddingArg = 0, stride: IntOrPair = 1,
     dilation: IntOrPair = 1, padding_mode: str = "zeros", flip: bool = False,
@@ -131,8 +136,7 @@ def sliding_windows(
     pads = resolve_padding(padding, tuple(K.shape), stride=s, dilation=d)
     Y = corr2d(X, K, padding=padding, stride=s, dilation=d, padding_mode=padding_mode)
     Xp = pad2d(X, pads, padding_mode)
-    trace = WindowTrace(Xp, (pads[0][0], pads[1][0]), tuple(X.shape), K, Y, (), s, d, pads,
-                        padding_mode, flip)
+    offset, shape = (pads[0][0], pads[1][0]), tuple(X.shape)
     kh, kw = K.shape
     weights = tuple(float(v) for v in K.flatten())
     # Plain lists: indexing a tensor element by element is ~100× slower.
@@ -145,11 +149,10 @@ def sliding_windows(
             )
             inputs = tuple(rows[r][c] for r, c in taps)
             windows.append(Window(
-                i, j, taps, tuple(trace.is_padding(r, c) for r, c in taps), inputs, weights,
+                i, j, taps, tuple(_outside(r, c, offset, shape) for r, c in taps), inputs, weights,
                 tuple(x * k for x, k in zip(inputs, weights)), totals[i][j],
             ))
-    return WindowTrace(Xp, trace.offset, trace.input_shape, K, Y, tuple(windows), s, d, pads,
-                       padding_mode, flip)
+    return WindowTrace(Xp, offset, shape, K, Y, tuple(windows), s, d, pads, padding_mode, flip)
 
 
 def symbolic(trace: WindowTrace, n: int) -> str:
@@ -238,7 +241,8 @@ class AxisShape:
 
     @property
     def out(self) -> int:
-        return self.free // self.s + 1
+        return geometry.unchecked_output_length(self.n, self.k, self.before, self.after, self.s,
+                                                self.d)
 
     @property
     def left_over(self) -> int:

@@ -1,11 +1,33 @@
 """Shapes & padding: what comes out of a convolution, of a stack of layers, and which
-padding gives the size you want (d2l: 填充和步幅). All numbers come from core.shapes."""
+padding gives the size you want (d2l: 填充和步幅).
+All numbers come from core (formula, plan, padding)."""
 
 import pandas as pd
 import streamlit as st
 
-import core.shapes as S
 import ui.shapes as U
+from core.formula import (
+    D2L_TEX,
+    MAX_INPUT,
+    PYTORCH_TEX,
+    SEED_CELLS,
+    ConvGeometry,
+    format_count,
+    formulas,
+    torch_check,
+    torch_check_limit,
+    window_map,
+)
+from core.layers import MAX_CHANNELS
+from core.padding import (
+    SOLVER_KERNELS,
+    SOLVER_STRIDES,
+    no_solution_advice,
+    solve_padding,
+    strides_without_solution,
+)
+from core.plan import LENET, LENET_INPUT, plan_text, run_limit, run_plan, sequential_script
+from core.torchcode import MAX_TEXT
 from ui.nav import ensure_router
 from ui.share import share_link
 from ui.url import UrlCheck
@@ -24,30 +46,30 @@ calc, planner, solver = st.tabs(["Calculator", "Layer planner", "Padding solver"
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def torch_shape(size: tuple, kernel: tuple, padding, stride: tuple, dilation: tuple) -> tuple:
-    return S.torch_check(S.ConvGeometry(size, kernel, padding, stride, dilation))
+    return torch_check(ConvGeometry(size, kernel, padding, stride, dilation))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def run_export(input_shape: tuple, text: str) -> tuple[tuple[int, ...], bool]:
-    return S.run_plan(S.plan_text(input_shape, text))
+    return run_plan(plan_text(input_shape, text))
 
 
 with calc:
     st.subheader("Output shape · 输出形状")
     st.caption("The notebook's four cells (In [26]–[28]) on its 8×8 input, one click each:")
-    for col, (i, g) in zip(st.columns(4), enumerate(S.SEED_CELLS)):
+    for col, (i, g) in zip(st.columns(4), enumerate(SEED_CELLS)):
         col.button(g.label(), key=f"sh_seed{i}", on_click=U.use_seed, args=(i,), width="stretch")
     sq = st.toggle("Square: one value for rows and columns (h = w)", key="sh_square", bind=Q,
                    on_change=U.square_changed)
     c = st.columns(5)
-    size = U.pair_input(c[0], "Input n", "in", 1, S.MAX_INPUT, boxes=True, square=sq)
+    size = U.pair_input(c[0], "Input n", "in", 1, MAX_INPUT, boxes=True, square=sq)
     kernel = U.pair_input(c[1], "Kernel k", "k", 1, 32, square=sq)
     mode = c[2].radio("**Padding p** per side", ["numbers", "same", "valid"], key="sh_pad",
                       bind=Q, horizontal=True)
     pads = U.pair_input(c[2], "", "p", 0, 32, disabled=mode != "numbers", square=sq)
     stride = U.pair_input(c[3], "Stride s", "s", 1, 16, square=sq)
     dilation = U.pair_input(c[4], "Dilation d", "d", 1, 16, square=sq)
-    g = S.ConvGeometry(size, kernel, pads if mode == "numbers" else mode, stride, dilation)
+    g = ConvGeometry(size, kernel, pads if mode == "numbers" else mode, stride, dilation)
     try:
         out = g.output_shape()
     except ValueError as e:
@@ -62,22 +84,22 @@ with calc:
             right.success(f"✓ Checked by PyTorch{how}: `{g.code()}` on `torch.zeros(1, 1, "
                           f"{size[0]}, {size[1]})` gives `torch.Size([1, 1, {shape[0]}, "
                           f"{shape[1]}])`." + (f" A real run is left out: "
-                                               f"{S.torch_check_limit(g, out)}." if meta else ""))
+                                               f"{torch_check_limit(g, out)}." if meta else ""))
         else:
             right.error(f"PyTorch gives {shape}, the formula {out}: please report this.")
     try:
-        fh, fw = S.formulas(g)
+        fh, fw = formulas(g)
     except ValueError:
         fh = fw = None  # "same" with a stride: the error above already says why
     if fh:
         a, b = st.columns(2, border=True)
         a.markdown("**PyTorch** · p = `padding`, cells added on **each** side")
-        a.latex(S.PYTORCH_TEX)
+        a.latex(PYTORCH_TEX)
         a.markdown(f"H: {fh.pytorch}  \nW: {fw.pytorch}")
         a.caption("2p is written out as cells before + after (they differ for an even "
                   "kernel with \"same\").")
         b.markdown("**d2l** · p_h = padding on **both** sides together (2 × PyTorch's)")
-        b.latex(S.D2L_TEX)
+        b.latex(D2L_TEX)
         b.markdown(f"H: {fh.d2l}  \nW: {fw.d2l}")
         if dilation != (1, 1):
             b.caption("d2l's rule has no dilation: k here is the dilated kernel's span "
@@ -92,7 +114,7 @@ with calc:
                "opposite. And ⌊ ⌋ is the floor: it rounds **down** (向下取整), not up (向上取整).")
     if fh and min(fh.out, fw.out) >= 1:
         try:
-            wm = S.window_map(g)
+            wm = window_map(g)
         except ValueError as e:
             pic.caption(f"No picture: {e}.")
         else:
@@ -109,15 +131,15 @@ with calc:
 with planner:
     st.subheader("Layer planner · 层规划")
     c = st.columns(3)
-    C = U.int_input(c[0], "input channels", 1, S.MAX_CHANNELS, S.LENET_INPUT[0], "sh_net_c",
+    C = U.int_input(c[0], "input channels", 1, MAX_CHANNELS, LENET_INPUT[0], "sh_net_c",
                     on_change=U.stack_changed)
-    H = U.int_input(c[1], "input height", 1, S.MAX_INPUT, S.LENET_INPUT[1], "sh_net_h",
+    H = U.int_input(c[1], "input height", 1, MAX_INPUT, LENET_INPUT[1], "sh_net_h",
                     on_change=U.stack_changed)
-    W = U.int_input(c[2], "input width", 1, S.MAX_INPUT, S.LENET_INPUT[2], "sh_net_w",
+    W = U.int_input(c[2], "input width", 1, MAX_INPUT, LENET_INPUT[2], "sh_net_w",
                     on_change=U.stack_changed)
     text = st.text_area(
-        "Layers: the compact form (it goes into the link), or paste PyTorch", S.LENET,
-        key="sh_layers", bind=Q, on_change=U.stack_changed, max_chars=S.MAX_TEXT, height=68,
+        "Layers: the compact form (it goes into the link), or paste PyTorch", LENET,
+        key="sh_layers", bind=Q, on_change=U.stack_changed, max_chars=MAX_TEXT, height=68,
         help="`conv:OUT,K,S,P,D,G,BIAS` and `pool:max,K,S,P,D` / `pool:avg,K,S,P`, separated by"
              " `;`. K, S, P, D: a number or rows×cols like `5x3`; P may be `same` or `valid` for"
              " convs. Trailing fields can be left out (PyTorch's defaults). Or paste "
@@ -125,24 +147,24 @@ with planner:
              "`nn.Sequential(...)`: read, never run, and turned into the compact form.")
     if note := U.paste_note(text):
         st.info(note)
-    st.caption(("The default stack is the convolution part of d2l's LeNet. " if text == S.LENET
+    st.caption(("The default stack is the convolution part of d2l's LeNet. " if text == LENET
                 else "") + "Edit the table (＋ below it adds a layer; select rows and press "
                "Delete to remove them) or the text above (Ctrl+Enter applies it).")
-    p = S.plan_text((C, H, W), text)
+    p = plan_text((C, H, W), text)
     n_rows = U.layer_table(text, p)
     if p.error:
         st.error(f"{p.error}  \nThe rows before it still work; fix this layer to go on.")
     st.markdown(f"**{'Before the error' if p.error else 'Output'}: "
                 f"{'×'.join(map(str, p.out_shape))}** after {len(p.rows)} of {n_rows} layers · "
-                f"{S.format_count(p.params)} parameters · {S.format_count(p.macs)} "
+                f"{format_count(p.params)} parameters · {format_count(p.macs)} "
                 "multiply-accumulates")
     if p.error is None and p.rows:
-        st.code(S.sequential_script(p), language="python")
+        st.code(sequential_script(p), language="python")
         shape, meta = run_export((C, H, W), text)
         if shape == (1,) + p.out_shape:
             st.success(f"✓ Ran this code{' on the meta device (shapes only)' if meta else ''}: "
                        f"`Y.shape` is `torch.Size({list(shape)})`, as planned."
-                       + (f" A real run is left out: {S.run_limit(p)}." if meta else ""))
+                       + (f" A real run is left out: {run_limit(p)}." if meta else ""))
         else:
             st.error(f"Running the code gives {shape}, the plan {p.out_shape}: please report it.")
 
@@ -150,13 +172,13 @@ with solver:
     st.subheader("Padding solver · 填充求解")
     st.caption("Each axis is solved on its own: solve for the height, then for the width.")
     c = st.columns(5)
-    n = U.int_input(c[0], "input size n", 1, S.MAX_INPUT, 8, "sh_sol_n")
-    m = U.int_input(c[1], "wanted output", 1, S.MAX_INPUT, 8, "sh_sol_m")
-    ks = c[2].slider("kernel sizes", *S.SOLVER_KERNELS, (1, 7), key="sh_sol_k", bind=Q)
-    ss = c[3].slider("strides", *S.SOLVER_STRIDES, (1, 2), key="sh_sol_s", bind=Q)
+    n = U.int_input(c[0], "input size n", 1, MAX_INPUT, 8, "sh_sol_n")
+    m = U.int_input(c[1], "wanted output", 1, MAX_INPUT, 8, "sh_sol_m")
+    ks = c[2].slider("kernel sizes", *SOLVER_KERNELS, (1, 7), key="sh_sol_k", bind=Q)
+    ss = c[3].slider("strides", *SOLVER_STRIDES, (1, 2), key="sh_sol_s", bind=Q)
     d = U.int_input(c[4], "dilation", 1, 8, 1, "sh_sol_d")
     try:
-        found = S.solve_padding(n, m, kernels=ks, strides=ss, dilation=d)
+        found = solve_padding(n, m, kernels=ks, strides=ss, dilation=d)
     except ValueError as e:
         found = None
         st.error(str(e))
@@ -167,11 +189,11 @@ with solver:
                    "the kernel's span). “same” marks PyTorch's padding=\"same\". The code pads "
                    "both axes alike (1 channel in and out: change the first two numbers); "
                    "uneven padding goes into nn.ZeroPad2d first.")
-        if none := S.strides_without_solution(found, ss):
+        if none := strides_without_solution(found, ss):
             st.caption(f"No solution with stride {', '.join(map(str, none))}: a stride s divides "
                        "the size by about s.")
     elif found is not None:
-        st.warning(S.no_solution_advice(n, m, kernels=ks, strides=ss, dilation=d))
+        st.warning(no_solution_advice(n, m, kernels=ks, strides=ss, dilation=d))
 
 with st.sidebar:
     share_link(key="sh_share")

@@ -9,13 +9,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-import core.shapes as S
+from core.formula import SEED_CELLS
+from core.layers import LAYER_NAMES, ROW_KEYS, Shape3, rows_text
+from core.plan import LENET, LENET_INPUT, RESULT_COLUMNS, Plan, compact_from_code, table_rows
+from core.torchcode import editor_rows
 
 Q = "query-params"
 #: The calculator's (h, w) pairs by key name, with their defaults.
 PAIRS: dict[str, int] = {"in": 8, "k": 3, "p": 1, "s": 1, "d": 1}
-_NET = (("sh_net_c", S.LENET_INPUT[0]), ("sh_net_h", S.LENET_INPUT[1]),
-        ("sh_net_w", S.LENET_INPUT[2]))
+_NET = (("sh_net_c", LENET_INPUT[0]), ("sh_net_h", LENET_INPUT[1]),
+        ("sh_net_w", LENET_INPUT[2]))
 
 
 def int_input(col, label: str, lo: int, hi: int, default: int, key: str,
@@ -51,7 +54,7 @@ def square_changed() -> None:
 def use_seed(i: int) -> None:
     """Load one of the notebook's cells into the calculator's widgets (square lock off when
     the cell is not square)."""
-    g = S.SEED_CELLS[i]
+    g = SEED_CELLS[i]
     values = {"in": tuple(map(float, g.input_size)), "k": g.kernel, "p": g.padding,
               "s": g.stride, "d": g.dilation}
     for name, (h, w) in values.items():
@@ -61,7 +64,7 @@ def use_seed(i: int) -> None:
         st.session_state["sh_square"] = False
 
 
-def net_input() -> S.Shape3:
+def net_input() -> Shape3:
     """The planner's input (C, H, W) as the session holds it (also inside callbacks)."""
     return tuple(int(round(st.session_state.get(k, d))) for k, d in _NET)  # type: ignore
 
@@ -71,7 +74,7 @@ def stack_changed() -> None:
     the compact form (what the link carries), with a note of what was read; code that does
     not is kept as typed. A new table key gives a fresh table built from the new text."""
     ss = st.session_state
-    if found := S.compact_from_code(net_input(), ss.get("sh_layers", S.LENET)):
+    if found := compact_from_code(net_input(), ss.get("sh_layers", LENET)):
         ss["sh_layers"], ss["sh_paste_note"] = found[0], found
     ss["sh_layers_v"] = ss.get("sh_layers_v", 0) + 1
 
@@ -90,7 +93,7 @@ def _table_edited(base: list[dict], key: str) -> None:
     rows += [dict(r) for r in state.get("added_rows", [])]
     for i in sorted(state.get("deleted_rows", []), reverse=True):
         rows.pop(int(i))
-    st.session_state["sh_layers"] = S.rows_text(rows)
+    st.session_state["sh_layers"] = rows_text(rows)
     stack_changed()
 
 
@@ -98,22 +101,22 @@ def _text_col(label: str, help: str, width: int = 70, default: str | None = None
     return st.column_config.TextColumn(label, width=width, help=help, default=default)
 
 
-def layer_table(text: str, p: S.Plan) -> int:
+def layer_table(text: str, p: Plan) -> int:
     """The stack as an editable table, results beside each layer, the failing layer in red.
     Returns the number of rows."""
-    rows = S.editor_rows(text)
-    df = pd.DataFrame(rows, columns=S.ROW_KEYS).join(
-        pd.DataFrame(S.table_rows(p, len(rows)), columns=S.RESULT_COLUMNS))
+    rows = editor_rows(text)
+    df = pd.DataFrame(rows, columns=ROW_KEYS).join(
+        pd.DataFrame(table_rows(p, len(rows)), columns=RESULT_COLUMNS))
     bad = p.error.index if p.error else None
     styled = df.style.apply(lambda r: ["background-color: #fcbba1" if r.name == bad else ""
-                                       for _ in r], axis=1, subset=list(S.RESULT_COLUMNS))
+                                       for _ in r], axis=1, subset=list(RESULT_COLUMNS))
     key = f"sh_layers_ed{st.session_state.get('sh_layers_v', 0)}"
     st.data_editor(
         styled, key=key, on_change=_table_edited, args=(rows, key), num_rows="dynamic",
-        disabled=list(S.RESULT_COLUMNS), width="stretch", hide_index=True,
+        disabled=list(RESULT_COLUMNS), width="stretch", hide_index=True,
         column_config={
             "layer": st.column_config.SelectboxColumn(
-                "layer", options=list(S.LAYER_NAMES.values()), required=True, width=90,
+                "layer", options=list(LAYER_NAMES.values()), required=True, width=90,
                 default="conv"),  # ＋ adds a 3×3 conv that keeps the size
             "out": _text_col("out ch", "Output channels (convs); blank keeps the input's"),
             "kernel": _text_col("k", "Kernel: 3, or rows×cols like 5x3", 52, "3"),

@@ -1,10 +1,10 @@
-"""The padded input with every window position the stride visits (core.shapes.WindowMap)."""
+"""The padded input with every window position the stride visits (core.formula.WindowMap)."""
 
 from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from core.shapes import WindowMap
+from core.formula import WindowMap
 
 #: Cell colours by WindowMap code: padding, input some window reads, input no window reads.
 CELL_COLOURS = ("#d9d9d9", "#9ecae1", "#fd8d3c")

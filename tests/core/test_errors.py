@@ -141,3 +141,35 @@ def test_typed_errors_survive_pickling():
 def test_an_error_without_its_numbers_is_a_programming_error():
     with pytest.raises(TypeError, match="needs"):
         E.NoOutput(axis="height")
+
+
+def test_layer_and_channel_errors_are_core_errors_with_their_numbers():
+    import pickle
+
+    from core.errors import CoreError
+    from core.layers import LayerError
+    from core.plan import ChannelError
+
+    e = ChannelError(3, 1)
+    assert isinstance(e, CoreError) and (e.written, e.arriving) == (3, 1)
+    assert str(e) == "in_channels=3, but 1 channel arrives here"
+    assert e.message_id() == "in_channels={written}, but {arriving} channel arrives here"
+    assert str(ChannelError(3, 2)) == "in_channels=3, but 2 channels arrive here"
+    L = LayerError(2, "layer 3 (`conv:x`): bad")
+    assert isinstance(L, CoreError) and L.index == 2 and str(L) == "layer 3 (`conv:x`): bad"
+    assert pickle.loads(pickle.dumps(L)).index == 2  # st.cache_data keeps errors it re-raises
+
+
+def test_grid_errors_are_core_errors_rebuilt_from_their_numbers():
+    import pickle
+
+    from core.errors import CoreError
+    from core.grids import BadSyntax, NotANumber, Ragged, parse_grid
+
+    with pytest.raises(NotANumber) as e:
+        parse_grid("1 x; 2 3", name="X")
+    assert isinstance(e.value, CoreError) and (e.value.row, e.value.col) == (1, 2)
+    assert e.value.message_id().format(**e.value.fields) == str(e.value)
+    assert str(pickle.loads(pickle.dumps(e.value))) == str(e.value)
+    assert Ragged("X", 2, 1, 2, 1).message_id() != Ragged("X", 2, 3, 2, 1).message_id()
+    assert "at character 4;" in str(BadSyntax("K", 1, 4))

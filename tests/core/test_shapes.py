@@ -1,4 +1,5 @@
-"""core.shapes: the seed's cells, and the calculator, planner and solver agree with PyTorch."""
+"""The shapes page's core (formula, layers, torchcode, plan, padding): the seed's cells,
+and the calculator, planner and solver agree with PyTorch."""
 
 from __future__ import annotations
 
@@ -13,8 +14,42 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from torch import nn
 
-import core.shapes as S
 from core import conv_output_shape
+from core.formula import (
+    MAX_INPUT,
+    SEED_CELLS,
+    ConvGeometry,
+    exact_quotient,
+    format_count,
+    formulas,
+    torch_check,
+    torch_check_limit,
+    torch_output_shape,
+    window_map,
+)
+from core.layers import (
+    MAX_LAYERS,
+    Layer,
+    LayerError,
+    format_layer,
+    format_stack,
+    parse_layer,
+    parse_stack,
+    rows_text,
+)
+from core.padding import no_solution_advice, solve_padding, strides_without_solution
+from core.plan import (
+    LENET,
+    LENET_INPUT,
+    compact_from_code,
+    plan,
+    plan_text,
+    run_limit,
+    run_plan,
+    sequential_script,
+    table_rows,
+)
+from core.torchcode import editor_rows, module_code, read_code
 
 small = st.integers(1, 5)
 pairs = st.tuples(small, small)
@@ -23,22 +58,22 @@ pairs = st.tuples(small, small)
 # ------------------------------------------------------------------ the seed
 
 
-@pytest.mark.parametrize("g, out", list(zip(S.SEED_CELLS, [(8, 8), (8, 8), (4, 4), (2, 2)])))
+@pytest.mark.parametrize("g, out", list(zip(SEED_CELLS, [(8, 8), (8, 8), (4, 4), (2, 2)])))
 def test_the_seed_cells_give_the_notebook_shapes(g, out):
     assert conv_output_shape(g.input_size, g.kernel, padding=g.padding, stride=g.stride) == out
-    assert S.torch_output_shape(g) == out
+    assert torch_output_shape(g) == out
     assert g.label().endswith(f"→ {out[0]}×{out[1]}")
-    assert tuple(f.out for f in S.formulas(g)) == out
+    assert tuple(f.out for f in formulas(g)) == out
 
 
 def test_the_seed_third_cell_is_kernel_5x3_with_stride_2():
-    g = S.SEED_CELLS[2]
+    g = SEED_CELLS[2]
     assert (g.kernel, g.padding, g.stride) == ((5, 3), (2, 1), (2, 2))
     assert g.code() == "nn.Conv2d(1, 1, kernel_size=(5, 3), stride=2, padding=(2, 1))"
 
 
 def test_the_formula_shows_the_floor_rounding_down():
-    fh, fw = S.formulas(S.SEED_CELLS[3])  # k (3, 5), p (0, 1), s (3, 4)
+    fh, fw = formulas(SEED_CELLS[3])  # k (3, 5), p (0, 1), s (3, 4)
     assert fh.pytorch.endswith("⌊5 / 3⌋ + 1 = ⌊1\u202f2/3⌋ + 1 = 1 + 1 = 2")
     assert fh.d2l.endswith("⌊8 / 3⌋ = ⌊2\u202f2/3⌋ = 2")  # d2l's total padding: 0
     assert fw.d2l.startswith("⌊(8 − 5 + 2 + 4) / 4⌋")  # total padding 2 = 2 × per side 1
@@ -46,7 +81,7 @@ def test_the_formula_shows_the_floor_rounding_down():
 
 def test_the_resnet_stem_quotient_is_exact_not_rounded():
     # n 224, k 7, p 3, s 2: 223 / 2 is 111.5 and 225 / 2 is 112.5 (":.3g" showed ⌊112⌋ twice)
-    fh, _ = S.formulas(S.ConvGeometry((224, 224), (7, 7), (3, 3), (2, 2)))
+    fh, _ = formulas(ConvGeometry((224, 224), (7, 7), (3, 3), (2, 2)))
     assert fh.pytorch.endswith("⌊223 / 2⌋ + 1 = ⌊111.5⌋ + 1 = 111 + 1 = 112")
     assert fh.d2l.endswith("⌊225 / 2⌋ = ⌊112.5⌋ = 112")
 
@@ -57,7 +92,7 @@ def test_the_resnet_stem_quotient_is_exact_not_rounded():
     (8, 4, "2"), (0, 5, "0"),
 ])
 def test_exact_quotient(a, b, shown):
-    assert S.exact_quotient(a, b) == shown
+    assert exact_quotient(a, b) == shown
 
 
 def shown_value(text: str) -> Fraction:
@@ -74,16 +109,16 @@ FLOOR = re.compile(r"⌊(−?\d+) / (\d+)⌋(?: \+ 1)?(?: = ⌊([^⌋]+)⌋(?: \
 
 
 @settings(max_examples=300)
-@given(n=st.integers(1, S.MAX_INPUT), k=st.integers(1, 32),
+@given(n=st.integers(1, MAX_INPUT), k=st.integers(1, 32),
        p=st.one_of(st.tuples(st.integers(0, 32), st.integers(0, 32)), st.just("same"),
                    st.just("valid")),
-       s=st.integers(1, 16), d=st.integers(1, 16), w=st.integers(1, S.MAX_INPUT))
+       s=st.integers(1, 16), d=st.integers(1, 16), w=st.integers(1, MAX_INPUT))
 def test_shown_quotient_floored_is_the_shown_result(n, k, p, s, d, w):
     # every size the calculator accepts: input 1..1024, kernel and padding 0..32, stride and
     # dilation 1..16; the floor of the shown quotient is the shown result, in both rules
-    g = S.ConvGeometry((n, w), (k, k), p, (s, s), (d, d))
+    g = ConvGeometry((n, w), (k, k), p, (s, s), (d, d))
     try:
-        fh, fw = S.formulas(g)
+        fh, fw = formulas(g)
     except ValueError:
         assume(False)  # "same" with a stride: no formula to show
     for f, size, (before, after) in ((fh, n, g.pads()[0]), (fw, w, g.pads()[1])):
@@ -110,65 +145,65 @@ def test_shown_quotient_floored_is_the_shown_result(n, k, p, s, d, w):
        s=st.tuples(st.integers(1, 4), st.integers(1, 4)), d=st.tuples(st.integers(1, 3),
                                                                       st.integers(1, 3)))
 def test_calculator_agrees_with_pytorch(n, k, p, s, d):
-    g = S.ConvGeometry(n, k, p, s, d)
+    g = ConvGeometry(n, k, p, s, d)
     try:
         ours = conv_output_shape(n, k, padding=p, stride=s, dilation=d)
     except ValueError:
         ours = None
     try:
-        theirs = S.torch_output_shape(g)
+        theirs = torch_output_shape(g)
     except ValueError:
         theirs = None
     assert ours == theirs
     if ours is not None:
-        assert tuple(f.out for f in S.formulas(g)) == ours
-        wm = S.window_map(g)
+        assert tuple(f.out for f in formulas(g)) == ours
+        wm = window_map(g)
         assert len(wm.anchors) == ours[0] * ours[1]
 
 
 def test_pytorch_check_is_skipped_for_big_inputs():
-    g = S.ConvGeometry((4096, 4096), (3, 3), (1, 1))
-    assert "cells" in S.torch_check_limit(g, (4096, 4096))
-    assert S.torch_check_limit(S.SEED_CELLS[0], (8, 8)) is None
+    g = ConvGeometry((4096, 4096), (3, 3), (1, 1))
+    assert "cells" in torch_check_limit(g, (4096, 4096))
+    assert torch_check_limit(SEED_CELLS[0], (8, 8)) is None
 
 
 def test_window_map_marks_rows_the_stride_jumps_past():
-    wm = S.window_map(S.SEED_CELLS[3])  # 8×8, k (3, 5), p (0, 1), s (3, 4)
+    wm = window_map(SEED_CELLS[3])  # 8×8, k (3, 5), p (0, 1), s (3, 4)
     assert wm.unreached_rows == (6, 7) and wm.unreached_cols == ()
     assert wm.anchors == ((0, 0), (0, 4), (3, 0), (3, 4))
     assert wm.cells[6][1] == 2 and wm.cells[0][0] == 0 and wm.cells[0][1] == 1
 
 
 def test_window_map_first_window_has_dilation_gaps():
-    wm = S.window_map(S.ConvGeometry((9, 9), (2, 2), (0, 0), (1, 1), (3, 3)))
+    wm = window_map(ConvGeometry((9, 9), (2, 2), (0, 0), (1, 1), (3, 3)))
     assert wm.first == ((0, 0), (0, 3), (3, 0), (3, 3))
 
 
 def test_window_map_refuses_big_pictures():
     with pytest.raises(ValueError, match="up to 40"):
-        S.window_map(S.ConvGeometry((64, 64), (3, 3)))
+        window_map(ConvGeometry((64, 64), (3, 3)))
 
 
 # ------------------------------------------------------------------ text form
 
 
 def test_compact_text_form_matches_the_issue():
-    layers = S.parse_stack("conv:16,3,1,1;pool:max,2,2")
-    assert layers[0] == S.Layer("conv", (3, 3), (1, 1), (1, 1), (1, 1), 16, 1)
-    assert layers[1] == S.Layer("max", (2, 2), (2, 2), (0, 0), (1, 1))
-    assert S.format_stack(layers) == "conv:16,3,1,1;pool:max,2,2"
+    layers = parse_stack("conv:16,3,1,1;pool:max,2,2")
+    assert layers[0] == Layer("conv", (3, 3), (1, 1), (1, 1), (1, 1), 16, 1)
+    assert layers[1] == Layer("max", (2, 2), (2, 2), (0, 0), (1, 1))
+    assert format_stack(layers) == "conv:16,3,1,1;pool:max,2,2"
 
 
 def test_text_form_takes_pairs_same_and_defaults():
-    (conv, pool) = S.parse_stack(" conv:8, 5x3, 2, 2x1, 1, 2 ; pool:AVG,3 ")
+    (conv, pool) = parse_stack(" conv:8, 5x3, 2, 2x1, 1, 2 ; pool:AVG,3 ")
     assert (conv.kernel, conv.stride, conv.padding, conv.groups) == ((5, 3), (2, 2), (2, 1), 2)
     assert pool.stride == (3, 3)  # pools stride by their kernel, as in PyTorch
-    assert S.parse_layer("conv:4,3,1,same").padding == "same"
-    assert S.parse_layer("conv:,3").out_channels is None  # keeps the input's channels
+    assert parse_layer("conv:4,3,1,same").padding == "same"
+    assert parse_layer("conv:,3").out_channels is None  # keeps the input's channels
 
 
 layers_st = st.builds(
-    lambda kind, k, s, p, d, out, g, bias: S.Layer(
+    lambda kind, k, s, p, d, out, g, bias: Layer(
         kind, k, s, p if kind == "conv" or not isinstance(p, str) else (0, 0),
         d if kind != "avg" else (1, 1), out if kind == "conv" else None,
         g if kind == "conv" else 1, bias or kind != "conv"),
@@ -181,11 +216,11 @@ layers_st = st.builds(
 
 @given(st.lists(layers_st, max_size=6))
 def test_text_form_round_trips(layers):
-    text = S.format_stack(layers)
-    again = S.parse_stack(text)
+    text = format_stack(layers)
+    again = parse_stack(text)
     # "valid" is written as such; (0, 0) and "valid" are the same padding
-    assert [S.format_layer(x) for x in again] == text.split(";") if text else again == []
-    assert S.rows_text(S.editor_rows(text)) == text
+    assert [format_layer(x) for x in again] == text.split(";") if text else again == []
+    assert rows_text(editor_rows(text)) == text
 
 
 @pytest.mark.parametrize("text, where, rule", [
@@ -199,17 +234,17 @@ def test_text_form_round_trips(layers):
     (";".join(["conv:1,3,1,1"] * 17), 16, "at most 16 layers"),
 ])
 def test_parse_errors_name_the_layer_and_the_rule(text, where, rule):
-    with pytest.raises(S.LayerError, match=rule) as e:
-        S.parse_stack(text)
+    with pytest.raises(LayerError, match=rule) as e:
+        parse_stack(text)
     assert e.value.index == where
-    p = S.plan_text((1, 8, 8), text)
+    p = plan_text((1, 8, 8), text)
     assert p.error is not None and p.error.index == where and len(p.rows) == where
 
 
 # ------------------------------------------------------------------ planner
 
 
-def torch_layer(layer: S.Layer, C: int) -> nn.Module:
+def torch_layer(layer: Layer, C: int) -> nn.Module:
     if layer.kind == "conv":
         return nn.Conv2d(C, layer.out_channels or C, layer.kernel, stride=layer.stride,
                          padding=layer.padding, dilation=layer.dilation, groups=layer.groups,
@@ -223,7 +258,7 @@ def torch_layer(layer: S.Layer, C: int) -> nn.Module:
 @given(C=st.integers(1, 4), H=st.integers(1, 20), W=st.integers(1, 20),
        layers=st.lists(layers_st, min_size=1, max_size=4))
 def test_planner_agrees_with_pytorch_layer_by_layer(C, H, W, layers):
-    p = S.plan((C, H, W), layers)
+    p = plan((C, H, W), layers)
     X = torch.zeros(1, C, H, W)
     with torch.no_grad():
         for i, layer in enumerate(layers):
@@ -246,25 +281,25 @@ def test_planner_agrees_with_pytorch_layer_by_layer(C, H, W, layers):
 def test_conv_macs_match_pytorch_flop_counter(C, HW, layers):
     from torch.utils.flop_counter import FlopCounterMode
 
-    p = S.plan((C, HW, HW), layers)
+    p = plan((C, HW, HW), layers)
     assume(p.error is None)
-    net = eval(S.sequential_script(p).split("net = ", 1)[1].split("\nX = ")[0], {"nn": nn})
+    net = eval(sequential_script(p).split("net = ", 1)[1].split("\nX = ")[0], {"nn": nn})
     with FlopCounterMode(display=False) as counter, torch.no_grad():
         net(torch.zeros(1, C, HW, HW))
     assert 2 * p.macs == counter.get_total_flops()  # a multiply-accumulate is 2 FLOPs
 
 
 def test_lenet_default_plan():
-    p = S.plan_text(S.LENET_INPUT, S.LENET)
+    p = plan_text(LENET_INPUT, LENET)
     assert p.error is None
     assert [r.out_shape for r in p.rows] == [(6, 28, 28), (6, 14, 14), (16, 10, 10), (16, 5, 5)]
     assert p.params == 156 + 2416
     assert [r.rf.size[0] for r in p.rows] == [5, 6, 14, 16]
     assert [r.rf.jump[0] for r in p.rows] == [1, 2, 2, 4]
     assert [r.rf.start[0] for r in p.rows] == [-2, -2, -2, -2]
-    script = S.sequential_script(p)
+    script = sequential_script(p)
     assert "nn.Conv2d(1, 6, kernel_size=5, padding=2)" in script
-    assert S.run_limit(p) is None and S.run_plan(p) == ((1, 16, 5, 5), False)  # a real run
+    assert run_limit(p) is None and run_plan(p) == ((1, 16, 5, 5), False)  # a real run
 
 
 @pytest.mark.parametrize("text, rule", [
@@ -274,27 +309,27 @@ def test_lenet_default_plan():
     ("conv:4,3;conv:4,9", "no output along the height"),
 ])
 def test_plan_errors_name_the_rule(text, rule):
-    p = S.plan_text((3, 8, 8), text)
+    p = plan_text((3, 8, 8), text)
     assert p.error is not None and rule in str(p.error)
     assert str(p.error).startswith(f"layer {p.error.index + 1} (")
 
 
 def test_big_stacks_are_planned_but_not_run():
-    p = S.plan_text((3, 1024, 1024), "conv:64,3,1,1")
+    p = plan_text((3, 1024, 1024), "conv:64,3,1,1")
     assert p.error is None and p.out_shape == (64, 1024, 1024)
-    assert "numbers" in S.run_limit(p)
+    assert "numbers" in run_limit(p)
     with pytest.raises(ValueError, match="1..1024"):
-        S.plan_text((3, 4096, 4096), "conv:64,3,1,1")
+        plan_text((3, 4096, 4096), "conv:64,3,1,1")
 
 
 def test_plan_table_marks_the_bad_layer_and_stops_after_it():
-    p = S.plan_text((1, 8, 8), "conv:2,3;pool:max,3,1,2;conv:2,3")
-    rows = S.table_rows(p, 3)
+    p = plan_text((1, 8, 8), "conv:2,3;pool:max,3,1,2;conv:2,3")
+    rows = table_rows(p, 3)
     assert rows[0]["output"] == "2×6×6" and rows[1]["output"].startswith("✗")
     assert rows[2]["output"] == "—"
 
 
-def brute_force_rf(layers: list[S.Layer], C: int, H: int, W: int, i: int, j: int):
+def brute_force_rf(layers: list[Layer], C: int, H: int, W: int, i: int, j: int):
     """Rows and columns of the input on which output (0, i, j) depends: the non-zero
     gradient of that pixel, with every kernel all ones (pools as ones convs of the same
     geometry, so no max picks a single cell)."""
@@ -319,7 +354,7 @@ def brute_force_rf(layers: list[S.Layer], C: int, H: int, W: int, i: int, j: int
 @given(layers=st.lists(layers_st, min_size=1, max_size=3), C=st.integers(1, 3))
 def test_receptive_field_matches_brute_force_gradient(layers, C):
     H = W = 40
-    p = S.plan((C, H, W), layers)
+    p = plan((C, H, W), layers)
     assume(p.error is None)
     rf = p.rows[-1].rf
     _, Ho, Wo = p.out_shape
@@ -336,7 +371,7 @@ def test_receptive_field_matches_brute_force_gradient(layers, C):
 @given(n=st.integers(1, 30), m=st.integers(1, 30), k=st.integers(1, 7), s=st.integers(1, 4),
        d=st.integers(1, 3))
 def test_solver_lists_exactly_the_paddings_pytorch_agrees_with(n, m, k, s, d):
-    found = S.solve_padding(n, m, kernels=(k, k), strides=(s, s), dilation=d)
+    found = solve_padding(n, m, kernels=(k, k), strides=(s, s), dilation=d)
     reach = d * (k - 1) + 1
     X, K = torch.zeros(1, 1, 1, n), torch.zeros(1, 1, 1, k)
     expected = set()
@@ -352,40 +387,40 @@ def test_solver_lists_exactly_the_paddings_pytorch_agrees_with(n, m, k, s, d):
 
 
 def test_solver_same_rows_and_pytorch_spelling():
-    found = S.solve_padding(8, 8, kernels=(1, 4), strides=(1, 2))
+    found = solve_padding(8, 8, kernels=(1, 4), strides=(1, 2))
     assert [(f.kernel, f.before, f.after) for f in found] == [(1, 0, 0), (2, 0, 1), (3, 1, 1),
                                                               (4, 1, 2)]
     assert found[2].code() == "nn.Conv2d(1, 1, kernel_size=3, padding=1)"
     assert found[1].code() == 'nn.Conv2d(1, 1, kernel_size=2, padding="same")'
-    assert S.strides_without_solution(found, (1, 2)) == [2]
+    assert strides_without_solution(found, (1, 2)) == [2]
 
 
 def test_solver_rejects_bad_ranges():
     with pytest.raises(ValueError, match="small to large"):
-        S.solve_padding(8, 4, kernels=(5, 3), strides=(1, 1))
+        solve_padding(8, 4, kernels=(5, 3), strides=(1, 1))
     with pytest.raises(ValueError, match="combinations"):
-        S.solve_padding(8, 4, kernels=(1, 200), strides=(1, 100))
+        solve_padding(8, 4, kernels=(1, 200), strides=(1, 100))
 
 
 def test_export_runs_on_the_meta_device_when_big_and_allocates_nothing():
     # 16 convs of 4096 channels on 4096×1024×1024: about 2.4e9 weights and 4e9-number
     # activations, impossible for real here; on the meta device only shapes are made
-    p = S.plan_text((4096, 1024, 1024), ";".join(["conv:4096,3,1,1"] * S.MAX_LAYERS))
-    assert p.error is None and S.run_limit(p) is not None
-    assert S.run_plan(p) == ((1, 4096, 1024, 1024), True)
+    p = plan_text((4096, 1024, 1024), ";".join(["conv:4096,3,1,1"] * MAX_LAYERS))
+    assert p.error is None and run_limit(p) is not None
+    assert run_plan(p) == ((1, 4096, 1024, 1024), True)
     assert torch.zeros(1).device.type == "cpu"  # the meta device stayed inside the run
     stem = "conv:64,7,2,3,1,1,False;pool:max,3,2,1"
-    assert S.run_plan(S.plan_text((3, 224, 224), stem)) == ((1, 64, 56, 56), False)  # 118 M
-    p = S.plan_text((3, 224, 224), stem + ";conv:64,3,1,1,1,1,False" * 2)  # + ResNet's layer1
+    assert run_plan(plan_text((3, 224, 224), stem)) == ((1, 64, 56, 56), False)  # 118 M
+    p = plan_text((3, 224, 224), stem + ";conv:64,3,1,1,1,1,False" * 2)  # + ResNet's layer1
     macs = 64 * 3 * 7 * 7 * 112 * 112 + 2 * 64 * 64 * 3 * 3 * 56 * 56  # 349 M: was "Not run"
-    assert f"{macs:,} multiply-accumulates" in S.run_limit(p)
-    assert S.run_plan(p) == ((1, 64, 56, 56), True)
+    assert f"{macs:,} multiply-accumulates" in run_limit(p)
+    assert run_plan(p) == ((1, 64, 56, 56), True)
 
 
 def test_calculator_checks_big_inputs_on_the_meta_device():
-    g = S.ConvGeometry((1024, 1024), (32, 32), (0, 0))
-    assert S.torch_check(g) == ((993, 993), True)
-    assert S.torch_check(S.SEED_CELLS[2]) == ((4, 4), False)
+    g = ConvGeometry((1024, 1024), (32, 32), (0, 0))
+    assert torch_check(g) == ((993, 993), True)
+    assert torch_check(SEED_CELLS[2]) == ((4, 4), False)
 
 
 # ------------------------------------------------------------- pasted PyTorch
@@ -409,17 +444,17 @@ STEM = """net = nn.Sequential(
     "bias=False), nn.ReLU()), nn.MaxPool2d(3, 2, 1, 1, False, False))",
 ])
 def test_pasted_resnet_stem_reads_in_every_spelling(code):
-    r = S.read_code(code)
+    r = read_code(code)
     assert r.error is None
-    assert S.format_stack(list(r.layers)) == "conv:64,7,2,3,1,1,False;pool:max,3,2,1"
+    assert format_stack(list(r.layers)) == "conv:64,7,2,3,1,1,False;pool:max,3,2,1"
     assert r.layers[0].in_channels == 3 and r.layers[0].bias is False
-    p = S.plan_text((3, 224, 224), code)
+    p = plan_text((3, 224, 224), code)
     assert p.error is None and p.out_shape == (64, 56, 56) and p.params == 9408
-    assert S.compact_from_code((3, 224, 224), code)[0] == "conv:64,7,2,3,1,1,False;pool:max,3,2,1"
+    assert compact_from_code((3, 224, 224), code)[0] == "conv:64,7,2,3,1,1,False;pool:max,3,2,1"
 
 
 def test_pasted_code_says_what_it_skipped_and_left_out():
-    r = S.read_code(STEM.replace("bias=False", "bias=False, padding_mode='reflect'"))
+    r = read_code(STEM.replace("bias=False", "bias=False, padding_mode='reflect'"))
     assert r.skipped == ("BatchNorm2d", "ReLU")
     assert r.note() == ("Read 2 layers from the pasted PyTorch code; skipped 2 that keep the "
                         "shape (BatchNorm2d, ReLU); left out padding_mode='reflect' (values, "
@@ -445,21 +480,21 @@ def test_pasted_code_says_what_it_skipped_and_left_out():
     ("nn.Conv2d(3, 64, 3", "", "does not parse as Python (line 1"),
 ])
 def test_unsupported_code_gets_a_message_naming_the_piece(code, piece, rule):
-    r = S.read_code(code)
+    r = read_code(code)
     assert r.error is not None and rule in str(r.error) and piece in str(r.error)
-    p = S.plan_text((3, 16, 16), code)
+    p = plan_text((3, 16, 16), code)
     assert p.error is not None and rule in str(p.error)
     assert len(p.rows) == len(r.layers) == r.error.index  # the layers before it are planned
-    assert S.compact_from_code((3, 16, 16), code) is None  # kept as typed
+    assert compact_from_code((3, 16, 16), code) is None  # kept as typed
 
 
 def test_in_channels_that_contradict_the_running_count_are_named():
-    p = S.plan_text((1, 224, 224), STEM)
+    p = plan_text((1, 224, 224), STEM)
     assert str(p.error) == ("layer 1 (`nn.Conv2d(3, 64, kernel_size=7, stride=2, padding=3, "
                             "bias=False)`): in_channels=3, but 1 channel arrives here (the input "
                             "has 1): set the input channels to 3")
-    assert S.compact_from_code((1, 224, 224), STEM) is None  # the check needs in_channels
-    p = S.plan_text((3, 32, 32), "nn.Conv2d(3, 16, 3)\nnn.MaxPool2d(2)\nnn.Conv2d(32, 8, 3)")
+    assert compact_from_code((1, 224, 224), STEM) is None  # the check needs in_channels
+    p = plan_text((3, 32, 32), "nn.Conv2d(3, 16, 3)\nnn.MaxPool2d(2)\nnn.Conv2d(32, 8, 3)")
     assert p.error.index == 2 and "in_channels=32, but 16 channels arrive here (layer 1 makes " \
         "16): write in_channels=16, or out_channels=32 in layer 1" in str(p.error)
 
@@ -473,8 +508,8 @@ def test_pasted_code_is_read_never_run(monkeypatch):
     monkeypatch.setattr(builtins, "eval", refuse)
     monkeypatch.setattr(builtins, "exec", refuse)
     code = "nn.Conv2d(3, 64, __import__('os').getpid())\nnn.Conv2d(3, 64, exit())"
-    assert "`__import__('os').getpid()` is not a value" in str(S.read_code(code).error)
-    assert S.plan_text((3, 8, 8), STEM.replace("(64)", "(open('x', 'w'))")).error is None
+    assert "`__import__('os').getpid()` is not a value" in str(read_code(code).error)
+    assert plan_text((3, 8, 8), STEM.replace("(64)", "(open('x', 'w'))")).error is None
 
 
 CLASS = {"conv": "Conv2d", "max": "MaxPool2d", "avg": "AvgPool2d"}
@@ -530,7 +565,7 @@ def pasted_stack(draw, C: int) -> tuple[str, list[str]]:
 @given(C=st.integers(1, 4), H=st.integers(1, 20), W=st.integers(1, 20), data=st.data())
 def test_pasted_code_plans_as_the_module_torch_builds_from_it(C, H, W, data):
     code, calls = data.draw(pasted_stack(C))
-    p = S.plan_text((C, H, W), code)
+    p = plan_text((C, H, W), code)
     ns = {"nn": nn, "torch": torch} | {name: getattr(nn, name) for name in CLASS.values()}
     X, i = torch.zeros(1, C, H, W), 0
     with torch.no_grad():
@@ -551,8 +586,8 @@ def test_pasted_code_plans_as_the_module_torch_builds_from_it(C, H, W, data):
             assert p.rows[i].params == sum(t.numel() for t in m.parameters())
             i += 1
     assert p.error is None and p.out_shape == tuple(X.shape[1:])
-    compact, _ = S.compact_from_code((C, H, W), code)
-    assert [r.out_shape for r in S.plan_text((C, H, W), compact).rows] == [
+    compact, _ = compact_from_code((C, H, W), code)
+    assert [r.out_shape for r in plan_text((C, H, W), compact).rows] == [
         r.out_shape for r in p.rows]  # the compact form plans the same stack
 
 
@@ -560,36 +595,39 @@ def test_pasted_code_plans_as_the_module_torch_builds_from_it(C, H, W, data):
 
 
 def test_every_layer_line_comes_from_module_code(monkeypatch):
-    from core import channels
+    from core import channels, formula, padding
+    from core import plan as planning
 
-    assert channels.module_code is S.module_code  # the channels page writes its line with it
-    monkeypatch.setattr(S, "module_code", lambda name, *a, **k: f"<{name}>")
-    assert S.SEED_CELLS[0].code() == "<Conv2d>"
-    script = S.sequential_script(S.plan_text((1, 8, 8), "conv:2,3;pool:max,2;pool:avg,2"))
+    assert channels.module_code is module_code  # the channels page writes its line with it
+    for user in (formula, planning, padding):  # every module that writes a layer's call
+        assert user.module_code is module_code
+        monkeypatch.setattr(user, "module_code", lambda name, *a, **k: f"<{name}>")
+    assert SEED_CELLS[0].code() == "<Conv2d>"
+    script = sequential_script(plan_text((1, 8, 8), "conv:2,3;pool:max,2;pool:avg,2"))
     assert "<Conv2d>,  # →" in script and "<MaxPool2d>," in script and "<AvgPool2d>," in script
-    codes = {s.code() for s in S.solve_padding(8, 4, kernels=(1, 5), strides=(2, 2))}
+    codes = {s.code() for s in solve_padding(8, 4, kernels=(1, 5), strides=(2, 2))}
     assert codes == {"<Conv2d>", "nn.Sequential(<ZeroPad2d>, <Conv2d>)"}
 
 
 def test_counts_are_written_one_way_in_the_table_and_the_summary():
-    p = S.plan_text((3, 224, 224), "conv:64,7,2,3;conv:128,3,1,1")
-    rows = S.table_rows(p, 2)
+    p = plan_text((3, 224, 224), "conv:64,7,2,3;conv:128,3,1,1")
+    rows = table_rows(p, 2)
     assert (rows[0]["params"], rows[1]["params"]) == ("9,472", "73,856")  # was "73.9 k"
-    assert S.format_count(p.params) == "83,328" and rows[1]["MACs"] == "924,844,032"
+    assert format_count(p.params) == "83,328" and rows[1]["MACs"] == "924,844,032"
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow])
 @given(n=st.integers(1, 30), m=st.integers(1, 30), k=st.integers(1, 7), s=st.integers(1, 4),
        d=st.integers(1, 3))
 def test_each_solution_row_has_code_that_gives_the_wanted_size(n, m, k, s, d):
-    for f in S.solve_padding(n, m, kernels=(k, k), strides=(s, s), dilation=d):
+    for f in solve_padding(n, m, kernels=(k, k), strides=(s, s), dilation=d):
         with torch.no_grad():
             Y = eval(f.code(), {"nn": nn})(torch.zeros(1, 1, n, n))
         assert tuple(Y.shape) == (1, 1, m, m), f.code()
 
 
 def test_no_solution_for_a_larger_size_says_what_grows_it():
-    advice = S.no_solution_advice(224, 300, kernels=(1, 7), strides=(1, 2))
+    advice = no_solution_advice(224, 300, kernels=(1, 7), strides=(1, 2))
     assert "try other strides" not in advice
     assert "Only padding makes a size larger, by at most d·(k − 1) = 6 with kernel 7" in advice
     assert "transposed convolution (nn.ConvTranspose2d)" in advice
@@ -603,7 +641,7 @@ def test_no_solution_for_a_larger_size_says_what_grows_it():
     (224, 100, (1, 7), (1, 2), "No kernel 1–15 with stride 1–8 does either.", None),
 ])
 def test_no_solution_advice_names_what_works(n, m, ks, ss, says, check):
-    assert not S.solve_padding(n, m, kernels=ks, strides=ss)
-    assert says in S.no_solution_advice(n, m, kernels=ks, strides=ss)
+    assert not solve_padding(n, m, kernels=ks, strides=ss)
+    assert says in no_solution_advice(n, m, kernels=ks, strides=ss)
     if check:  # what it names really works
-        assert S.solve_padding(n, m, kernels=check[0], strides=check[1])
+        assert solve_padding(n, m, kernels=check[0], strides=check[1])

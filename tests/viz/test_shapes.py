@@ -2,12 +2,12 @@
 
 import numpy as np
 
-import core.shapes as S
+from core.formula import SEED_CELLS, ConvGeometry, window_map
 from viz.shapes import CELL_NAMES, window_figure
 
 
 def seed_figure(i: int):
-    wm = S.window_map(S.SEED_CELLS[i])
+    wm = window_map(SEED_CELLS[i])
     return wm, window_figure(wm).to_dict()
 
 
@@ -30,7 +30,7 @@ def test_one_dot_per_window_labelled_with_its_output_cell():
 
 
 def test_first_window_is_outlined_tap_by_tap():
-    wm = S.window_map(S.ConvGeometry((9, 9), (2, 2), (0, 0), (1, 1), (3, 3)))
+    wm = window_map(ConvGeometry((9, 9), (2, 2), (0, 0), (1, 1), (3, 3)))
     fig = window_figure(wm).to_dict()
     rects = fig["layout"]["shapes"]
     assert len(rects) == 4  # 2×2 taps, 3 apart: dilation leaves gaps

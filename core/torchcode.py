@@ -1,0 +1,289 @@
+"""PyTorch code text: the ``nn.Conv2d(...)`` calls the app writes, and pasted code it reads.
+
+``module_code`` is the one place a layer's constructor call is written (the shapes and
+channels pages, the padding solver, the ``nn.Sequential`` export). ``read_code`` reads
+pasted ``nn.Conv2d`` / ``nn.MaxPool2d`` / ``nn.AvgPool2d`` calls with ``ast`` (nothing is
+run) into ``core.layers.Layer`` records.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import re
+import textwrap
+from dataclasses import dataclass
+
+from torch import nn
+
+from core.geometry import pair
+from core.layers import (
+    LAYER_NAMES,
+    MAX_CHANNELS,
+    MAX_LAYERS,
+    ROW_KEYS,
+    Kind,
+    Layer,
+    LayerError,
+    _chunks,
+    _fields,
+    layer_fields,
+    parse_layer,
+)
+
+#: PyTorch's defaults for the arguments written out; a pool's stride defaults to its kernel.
+_DEFAULTS: dict[str, dict[str, object]] = {
+    "Conv2d": {"stride": 1, "padding": 0, "dilation": 1, "groups": 1, "bias": True,
+               "padding_mode": "zeros"},
+    "MaxPool2d": {"stride": "kernel_size", "padding": 0, "dilation": 1},
+    "AvgPool2d": {"stride": "kernel_size", "padding": 0},
+}
+
+
+def _value(v: object) -> object:
+    """An argument as PyTorch writes it: an (a, a) pair as a, "valid" padding as 0."""
+    if isinstance(v, (tuple, list)) and len(v) == 2 and v[0] == v[1]:
+        return v[0]
+    return tuple(v) if isinstance(v, list) else v
+
+
+def module_code(name: str, *args: object, always: tuple[str, ...] = (), **kwargs: object) -> str:
+    """``nn.<name>(...)`` on one line: the only place the page's PyTorch layers are written.
+
+    Positional ``args`` first, then ``kwargs`` in the order given, each left out when it is
+    PyTorch's default (unless named in ``always``); (a, a) pairs as a, strings quoted.
+
+    >>> module_code("Conv2d", 1, 6, kernel_size=(5, 5), stride=1, padding=(2, 1))
+    'nn.Conv2d(1, 6, kernel_size=5, padding=(2, 1))'
+    >>> module_code("MaxPool2d", kernel_size=3, stride=3, padding="valid")
+    'nn.MaxPool2d(kernel_size=3)'
+    """
+    defaults = _DEFAULTS.get(name, {})
+    words = [repr(_value(a)) for a in args]
+    for key, v in kwargs.items():
+        default = defaults.get(key, inspect.Parameter.empty)
+        default = _value(kwargs.get("kernel_size")) if default == "kernel_size" else default
+        v = _value(v)
+        if key not in always and (v == default or (key == "padding" and v == "valid")):
+            continue
+        words.append(f"{key}={v!r}".replace("'", '"'))
+    return f"nn.{name}({', '.join(words)})"
+
+
+#: The layers read from pasted PyTorch code, by class name, with PyTorch's signatures.
+CODE_LAYERS: dict[str, Kind] = {"Conv2d": "conv", "MaxPool2d": "max", "AvgPool2d": "avg"}
+_SIGNATURES = {name: inspect.signature(getattr(nn, name)) for name in CODE_LAYERS}
+#: Layers that keep (C, H, W): skipped when pasted, and named in the note.
+SHAPE_KEEPING = frozenset({
+    "ReLU", "ReLU6", "LeakyReLU", "PReLU", "RReLU", "ELU", "SELU", "CELU", "GELU", "SiLU",
+    "Mish", "Sigmoid", "Tanh", "Hardtanh", "Hardswish", "Hardsigmoid", "Softplus", "Softsign",
+    "LogSigmoid", "Softmax", "LogSoftmax", "Softmax2d", "Identity", "Dropout", "Dropout2d",
+    "AlphaDropout", "FeatureAlphaDropout", "BatchNorm2d", "SyncBatchNorm", "InstanceNorm2d",
+    "GroupNorm", "LocalResponseNorm", "ChannelShuffle",
+})
+#: Arguments read and left out of the plan: they change values, not shapes.
+_VALUES_ONLY = {"padding_mode": "zeros", "count_include_pad": True, "divisor_override": None,
+                "device": None, "dtype": None}
+_PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+#: Longest text the planner's field takes (pasted code is longer than the compact form).
+MAX_TEXT = 4000
+
+
+def is_code(text: str) -> bool:
+    """Whether ``text`` is PyTorch code rather than the compact form: a name and "(".
+
+    >>> is_code("nn.MaxPool2d(3, 2, 1)"), is_code("conv:6,5,1,2;pool:max,(2)")
+    (True, False)
+    """
+    return re.search(r"[A-Za-z_][\w.]*\s*\(", text) is not None
+
+
+@dataclass(frozen=True)
+class CodeRead:
+    """What ``read_code`` found: the layers (up to the first problem, then ``error``), the
+    shape-keeping layers it skipped, and arguments it read that change no shape."""
+
+    layers: tuple[Layer, ...]
+    skipped: tuple[str, ...] = ()
+    values_only: tuple[str, ...] = ()
+    error: LayerError | None = None
+
+    def note(self) -> str:
+        """One line for the page: what was read, skipped and left out."""
+        n = len(self.layers)
+        text = f"Read {n} layer{'' if n == 1 else 's'} from the pasted PyTorch code"
+        if self.skipped:
+            names = sorted(set(self.skipped), key=self.skipped.index)
+            text += (f"; skipped {len(self.skipped)} that keep the shape "
+                     f"({', '.join(names)})")
+        if self.values_only:
+            text += f"; left out {', '.join(self.values_only)} (values, not shapes)"
+        return text + "."
+
+
+def _dotted(node: ast.expr) -> str | None:
+    """``torch.nn.Conv2d`` → "torch.nn.Conv2d"; None for anything but names and dots."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute) and (head := _dotted(node.value)):
+        return f"{head}.{node.attr}"
+    return None
+
+
+def _class_name(call: ast.Call) -> str | None:
+    """"Conv2d" for ``Conv2d``, ``nn.Conv2d`` or ``torch.nn.Conv2d``; else None."""
+    name = _dotted(call.func) or ""
+    for prefix in ("torch.nn.", "nn.", ""):
+        if name.startswith(prefix) and "." not in name[len(prefix):]:
+            return name[len(prefix):]
+    return None
+
+
+def _items(node: ast.AST) -> list[ast.AST]:
+    """The pieces of pasted code in order: statements, tuples, lists and ``nn.Sequential``
+    opened up; imports dropped; everything else (a call or not) is one piece."""
+    if isinstance(node, ast.Module):
+        return [i for stmt in node.body for i in _items(stmt)]
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return []
+    if isinstance(node, (ast.Expr, ast.Assign, ast.AnnAssign)) and node.value is not None:
+        return _items(node.value)
+    if isinstance(node, (ast.Tuple, ast.List)):
+        return [i for e in node.elts for i in _items(e)]
+    if (isinstance(node, ast.Call) and _class_name(node) == "Sequential" and not node.keywords
+            and not any(isinstance(a, ast.Starred) for a in node.args)):
+        return [i for a in node.args for i in _items(a)]
+    return [node]
+
+
+def _signature(name: str) -> str:
+    """PyTorch's signature without types: "nn.MaxPool2d(kernel_size, stride=None, …)"."""
+    params = [p.name if p.default is p.empty else f"{p.name}={p.default!r}"
+              for p in _SIGNATURES[name].parameters.values()]
+    return f"nn.{name}({', '.join(params)})"
+
+
+def _code_layer(call: ast.Call, name: str, source: str, values_only: list[str]) -> Layer:
+    """One Conv2d / MaxPool2d / AvgPool2d call, bound to PyTorch's signature; values are
+    read with ``ast.literal_eval`` (data only). ValueError naming the argument."""
+    args, kwargs = [], {}
+    for node in [*call.args, *call.keywords]:
+        value = node.value if isinstance(node, ast.keyword) else node
+        if isinstance(node, ast.Starred) or (isinstance(node, ast.keyword) and node.arg is None):
+            raise ValueError("write the arguments out: * and ** are not read")
+        try:
+            v = ast.literal_eval(value)
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            raise ValueError(f"`{ast.unparse(value)}` is not a value: the planner reads numbers, "
+                             "tuples, strings and True/False; it runs no code") from None
+        if isinstance(node, ast.keyword):
+            kwargs[node.arg] = v
+        else:
+            args.append(v)
+    try:
+        given = _SIGNATURES[name].bind(*args, **kwargs).arguments
+    except TypeError as e:
+        raise ValueError(f"{e}; PyTorch's signature is {_signature(name)}") from None
+    arg = {p: given.get(p, v.default) for p, v in _SIGNATURES[name].parameters.items()}
+    kind = CODE_LAYERS[name]
+    for key, default in _VALUES_ONLY.items():
+        if key in given and given[key] != default:
+            values_only.append(f"{key}={given[key]!r}")
+    if arg.get("padding_mode", "zeros") not in _PADDING_MODES:
+        raise ValueError(f"padding_mode must be one of {', '.join(map(repr, _PADDING_MODES))}, "
+                         f"got {arg['padding_mode']!r}")
+    if arg.get("ceil_mode"):
+        raise ValueError("ceil_mode=True rounds the output size up (⌈ ⌉); the planner follows "
+                         "PyTorch's default, the floor (ceil_mode=False)")
+    if arg.get("return_indices"):
+        raise ValueError("return_indices=True makes the pool return (values, indices), which "
+                         "the next layer cannot take")
+    kernel = pair(arg["kernel_size"], "kernel_size", minimum=1)
+    stride = kernel if arg["stride"] is None else pair(arg["stride"], "stride", minimum=1)
+    padding = arg["padding"]
+    if isinstance(padding, str) and kind == "conv":
+        if padding not in ("same", "valid"):
+            raise ValueError(f'padding must be a number, a pair, "same" or "valid", got '
+                             f"{padding!r}")
+    else:
+        padding = pair(padding, "padding", minimum=0)
+    dilation = pair(arg.get("dilation", 1), "dilation", minimum=1)
+    if kind != "conv":
+        return Layer(kind, kernel, stride, padding, dilation, source=source)
+    counts = [_count(arg[k], k) for k in ("in_channels", "out_channels", "groups")]
+    if not isinstance(arg["bias"], bool):
+        raise ValueError(f"bias must be True or False, got {arg['bias']!r}")
+    return Layer("conv", kernel, stride, padding, dilation, counts[1], counts[2], arg["bias"],
+                 counts[0], source)
+
+
+def _count(v: object, name: str) -> int:
+    if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= MAX_CHANNELS:
+        raise ValueError(f"{name} must be a whole number 1..{MAX_CHANNELS}, got {v!r}")
+    return v
+
+
+def read_code(text: str) -> CodeRead:
+    """Layers from pasted PyTorch: ``nn.Conv2d``, ``nn.MaxPool2d``, ``nn.AvgPool2d`` calls (also
+    ``torch.nn.`` or bare), one per line, in a list or in ``nn.Sequential(...)``, arguments
+    as PyTorch's signatures take them. Parsed with ``ast``, values read with
+    ``ast.literal_eval``: nothing is run. Layers that keep the shape (ReLU, BatchNorm2d, …)
+    are skipped and listed; anything else stops the reading, naming the piece.
+
+    >>> r = read_code("nn.Sequential(nn.Conv2d(3, 64, kernel_size=7, stride=2, padding=3), "
+    ...               "nn.ReLU(), nn.MaxPool2d(3, 2, 1))")
+    >>> from core.layers import format_stack
+    >>> format_stack(list(r.layers)), r.skipped
+    ('conv:64,7,2,3;pool:max,3,2,1', ('ReLU',))
+    """
+    source = textwrap.dedent(text).strip()
+    try:
+        pieces = _items(ast.parse(source))
+    except (SyntaxError, ValueError, MemoryError, RecursionError) as e:
+        where = f"line {e.lineno}: {e.msg}" if isinstance(e, SyntaxError) else str(e)
+        return CodeRead((), error=LayerError(0, f"the code does not parse as Python ({where})"))
+    layers: list[Layer] = []
+    skipped: list[str] = []
+    values_only: list[str] = []
+    for node in pieces:
+        piece = " ".join((ast.get_source_segment(source, node) or ast.unparse(node)).split())
+        piece = piece if len(piece) <= 90 else piece[:89] + "…"
+        name = _class_name(node) if isinstance(node, ast.Call) else None
+        try:
+            if name in SHAPE_KEEPING:
+                skipped.append(name)
+                continue
+            if name not in CODE_LAYERS:
+                raise ValueError("not a layer the planner reads: it reads nn.Conv2d, "
+                                 "nn.MaxPool2d and nn.AvgPool2d, and skips layers that keep "
+                                 "the shape (ReLU, BatchNorm2d, …)")
+            if len(layers) == MAX_LAYERS:
+                raise ValueError(f"at most {MAX_LAYERS} layers; remove some")
+            layers.append(_code_layer(node, name, piece, values_only))
+        except ValueError as e:
+            return CodeRead(tuple(layers), tuple(skipped), tuple(values_only),
+                            LayerError(len(layers), f"`{piece}`: {e}"))
+    return CodeRead(tuple(layers), tuple(skipped), tuple(values_only))
+
+
+def editor_rows(text: str) -> list[dict[str, str]]:
+    """The stack as table rows (keys ROW_KEYS): parsed layers written out in full, a
+    layer that does not parse as its raw fields, so it can be fixed in the table. Pasted
+    code gives the rows of the layers read from it."""
+    def row(kind: str, f: dict[str, str]) -> dict[str, str]:
+        return {"layer": LAYER_NAMES.get(kind, "")} | {k: f.get(k, "") for k in ROW_KEYS[1:]}
+
+    if is_code(text):
+        return [row(x.kind, layer_fields(x)) for x in read_code(text).layers]
+    rows = []
+    for chunk in _chunks(text)[:MAX_LAYERS]:
+        try:
+            layer = parse_layer(chunk)
+            kind, f = layer.kind, layer_fields(layer)
+        except ValueError:
+            try:
+                kind, f = _fields(chunk)
+            except ValueError:
+                kind, f = "", {}
+        rows.append(row(kind, f))
+    return rows
