@@ -13,7 +13,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-import core.shapes as S
+import core.formula as S
 from tests.data import pictures
 from tests.e2e.conftest import assert_no_errors, goto, wait_idle
 
