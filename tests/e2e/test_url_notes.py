@@ -165,3 +165,29 @@ def test_shapes_note_stands_under_the_intro_not_at_the_bottom(app, page):
     tabs = page.locator('[data-testid="stTabs"]').first.bounding_box()
     title = page.locator("h1").first.bounding_box()
     assert title["y"] < note.bounding_box()["y"] < tabs["y"]
+
+
+def test_pages_left_and_entered_again_through_the_menu(app, page):
+    # A page entered again gets its widgets bound afresh; the values the app kept for it
+    # are its own, not a link's. Guards the binding lifecycle the check relies on.
+    goto(page, f"{app}/sliding_window?sw_pad_h=1&sw_zoom=3")
+    note = page.locator(ALERT).filter(has_text=NOTE)
+    expect(note).to_contain_text("sw_zoom")
+    _nudge(page, "Output row")
+    _url_has(page, r"sw_r=1")
+    for title, path in (("Edge detection", "edges"), ("Sliding window", "sliding_window")):
+        page.locator('[data-testid="stSidebarNav"] a', has_text=title).click()
+        wait_idle(page)
+        _url_has(page, rf"/{path}(\?|$)")
+        expect(page.locator("h1").first).to_contain_text(title.split()[0])
+    wait_idle(page)
+    expect(note).to_contain_text("sw_zoom")  # the link's own note, kept until Dismiss
+    assert "sw_pad_h" not in note.inner_text() and "sw_r" not in note.inner_text()
+    page.get_by_role("button", name="Dismiss").click()
+    wait_idle(page)
+    page.locator('[data-testid="stSidebarNav"] a', has_text="Edge detection").click()
+    wait_idle(page)
+    page.locator('[data-testid="stSidebarNav"] a', has_text="Sliding window").click()
+    wait_idle(page)
+    expect(page.locator("h3", has_text="Y[")).to_be_visible()
+    _no_note(page)
