@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 import core
 from core.images import stripes
 from core.kernels import D2L_EDGE
@@ -183,8 +185,10 @@ def test_the_sobel_set_up_goes_into_the_url_and_the_link_restores_it(server, pag
             "w => document.querySelector('[data-testid=\"stMain\"]')?.innerText.includes(w)",
             arg=wanted, timeout=30_000,
         )
-        assert radio.locator("input[value]:checked").count() == 1
-        assert "momentum" in radio.locator("label:has(input:checked)").inner_text()
+        # The radio's seeded state can paint after the text: wait for it, don't race it.
+        expect(radio.locator("input[value]:checked")).to_have_count(1, timeout=30_000)
+        expect(radio.locator("label:has(input:checked)")).to_contain_text("momentum",
+                                                                         timeout=30_000)
         assert wanted in _main(other)
     finally:
         fresh.close()
