@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 import core.formula as S
 from tests.data import pictures
+from ui.learn_setups import SETUPS
 from tests.e2e.conftest import assert_no_errors, goto, wait_idle
 
 NOTE = "could not be used"
@@ -70,9 +71,9 @@ def test_edges_follow_up_3_then_1(app, page):
 
 def test_learn_sobel_set_up_then_the_notebooks(app, page):
     goto(page, f"{app}/learn")
-    _click(page, "Sobel on a real picture")
+    _click(page, SETUPS["sobel"].label)
     _url_has(page, r"lk_opt=momentum")
-    _click(page, "The notebook's set-up")
+    _click(page, SETUPS["notebook"].label)
     _url_has(page, r"^[^?]*/learn$")
     page.wait_for_selector("text=Largest error per entry: 0.02053", timeout=30_000)
     _no_note(page)
@@ -80,7 +81,7 @@ def test_learn_sobel_set_up_then_the_notebooks(app, page):
 
 def test_learn_use_the_suggested_lr_after_a_divergence(app, page):
     goto(page, f"{app}/learn")
-    _click(page, "Too big a step: lr 0.03")
+    _click(page, SETUPS["diverge"].label)
     page.wait_for_selector("text=Diverged at step 9", timeout=30_000)
     _url_has(page, r"lk_lr=0\.03")
     _click(page, "Use lr = 0.01")
@@ -114,7 +115,7 @@ def test_edges_upload_after_picking_a_sample(app, page):
 
 def test_shapes_planner_adding_rows(app, page):
     goto(page, f"{app}/shapes?sh_tab=Layer+planner")
-    layers = page.locator(".st-key-sh_layers input")
+    layers = page.locator(".st-key-sh_layers textarea")
     for n in (1, 2):
         # The table's last, empty row adds a layer when clicked (a 3×3 conv, size kept).
         grid = page.locator('[class*="st-key-sh_layers_ed"]').first.bounding_box()
