@@ -33,7 +33,7 @@ MAX_LIVE_STEPS = 1000
 DIVERGENCE_FACTOR = 1e6
 MOMENTUM = 0.9
 #: Largest learned kernel side, input side (bigger pictures are shrunk) and noise σ.
-MAX_KERNEL = 7
+MAX_LEARNED_KERNEL = 7
 MAX_INPUT = 64
 MAX_NOISE = 10.0
 
@@ -338,9 +338,9 @@ def make_task(
     K_true = as_tensor(K_true, "K", ndim=2)
     (H, W), (th, tw) = X.shape, K_true.shape
     kh, kw = pair(kernel_size if kernel_size is not None else (th, tw), "kernel_size", minimum=1)
-    if max(kh, kw) > MAX_KERNEL:
-        raise ValueError(f"the learned kernel may be at most {MAX_KERNEL}×{MAX_KERNEL}, "
-                         f"got {kh}×{kw}")
+    if max(kh, kw) > MAX_LEARNED_KERNEL:
+        side = MAX_LEARNED_KERNEL
+        raise ValueError(f"the learned kernel may be at most {side}×{side}, got {kh}×{kw}")
     for what, (a, b) in (("target kernel", (th, tw)), ("learned kernel", (kh, kw))):
         if a > H or b > W:
             raise ValueError(f"the {what} {a}×{b} does not fit in the {H}×{W} input; pick a "

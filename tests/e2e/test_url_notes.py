@@ -15,8 +15,8 @@ from playwright.sync_api import expect
 
 import core.formula as S
 from tests.data import pictures
-from ui.learn_setups import SETUPS
 from tests.e2e.conftest import assert_no_errors, goto, wait_idle
+from ui.learn_setups import SETUPS
 
 NOTE = "could not be used"
 ALERT = '[data-testid="stAlert"]'
