@@ -34,7 +34,7 @@ DIVERGENCE_FACTOR = 1e6
 MOMENTUM = 0.9
 #: Largest learned kernel side, input side (bigger pictures are shrunk) and noise σ.
 MAX_LEARNED_KERNEL = 7
-MAX_INPUT = 64
+MAX_TRAIN_SIDE = 64
 MAX_NOISE = 10.0
 
 
@@ -271,7 +271,7 @@ def best_kernel(
 # Setting up a learning problem the way the kernel-learning page does.
 
 
-def fit_input(X: Any, max_side: int = MAX_INPUT) -> torch.Tensor:
+def fit_input(X: Any, max_side: int = MAX_TRAIN_SIDE) -> torch.Tensor:
     """X (H, W) shrunk by area averaging so neither side exceeds ``max_side`` (aspect kept).
 
     Smaller inputs come back unchanged: (H, W) → (H', W') with max(H', W') ≤ max_side.
@@ -330,7 +330,7 @@ def make_task(
 ) -> Task:
     """Y = corr2d(X, K_true) + noise·N(0, 1), aligned for a learned kernel of ``kernel_size``.
 
-    X (H, W) is first shrunk to at most MAX_INPUT a side (``fit_input``); kernel_size
+    X (H, W) is first shrunk to at most MAX_TRAIN_SIDE a side (``fit_input``); kernel_size
     defaults to K_true's. The noise is drawn from its own generator seeded with ``seed``,
     on the full Y, so it does not change with the learned kernel's size.
     """

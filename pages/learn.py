@@ -46,7 +46,7 @@ with st.sidebar:
         "K, typed", key="lk_K", default="1 -1", max_rows=learn.MAX_LEARNED_KERNEL,
         max_cols=learn.MAX_LEARNED_KERNEL, editor=False)
     source = st.selectbox("Input X", list(SAMPLES), key="lk_input", **BIND,
-                          help=f"Pictures over {learn.MAX_INPUT} pixels a side are shrunk.")
+                          help=f"Pictures over {learn.MAX_TRAIN_SIDE} pixels a side are shrunk.")
     size = None
     if not st.checkbox("Learn a kernel the size of K", True, key="lk_same", **BIND):
         c1, c2 = st.columns(2)
