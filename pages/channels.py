@@ -1,6 +1,7 @@
 """Channels 多输入输出通道 and the 1×1 convolution: inputs add up, outputs stack."""
 
 import inspect
+from functools import partial
 
 import streamlit as st
 
@@ -8,6 +9,7 @@ import core
 from core import channels as ch
 from core.errors import ChannelMismatch, NoOutput
 from ui.nav import ensure_router
+from ui.phone import twins
 from ui.share import share_link
 from ui.url import UrlCheck
 from viz.channels import groups_figure, matmul_figure, multi_in_figure, multi_out_figure
@@ -68,11 +70,13 @@ T = ch.channel_tensors(ci=ci, co=co, n=n, k=k, k_channels=k_channels, values=val
                        seed=int(seed))
 
 
-def show(fig, key: str) -> None:
-    """Draw a figure; say so when it is too big for numbers in the cells."""
-    st.plotly_chart(fig, key=key, config=STATIC)
-    if not fig.layout.meta["numbers"]:
-        st.caption("Compact view: too many cells to write every number; hover a cell to read it.")
+def show(make, key: str) -> None:
+    """Draw a sheet, made for a wide screen and for a phone (ui.phone.twins); say so when it
+    is too big for numbers in the cells."""
+    for fig in twins(make, key, config=STATIC):
+        if not fig.layout.meta["numbers"]:
+            st.caption("Compact view: too many cells to write every number; hover a cell to "
+                       "read it.")
 
 
 def fail(e: ValueError) -> None:
@@ -99,7 +103,7 @@ def many_inputs() -> None:
     except ValueError as e:
         fail(e)
     else:
-        show(multi_in_figure(T.X, T.K[0], mi.parts, mi.Y), "ch_fig_in")
+        show(partial(multi_in_figure, T.X, T.K[0], mi.parts, mi.Y), "ch_fig_in")
         st.code(f"corr2d_multi_in(X, K)  # X: {tuple(T.X.shape)}, K: {tuple(T.K[0].shape)}, "
                 f"padding={pad}, stride={stride} → {tuple(mi.Y.shape)}", language="python")
 
@@ -119,7 +123,7 @@ def many_outputs() -> None:
         fail(e)
     else:
         names = [f"K + {o}" if o else "K" for o in range(co)] if values == "notebook" else None
-        show(multi_out_figure(T.K, Y, col_names=names), "ch_fig_out")
+        show(partial(multi_out_figure, T.K, Y, col_names=names), "ch_fig_out")
         st.code(f"corr2d_multi_in_out(X, K)  # K: {tuple(T.K.shape)} → Y: {tuple(Y.shape)}",
                 language="python")
 
@@ -138,7 +142,7 @@ def one_by_one() -> None:
     except ValueError as e:
         fail(e)
     else:
-        show(matmul_figure(ob.Xm, ob.Km, ob.Ym, ob.Y1), "ch_fig_1x1")
+        show(partial(matmul_figure, ob.Xm, ob.Km, ob.Ym, ob.Y1), "ch_fig_1x1")
         verdict = "< 1e-6 ✓ the same" if ob.passes else "≥ 1e-6 ✗ different"
         (st.success if ob.passes else st.error)(
             f"Y1 = corr2d_multi_in_out_1x1(X, K), Y2 = corr2d_multi_in_out(X, K): "
@@ -183,7 +187,8 @@ def cost() -> None:
         if c:
             with left:
                 mask = ch.group_mask(ci, co, groups)
-                show(groups_figure(mask, kernel=f"{k}×{k}"), "ch_fig_groups")
+                st.plotly_chart(groups_figure(mask, kernel=f"{k}×{k}"), key="ch_fig_groups",
+                                config=STATIC)
                 st.caption("Each coloured cell is one k×k kernel of the weight: groups remove the "
                            "blocks off the diagonal, and with them parameters and MACs.")
         right.table([{

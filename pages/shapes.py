@@ -2,7 +2,6 @@
 padding gives the size you want (d2l: 填充和步幅).
 All numbers come from core (formula, plan, padding)."""
 
-import pandas as pd
 import streamlit as st
 
 import ui.shapes as U
@@ -183,7 +182,7 @@ with solver:
         found = None
         st.error(str(e))
     if found:
-        st.dataframe(pd.DataFrame([s.row() for s in found]), hide_index=True, width="stretch")
+        U.solutions(found)
         st.caption("Padding before and after along the axis; d2l's p is both together. Left "
                    "out: paddings so wide that a whole window could sit in the zeros (a side ≥ "
                    "the kernel's span). “same” marks PyTorch's padding=\"same\". The code pads "

@@ -42,9 +42,11 @@ def decode(value: Any) -> Any:
     return value
 
 
-def figures(at: AppTest) -> list[dict]:
-    """Every plotly chart on the page as its figure JSON."""
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+def figures(at: AppTest, *, phone: bool = False) -> list[dict]:
+    """Every plotly chart on the page as its figure JSON; the phones' twins of a figure
+    (ui.phone.twins, keys ending "_phone") only with ``phone``, and then only they."""
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")
+            if c.proto.id.endswith("_phone") == phone]
 
 
 def all_text(at: AppTest) -> str:

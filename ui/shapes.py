@@ -135,4 +135,37 @@ def layer_table(text: str, p: Plan) -> int:
             "RF start": _text_col("RF start", "First input cell output (0, 0) sees; negative = "
                                               "in the padding", 62),
         })
+    _phone_results(rows, table_rows(p, len(rows)))
     return len(rows)
+
+
+def _layer_words(row: dict[str, str]) -> str:
+    """One editor row in a few words: "conv 64 · k 7 s 2 p 3" (what differs from 1 only)."""
+    parts = [f"{name} {row[key]}" for key, name in (("kernel", "k"), ("stride", "s"),
+                                                    ("padding", "p"), ("dilation", "d"),
+                                                    ("groups", "g"))
+             if row.get(key) and (key in ("kernel", "stride", "padding") or row[key] != "1")]
+    return f"{row['layer']} {row.get('out') or ''}".strip() + " · " + " ".join(parts)
+
+
+def _phone_results(rows: list[dict[str, str]], results: list[dict[str, str]]) -> None:
+    """The table's results as a narrow table, shown on phones only (ui/phone.py): there the
+    editor keeps its first columns in view and would hide these off to the right."""
+    lines = ["| # | layer | output | params | RF |", "|---|---|---|---|---|"]
+    lines += [f"| {i} | {_layer_words(row)} | {res['output']} | {res['params']} | "
+              f"{res['RF size']} |" for i, (row, res) in enumerate(zip(rows, results))]
+    with st.container(key="phone_sh_plan"):
+        st.caption("Each layer's output, parameters and receptive field (RF):")
+        st.markdown("\n".join(lines))
+
+
+def solutions(found: list) -> None:
+    """The padding solver's answers: a table on a wide screen, a list on a phone (six of
+    its eight columns would be off to the right there)."""
+    with st.container(key="desk_sh_sol"):
+        st.dataframe(pd.DataFrame([s.row() for s in found]), hide_index=True, width="stretch")
+    with st.container(key="phone_sh_sol"):
+        st.markdown("\n".join(
+            f"- k {s.kernel}, s {s.stride}{f', d {s.dilation}' if s.dilation != 1 else ''}: "
+            f"{s.before} before, {s.after} after (d2l p = {s.total})"
+            f"{' · same' if s.same else ''}: `{s.code()}`" for s in found))

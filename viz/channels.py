@@ -9,6 +9,7 @@ view is compact: colours only, values on hover. ``fig.layout.meta["numbers"]`` s
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,7 +19,10 @@ import plotly.graph_objects as go
 from viz import colours
 from viz.grid import MAIN_PX, cell_text, fit_labels
 
-#: Pixels a figure can count on for its width: the main column of a wide page (viz.grid).
+#: Pixels a sheet is laid out in by default: the main column of a wide page (viz.grid). Its
+#: captions are sized in pixels, so a sheet made for 820 px and squeezed into a phone's
+#: column runs them together and overflows its cells: a phone gets a sheet made for its
+#: NARROW_PX (every builder takes ``width``; the page shows the one that fits, ui/phone.py).
 WIDTH_PX = MAIN_PX
 #: Cells narrower than this (in pixels) get colours only: the compact view.
 MIN_NUMBERED_PX = 28
@@ -27,10 +31,18 @@ GROUP_COLOURS = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2
                  "#eeca3b", "#9d755d")
 RED = "#c0392b"
 #: What the cell colours mean (viz.colours), written under every sheet.
-LEGEND = ("Colours 颜色: white = 0, red positive, blue negative, deeper for larger |value|; "
+LEGEND = ("Colours 颜色: white = 0, red positive, blue negative,<br>deeper for larger |value|; "
           "each tensor on its own scale.")
 
 Box = tuple[float, float, int, int]  # (left x, top y, height, width) in cells
+
+
+def text_px(text: str, size: float) -> float:
+    """Estimated width of an annotation's text in pixels: its longest line (``<br>``), tags
+    left out, about 0.45 em a Latin glyph (Source Sans measures 0.39 on average) and 1 em
+    a CJK one."""
+    lines = re.sub(r"<(?!br>)[^>]*>", "", text).split("<br>")
+    return max(sum(1.0 if ord(c) >= 0x2E80 else 0.45 for c in line) for line in lines) * size
 
 
 def _np(T: Any) -> np.ndarray:
@@ -40,15 +52,16 @@ def _np(T: Any) -> np.ndarray:
 class Sheet:
     """A canvas measured in cells (x to the right, y downwards); blocks placed by top-left cell.
 
-    ``cols`` cells of blocks plus ``px`` pixels of gaps and labels must fit WIDTH_PX: that
+    ``cols`` cells of blocks plus ``px`` pixels of gaps and labels must fit ``width``: that
     fixes the cell size, so gaps and captions can then be sized in pixels (``cells``).
     """
 
     def __init__(self, cols: int, px: float = 0, *, numbers: bool | None = None,
-                 left_px: float = 0) -> None:
-        fit = (WIDTH_PX - px - left_px) / max(cols, 1)
+                 left_px: float = 0, width: int = WIDTH_PX) -> None:
+        self.width = width
+        fit = (width - px - left_px) / max(cols, 1)
         self.numbers = fit >= MIN_NUMBERED_PX if numbers is None else numbers
-        self.cell = max(4.0, min(MAX_CELL_PX, fit))
+        self.cell = max(1.0, min(MAX_CELL_PX, fit))
         self.left = self.cells(left_px) if left_px else 0
         self.traces: list[go.Heatmap] = []
         self.notes: list[dict] = []
@@ -119,7 +132,7 @@ class Sheet:
         # The colour scale in words, under everything (each trace has its own ±max).
         note_y = self.bottom + 0.5 + self.cells(10)
         self.label(-0.5 - self.left, note_y, LEGEND, size=12, anchor="left", valign="top")
-        self.bottom = note_y + self.cells(20)
+        self.bottom = note_y + self.cells(36)  # two lines
         fig = go.Figure(self.traces)
         # A frame per block (zeros are white and would vanish), then the red marks; set in
         # one go: add_shape validates each call, seconds for 64 kernels.
@@ -133,12 +146,24 @@ class Sheet:
         # Captions sit above their y (yanchor bottom): leave them a line of room.
         top = min([n["y"] - self.cells(24) for n in self.notes]
                   + [y - 0.5 for _, y, _, _ in self.boxes])
+        # The x range takes in every caption (one centred over a narrow block sticks out),
+        # and must fit the width: the cells as drawn may be smaller than planned, and then a
+        # caption takes more cells. A few rounds settle it; the height is sized for the cells
+        # drawn (no blank band above and below a squeezed sheet).
+        drawn = self.cell
+        for _ in range(6):
+            x0, x1 = -0.5 - self.left, self.right + 0.5
+            for n in self.notes:
+                w = text_px(n["text"], n["font"]["size"]) / drawn
+                lo = {"left": n["x"], "right": n["x"] - w}.get(n["xanchor"], n["x"] - w / 2)
+                x0, x1 = min(x0, lo), max(x1, lo + w)
+            drawn = min(self.cell, (self.width - 8) / (x1 - x0))
         fig.update_layout(
             annotations=self.notes, plot_bgcolor="rgba(0,0,0,0)",
-            height=int((self.bottom - top + 1.5) * self.cell) + 16,
+            height=int((self.bottom - top + 1.5) * drawn) + 16,
             margin={"l": 4, "r": 4, "t": 8, "b": 8}, meta={"numbers": self.numbers},
         )
-        fig.update_xaxes(visible=False, range=[-0.5 - self.left, self.right + 0.5])
+        fig.update_xaxes(visible=False, range=[x0, x1])
         fig.update_yaxes(visible=False, range=[self.bottom + 0.5, top], scaleanchor="x",
                          constrain="domain")
         return fig
@@ -149,13 +174,13 @@ def _shape(T: np.ndarray) -> str:
 
 
 def multi_in_figure(X: Any, K: Any, parts: Any, Y: Any, *,
-                    numbers: bool | None = None) -> go.Figure:
+                    numbers: bool | None = None, width: int = WIDTH_PX) -> go.Figure:
     """X (ci, H, W) over K (ci, kh, kw) over corr2d(X[c], K[c]) (ci, Ho, Wo), then "=" their
     sum Y (Ho, Wo): channel c's column reads top to bottom, the last row adds across."""
     X, K, parts, Y = _np(X), _np(K), _np(parts), _np(Y)
     ci = X.shape[0]
     pitch = max(X.shape[2], K.shape[2], parts.shape[2])
-    s = Sheet(ci * pitch + Y.shape[1], ci * 36, numbers=numbers)
+    s = Sheet(ci * pitch + Y.shape[1], ci * 36, numbers=numbers, width=width)
     gap_x, head = s.whole(36), s.cells(62)  # room for "+", and for two lines of captions
     step = pitch + gap_x
 
@@ -165,7 +190,7 @@ def multi_in_figure(X: Any, K: Any, parts: Any, Y: Any, *,
             names = [f"c={c}" for c in range(ci)]
         for (bx, _, _, w), nm in zip(s.row(list(blocks), 0, y, step=step, names=names), names):
             s.label(bx + (w - 1) / 2, y - 0.5, nm, size=12)
-        s.label(-0.5, y - 0.5 - s.cells(22), header, anchor="left")
+        s.label(-0.5, y - 0.5 - s.cells(22), header, anchor="left", size=12)
 
     y = head
     channel_row(X, y, "X[{c}]", f"input X: ci × h × w = {_shape(X)}")
@@ -190,26 +215,29 @@ def multi_in_figure(X: Any, K: Any, parts: Any, Y: Any, *,
 
 
 def multi_out_figure(K: Any, Y: Any, *, col_names: Sequence[str] | None = None,
-                     numbers: bool | None = None) -> go.Figure:
+                     numbers: bool | None = None, width: int = WIDTH_PX) -> go.Figure:
     """K (co, ci, kh, kw) as co columns of ci kernel slices; below column o, its output
     map Y[o] (Ho, Wo). The kernel tensor's shape co × ci × kh × kw is written above."""
     K, Y = _np(K), _np(Y)
     co, ci, kh, kw = K.shape
     pitch = max(kw, Y.shape[2])
-    s = Sheet(co * pitch, co * 30, numbers=numbers, left_px=48)
+    s = Sheet(co * pitch, co * 30, numbers=numbers, left_px=48, width=width)
     step, vgap = pitch + s.whole(30), s.cells(14)
     names = col_names or [f"K[{o}]" for o in range(co)]
     y = s.cells(52)
     s.label(-0.5 - s.left, y - 0.5 - s.cells(26),
-            f"kernel K: co × ci × kh × kw = {co} × {ci} × {kh} × {kw}", anchor="left")
+            f"kernel K: co × ci × kh × kw = {co} × {ci} × {kh} × {kw}", anchor="left", size=12)
     kmax = colours.top(K)  # one scale for all of K's rows
     for c in range(ci):  # one trace per input channel: the row K[·, c]
         boxes = s.row(list(K[:, c]), 0, y, step=step, top=kmax,
                       names=[f"K[{o}, {c}]" for o in range(co)])
         s.label(-0.8, y + (kh - 1) / 2, f"c={c}", anchor="right", valign="middle", size=12)
         if c == 0:
-            for (bx, _, _, w), nm, o in zip(boxes, names, range(co)):
-                s.label(bx + (w - 1) / 2, y - 0.5, f"o={o} · {nm}", size=12)
+            heads = [f"o={o} · {nm}" for o, nm in enumerate(names)]
+            if not all(s.fits(h, step - 0.5) for h in heads):  # too narrow: the index only
+                heads = [f"o={o}" for o in range(co)]
+            for (bx, _, _, w), head in zip(boxes, heads):
+                s.label(bx + (w - 1) / 2, y - 0.5, head, size=12)
         y += kh + vgap
     edge = y - vgap - 0.5  # bottom edge of the last kernel row
     for o in range(co):
@@ -226,15 +254,15 @@ def multi_out_figure(K: Any, Y: Any, *, col_names: Sequence[str] | None = None,
     return s.figure()
 
 
-def matmul_figure(Xm: Any, Km: Any, Ym: Any, Y1: Any, *, numbers: bool | None = None
-                  ) -> go.Figure:
+def matmul_figure(Xm: Any, Km: Any, Ym: Any, Y1: Any, *, numbers: bool | None = None,
+                  width: int = WIDTH_PX) -> go.Figure:
     """The 1×1 convolution as K (co × ci) · X (ci × h·w) = Y (co × h·w), laid out so that
     Y[o, j] sits where K's row o meets X's column j (Y[0, 0]'s are outlined in red);
     below, Y reshaped to (co, h, w)."""
     Xm, Km, Ym, Y1 = _np(Xm), _np(Km), _np(Ym), _np(Y1)
     ci, hw = Xm.shape
     co, h, w = Y1.shape
-    s = Sheet(max(ci + hw, co * w + ci), 40, numbers=numbers, left_px=60)
+    s = Sheet(max(ci + hw, co * w + ci), 40, numbers=numbers, left_px=60, width=width)
     xx = ci + s.whole(40)  # X and Y start here; K sits left of Y
     y = s.cells(50)
     s.row([Xm], xx, y, step=0, names=["X"])

@@ -30,6 +30,10 @@ PAD_PX = 4
 #: Width of the main column of the wide layout on a 1280-px laptop screen with the sidebar
 #: open, and of the gap between st.columns: what a figure can count on.
 MAIN_PX, GAP_PX = 820, 16
+#: Width of the main column on a 390-px phone (16 px padding each side). Below 640 px
+#: st.columns stack, so a figure gets this whole width there, however narrow its desktop
+#: column: the numbers are sized for the smaller of its two cells (``text_cell_px``).
+NARROW_PX = 358
 #: Largest denominator written as a fraction (1/9, 1/16, 7/16 …).
 MAX_DENOMINATOR = 64
 #: Relative difference under which a float32 value counts as equal to a short form of it.
@@ -163,13 +167,20 @@ def cell_px(shape: tuple[int, int], width: int | None = None) -> float:
     return min(CELL_PX, plot_w / cols, 560 / rows)
 
 
+def text_cell_px(shape: tuple[int, int], width: int | None = None) -> float:
+    """Side of a cell the numbers must fit: the smaller of the cell in a ``width``-px column
+    (desktop) and in the phone's NARROW_PX column, where columns stack (cell_px grows with
+    the width, so that is the cell at the smaller width)."""
+    return cell_px(shape, min(width or column_widths(3)[0], NARROW_PX))
+
+
 def labels(Z: Any, *, zmax: float | None = None, width: int | None = None) -> list | None:
     """The cell texts ``heatmap`` writes for Z (None when it writes none): what an animation
     frame sends to change a grid's numbers."""
     A = _array(Z)
     if max(A.shape) > MAX_NUMBERED:
         return None
-    fitted = fit_labels(A, cell_px(A.shape, width))
+    fitted = fit_labels(A, text_cell_px(A.shape, width))
     return cell_text(fitted[0], A, colours.top(A, zmax=zmax)) if fitted else None
 
 
@@ -181,16 +192,18 @@ def heatmap(
 
     zmax: the scale's end (share it between panels that are compared; default max |Z|).
     width: pixels of the column the figure is drawn in (default: a third of the main
-    column); it sizes the cells (≤ CELL_PX) and so the numbers, which are written while
-    both sides ≤ MAX_NUMBERED and they fit (``fit_labels``). colorbar: the scale, under it.
+    column); it sizes the cells (≤ CELL_PX), and the numbers are sized to fit them in that
+    column and on a phone (``text_cell_px``); they are written while both sides ≤
+    MAX_NUMBERED and they fit (``fit_labels``), else the cells show colour and hover.
+    colorbar: the scale, under it.
     """
     A = _array(Z)
     rows, cols = A.shape
     top = colours.top(A, zmax=zmax)
     width = width or column_widths(3)[0]
     cell = cell_px(A.shape, width)
-    fitted = fit_labels(A, cell) if (numbers is None and max(rows, cols) <= MAX_NUMBERED
-                                     or numbers) else None
+    wanted = numbers is None and max(rows, cols) <= MAX_NUMBERED or numbers
+    fitted = fit_labels(A, text_cell_px(A.shape, width)) if wanted else None
     trace = {
         "type": "heatmap", "z": A, **colours.scale(top), "showscale": colorbar,
         "xgap": 1 if cell >= 8 else 0, "ygap": 1 if cell >= 8 else 0,

@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from viz.grid import MAX_NUMBERED, heatmap, labels
+from viz import colours
+from viz.grid import MAX_NUMBERED, NARROW_PX, cell_text, fit_labels, heatmap
 from viz.grid import picture as grid_picture
 
 LOSS = "#1f77b4"
@@ -66,7 +67,8 @@ def loss_curve(
     title = "loss per step"
     if optimum is not None and np.isfinite(optimum):
         if log and optimum <= EXACT * top:
-            title += " · best possible ≈ 0 (some kernel fits Y exactly)"
+            # a second line: one line of it is wider than a phone
+            title += "<br>best possible ≈ 0 (some kernel fits Y exactly)"
         else:
             fig.add_hline(
                 y=optimum, line={"color": OPTIMUM, "dash": "dash"},
@@ -83,7 +85,8 @@ def loss_curve(
             textfont={"color": DIVERGED}, hoverinfo="skip",
         ))
     fig.update_layout(
-        height=height, margin={"l": 10, "r": 10, "t": 30, "b": 40}, showlegend=False,
+        height=height, margin={"l": 10, "r": 10, "t": 30 + 18 * title.count("<br>"), "b": 40},
+        showlegend=False,
         title={"text": title, "x": 0.5, "xanchor": "center", "font": {"size": 14}},
     )
     fig.update_xaxes(title="step", range=[0.5, total + 0.5])
@@ -106,9 +109,43 @@ def _cells(A: np.ndarray) -> np.ndarray:
     return np.where(np.abs(A) <= TINY * top, 0.0, A)
 
 
+#: The animation's layout, in fractions of its plot area (y up): the loss curve on top, the
+#: four grids below it two by two (a row of four would be 80 px a grid on a phone), then
+#: the play buttons and the step slider. HEIGHT_PX is the whole figure's height.
+HEIGHT_PX, MARGIN_T, MARGIN_B = 860, 50, 10
+#: Fixed side margins (the loss axis's tick labels sit in the left one): Plotly's automatic
+#: margin would take them out of the grids' width too, which is what a phone lacks.
+MARGIN_L, MARGIN_R = 40, 8
+LOSS_Y = (0.69, 1.0)
+GRID_Y = ((0.455, 0.625), (0.225, 0.395))  # the two rows of grids
+GRID_X = ((0.0, 0.48), (0.52, 1.0))  # their two columns
+BUTTONS_Y, SLIDER_Y = 0.165, 0.11
+
+
+def grid_cell_px(shape: tuple[int, int]) -> float:
+    """Side of a cell of a (rows, cols) grid in the animation on a phone, the narrower of
+    the two screens it is drawn on (NARROW_PX wide; the desktop's grids are as tall and
+    wider): each grid's box is a fraction of the plot, and its cells are square."""
+    rows, cols = shape
+    plot_h = HEIGHT_PX - MARGIN_T - MARGIN_B
+    box_w = (GRID_X[0][1] - GRID_X[0][0]) * (NARROW_PX - MARGIN_L - MARGIN_R)
+    box_h = (GRID_Y[0][1] - GRID_Y[0][0]) * plot_h
+    return min(box_w / cols, box_h / rows)
+
+
+def grid_labels(A: Any, zmax: float | None = None) -> tuple[list, int] | None:
+    """The cell texts and their type size for grid A (rows, cols) in the animation, sized
+    for its cells on a phone (``grid_cell_px``); None: colour and hover only."""
+    A = _cells(np.asarray(A, dtype=np.float64))
+    if max(A.shape) > MAX_NUMBERED:
+        return None
+    fitted = fit_labels(A, grid_cell_px(A.shape))
+    return (cell_text(fitted[0], A, colours.top(A, zmax=zmax)), fitted[1]) if fitted else None
+
+
 def _grid_trace(A: np.ndarray, n: int, zmax: float | None, *, levels: bool = False) -> dict:
     """Grid A as a heatmap trace (viz.grid's colours) on axes x{n}/y{n}; ``levels``: Ŷ's big
-    frames, colour levels only."""
+    frames, colour levels only. Numbers sized for the grid's cells on a phone."""
     A = _cells(np.asarray(A, dtype=np.float64))
     if levels:
         top = zmax or float(np.abs(A).max()) or 1.0
@@ -116,7 +153,10 @@ def _grid_trace(A: np.ndarray, n: int, zmax: float | None, *, levels: bool = Fal
         trace = heatmap(z, zmax=LEVELS, numbers=False).data[0].to_plotly_json()
         trace.update(hoverinfo="skip", hovertemplate=None)
     else:
-        trace = grid(A, zmax=zmax).data[0].to_plotly_json()
+        trace = heatmap(A, zmax=zmax, numbers=False).data[0].to_plotly_json()
+        if fitted := grid_labels(A, zmax):
+            trace.update(text=fitted[0], texttemplate="%{text}",
+                         textfont={"size": fitted[1], "color": colours.BLACK})
     trace.update(xaxis=f"x{n}", yaxis=f"y{n}")
     return trace
 
@@ -129,9 +169,11 @@ def _grid_frame(A: np.ndarray, zmax: float | None, *, levels: bool = False) -> d
         return {"type": "heatmap",
                 "z": np.clip(np.round(A / top * LEVELS), -LEVELS, LEVELS).astype(int).tolist()}
     out: dict = {"type": "heatmap", "z": np.round(A, 6).tolist()}
-    text = labels(A, zmax=zmax)
-    if text is not None:
-        out["text"] = text
+    if fitted := grid_labels(A, zmax):
+        out["text"] = fitted[0]
+        out["textfont"] = {"size": fitted[1], "color": colours.BLACK}
+    elif max(A.shape) <= MAX_NUMBERED:  # no stale numbers from an earlier frame
+        out["text"] = [[""] * A.shape[1] for _ in range(A.shape[0])]
     return out
 
 
@@ -139,7 +181,7 @@ def training_animation(
     losses: Sequence[float], steps: Sequence[int], weights: np.ndarray, grads: np.ndarray,
     preds: np.ndarray, Y: Any, *, total: int, optimum: float | None = None, log: bool = True,
     diverged: bool = False, kmax: float | None = None, ymax: float | None = None,
-    bias: bool = True, height: int = 720,
+    bias: bool = True, height: int = HEIGHT_PX,
 ) -> go.Figure:
     """A whole run as ONE Plotly animation that plays in the browser: frame f is step
     ``steps[f]``: the loss curve up to it (later steps covered), K after it (kh, kw),
@@ -187,28 +229,34 @@ def training_animation(
         for f, s in enumerate(steps)
     ]
     layout = curve.layout.to_plotly_json()
-    layout.update(height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10}, dragmode=False)
+    layout.update(height=height, dragmode=False,
+                  margin={"l": MARGIN_L, "r": MARGIN_R, "t": MARGIN_T, "b": MARGIN_B})
     layout.pop("shapes", None)  # the optimum line comes back below, on the loss axes only
-    top_gap, split = 0.08, 0.52  # loss above, four grids below
     layout["xaxis"] = {**layout.get("xaxis", {}), "domain": [0, 1], "anchor": "y"}
-    layout["yaxis"] = {**layout.get("yaxis", {}), "domain": [split + top_gap, 1], "anchor": "x"}
+    # the step axis title sits under the curve: leave it room above the grids' titles
+    layout["yaxis"] = {**layout.get("yaxis", {}), "domain": [LOSS_Y[0] + 0.05, LOSS_Y[1]],
+                       "anchor": "x", "automargin": False, "title": {"text": ""}}
+    layout["xaxis"]["automargin"] = False
+    layout["title"]["text"] = layout["title"]["text"].replace(
+        "loss per step", "loss per step (log scale)" if log else "loss per step", 1)
     layout["yaxis6"] = {"overlaying": "y", "range": [0, 1], "visible": False,
                         "fixedrange": True}
     titles = ["K after the step", "∂loss/∂K at the step",
               f"Ŷ = corr2d(X, K){' + b' if bias else ''}", "Y, the target"]
     annotations = list(layout.get("annotations", []))
     for n, title in enumerate(titles, start=2):
-        x0 = (n - 2) / 4
-        layout[f"xaxis{n}"] = {"domain": [x0 + 0.01, x0 + 0.24], "anchor": f"y{n}",
+        (x0, x1), (y0, y1) = GRID_X[(n - 2) % 2], GRID_Y[(n - 2) // 2]
+        layout[f"xaxis{n}"] = {"domain": [x0, x1], "anchor": f"y{n}",
                                "showgrid": False, "zeroline": False, "showticklabels": False,
                                "fixedrange": True, "constrain": "domain"}
-        layout[f"yaxis{n}"] = {"domain": [0.12, split - 0.04], "anchor": f"x{n}",
+        layout[f"yaxis{n}"] = {"domain": [y0, y1], "anchor": f"x{n}",
                                "showgrid": False, "zeroline": False, "showticklabels": False,
                                "autorange": "reversed", "scaleanchor": f"x{n}",
                                "constrain": "domain", "fixedrange": True}
-        annotations.append({"text": f"<b>{title}</b>", "x": x0 + 0.125, "y": split - 0.02,
+        annotations.append({"text": f"<b>{title}</b>", "x": (x0 + x1) / 2, "y": y1 + 0.005,
                             "xref": "paper", "yref": "paper", "yanchor": "bottom",
-                            "showarrow": False, "font": {"size": 14}})
+                            "xanchor": "center",
+                            "showarrow": False, "font": {"size": 13}})
     layout["annotations"] = annotations
     fig = FramedFigure(data=data, layout=layout, raw_frames=frames)
     for shape in curve.layout.shapes:  # the dashed least-squares line
@@ -226,11 +274,14 @@ def training_animation(
                 for label, ms in SPEEDS]
     n = len(steps)
     fig.update_layout(
-        updatemenus=[dict(type="buttons", direction="left", buttons=buttons, x=0, y=0.06,
+        # The buttons on a row of their own and the slider under them, the plot's whole
+        # width: side by side they overlap on a phone.
+        updatemenus=[dict(type="buttons", direction="left", buttons=buttons, x=0, y=BUTTONS_Y,
                           xanchor="left", yanchor="top", showactive=False,
-                          font={"size": 14})],
+                          pad={"l": 0, "r": 0, "t": 0, "b": 0}, font={"size": 11})],
         sliders=[dict(
-            active=last, x=0.45, y=0.09, len=0.55, xanchor="left", yanchor="top",
+            active=last, x=0, y=SLIDER_Y, len=1, xanchor="left", yanchor="top",
+            pad={"l": 0, "r": 0, "t": 30, "b": 0},
             currentvalue={"prefix": "step ", "font": {"size": 15, "color": "#222"}},
             # tick labels ("7 of 20 · loss 1.23") only show the current one: they would overlap
             font={"size": 11, "color": "rgba(0,0,0,0)"}, ticklen=0 if n > 20 else 4,

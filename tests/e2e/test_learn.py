@@ -12,7 +12,7 @@ import core
 from core.images import stripes
 from core.kernels import D2L_EDGE
 from tests.e2e.conftest import assert_no_errors, goto, screenshot, wait_idle
-from viz.grid import labels
+from viz.learn import grid_labels
 
 ANIMATION = '[data-testid="stPlotlyChart"] .js-plotly-plot:has(.slider-rail-rect)'
 #: The run's animation: (active slider index, number of frames, the slider's label, whether
@@ -88,7 +88,7 @@ def _seed_steps(seed: int = 0) -> list:
 
 def _numbers(K) -> list[str]:
     """K's first row as the animation writes it (the seed's true K spans ±1: the scale)."""
-    return [str(t) for t in labels(K.numpy(), zmax=1.0)[0]]
+    return [str(t) for t in grid_labels(K.numpy(), zmax=1.0)[0][0]]
 
 
 def test_default_view_learns_the_seed_kernel_and_plays_it_in_the_browser(server, page):

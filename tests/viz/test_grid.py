@@ -119,7 +119,8 @@ def test_every_colour_of_the_scale_takes_a_readable_ink():
 
 
 def test_heatmap_text_takes_the_ink_of_its_cell_as_plotly_paints_it():
-    A = np.linspace(-7.5, 7.5, 16).reshape(1, 16)
+    # two rows of 8: sixteen "−7.5" in one row would not fit a phone's column (no numbers)
+    A = np.linspace(-7.5, 7.5, 16).reshape(2, 8)
     spec = heatmap(A, width=2000).to_plotly_json()
     trace = spec["data"][0]
     cells = colours_of(trace, A)
