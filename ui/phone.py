@@ -21,10 +21,11 @@ div[class*="st-key-phone_"] {{ display: none; }}
   div[class*="st-key-desk_"] {{ display: none; }}
   [data-testid="stCode"] pre, [data-testid="stCode"] code {{
     white-space: pre-wrap !important; overflow-wrap: anywhere; }}
-  [data-testid="stMarkdownContainer"] table {{
+  [data-testid="stMarkdownContainer"] table, [data-testid="stTable"] table {{
     width: 100%; table-layout: fixed; font-size: 0.8rem; }}
-  [data-testid="stMarkdownContainer"] th, [data-testid="stMarkdownContainer"] td {{
-    padding: 0.25rem 0.3rem; overflow-wrap: anywhere; }}
+  [data-testid="stMarkdownContainer"] th, [data-testid="stMarkdownContainer"] td,
+  [data-testid="stTable"] th, [data-testid="stTable"] td {{
+    padding: 0.25rem 0.3rem; overflow-wrap: anywhere; white-space: normal; }}
   .katex-display {{ overflow-x: auto; overflow-y: hidden; }}
 }}
 </style>"""

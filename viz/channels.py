@@ -57,9 +57,9 @@ class Sheet:
     """
 
     def __init__(self, cols: int, px: float = 0, *, numbers: bool | None = None,
-                 left_px: float = 0, width: int = WIDTH_PX) -> None:
-        self.width = width
-        fit = (width - px - left_px) / max(cols, 1)
+                 left_px: float = 0, width: int = WIDTH_PX, room: int | None = None) -> None:
+        self.width = width  # drawn in; ``room``: the width its cells are planned for
+        fit = ((room or width) - px - left_px) / max(cols, 1)
         self.numbers = fit >= MIN_NUMBERED_PX if numbers is None else numbers
         self.cell = max(1.0, min(MAX_CELL_PX, fit))
         self.left = self.cells(left_px) if left_px else 0
@@ -161,7 +161,8 @@ class Sheet:
         fig.update_layout(
             annotations=self.notes, plot_bgcolor="rgba(0,0,0,0)",
             height=int((self.bottom - top + 1.5) * drawn) + 16,
-            margin={"l": 4, "r": 4, "t": 8, "b": 8}, meta={"numbers": self.numbers},
+            margin={"l": 4, "r": 4, "t": 8, "b": 8},
+            meta={"numbers": self.numbers, "fill": drawn / self.cell},
         )
         fig.update_xaxes(visible=False, range=[x0, x1])
         fig.update_yaxes(visible=False, range=[self.bottom + 0.5, top], scaleanchor="x",
@@ -169,18 +170,36 @@ class Sheet:
         return fig
 
 
+def fitted(build):
+    """A sheet builder that keeps its captions apart: when the sheet drawn at ``width`` had
+    to squeeze its cells (captions sticking out: meta "fill" < 1), its pixel gaps shrank
+    with them; build it again for the room its cells really get, a few times at most."""
+    def build_fitted(*args, width: int = WIDTH_PX, **kw) -> go.Figure:
+        room = width
+        for _ in range(4):
+            fig = build(*args, width=width, room=room, **kw)
+            if fig.layout.meta["fill"] > 0.98 or room < 60:
+                break
+            room = int(room * fig.layout.meta["fill"]) - 1
+        return fig
+    build_fitted.__doc__, build_fitted.__name__ = build.__doc__, build.__name__
+    return build_fitted
+
+
 def _shape(T: np.ndarray) -> str:
     return " × ".join(map(str, T.shape))
 
 
+@fitted
 def multi_in_figure(X: Any, K: Any, parts: Any, Y: Any, *,
-                    numbers: bool | None = None, width: int = WIDTH_PX) -> go.Figure:
+                    numbers: bool | None = None, width: int = WIDTH_PX,
+                    room: int | None = None) -> go.Figure:
     """X (ci, H, W) over K (ci, kh, kw) over corr2d(X[c], K[c]) (ci, Ho, Wo), then "=" their
     sum Y (Ho, Wo): channel c's column reads top to bottom, the last row adds across."""
     X, K, parts, Y = _np(X), _np(K), _np(parts), _np(Y)
     ci = X.shape[0]
     pitch = max(X.shape[2], K.shape[2], parts.shape[2])
-    s = Sheet(ci * pitch + Y.shape[1], ci * 36, numbers=numbers, width=width)
+    s = Sheet(ci * pitch + Y.shape[1], ci * 36, numbers=numbers, width=width, room=room)
     gap_x, head = s.whole(36), s.cells(62)  # room for "+", and for two lines of captions
     step = pitch + gap_x
 
@@ -214,14 +233,17 @@ def multi_in_figure(X: Any, K: Any, parts: Any, Y: Any, *,
     return s.figure()
 
 
+@fitted
 def multi_out_figure(K: Any, Y: Any, *, col_names: Sequence[str] | None = None,
-                     numbers: bool | None = None, width: int = WIDTH_PX) -> go.Figure:
+                     numbers: bool | None = None, width: int = WIDTH_PX,
+                     room: int | None = None) -> go.Figure:
     """K (co, ci, kh, kw) as co columns of ci kernel slices; below column o, its output
     map Y[o] (Ho, Wo). The kernel tensor's shape co × ci × kh × kw is written above."""
     K, Y = _np(K), _np(Y)
     co, ci, kh, kw = K.shape
     pitch = max(kw, Y.shape[2])
-    s = Sheet(co * pitch, co * 30, numbers=numbers, left_px=48, width=width)
+    s = Sheet(co * pitch, co * 30, numbers=numbers, left_px=48, width=width,
+              room=room)
     step, vgap = pitch + s.whole(30), s.cells(14)
     names = col_names or [f"K[{o}]" for o in range(co)]
     y = s.cells(52)
@@ -254,15 +276,17 @@ def multi_out_figure(K: Any, Y: Any, *, col_names: Sequence[str] | None = None,
     return s.figure()
 
 
+@fitted
 def matmul_figure(Xm: Any, Km: Any, Ym: Any, Y1: Any, *, numbers: bool | None = None,
-                  width: int = WIDTH_PX) -> go.Figure:
+                  width: int = WIDTH_PX, room: int | None = None) -> go.Figure:
     """The 1×1 convolution as K (co × ci) · X (ci × h·w) = Y (co × h·w), laid out so that
     Y[o, j] sits where K's row o meets X's column j (Y[0, 0]'s are outlined in red);
     below, Y reshaped to (co, h, w)."""
     Xm, Km, Ym, Y1 = _np(Xm), _np(Km), _np(Ym), _np(Y1)
     ci, hw = Xm.shape
     co, h, w = Y1.shape
-    s = Sheet(max(ci + hw, co * w + ci), 40, numbers=numbers, left_px=60, width=width)
+    s = Sheet(max(ci + hw, co * w + ci), 40, numbers=numbers, left_px=60, width=width,
+              room=room)
     xx = ci + s.whole(40)  # X and Y start here; K sits left of Y
     y = s.cells(50)
     s.row([Xm], xx, y, step=0, names=["X"])
