@@ -136,17 +136,6 @@ def test_a_mismatch_leaves_the_cost_tab_working():
     assert [m.value for m in at.metric][:2] == ["27", "96"]
 
 
-def test_bad_url_values_get_a_note_and_the_defaults():
-    at = run_page(PAGE, {"ch_ci": "99", "ch_values": "gaussian", "ch_zzz": "1",
-                         "ch_tab": "Everything"})
-    assert_clean(at)
-    note = at.warning[0].value
-    for bad in ("ch_ci=99", "ch_values=gaussian", "ch_zzz", "ch_tab=Everything"):
-        assert bad in note
-    assert at.session_state["ch_tab"] == INPUTS
-    assert numbers_in(figures(at)[0])[-4:] == ["56", "72", "104", "120"]
-
-
 def test_url_round_trip_every_setting_is_read_from_the_link():
     query = {"ch_ci": "3", "ch_co": "4", "ch_n": "5", "ch_k": "3", "ch_pad": "1",
              "ch_stride": "2", "ch_values": "integers", "ch_seed": "42", "ch_groups": "1",

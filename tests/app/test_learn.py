@@ -103,14 +103,6 @@ def test_settings_come_from_the_url():
     assert loss_figure(at)["layout"]["yaxis"]["type"] == "linear"
 
 
-def test_a_bad_url_value_gets_a_note_and_the_default():
-    at = run_page(PAGE, {"lk_opt": "rmsprop", "lk_steps": "999999"})
-    assert_clean(at)
-    note = at.warning[0].value
-    assert "lk_opt=rmsprop" in note and "lk_steps" in note
-    assert at.radio(key="lk_opt").value == "sgd"
-
-
 def test_the_sobel_set_up_button_learns_sobel_x_on_a_picture():
     at = run_page(PAGE)
     at.button(key="lk_setup_sobel").click().run()

@@ -145,18 +145,6 @@ def test_url_round_trip_reproduces_the_figure():
     assert figures(again) == figures(at)
 
 
-def test_bad_url_values_fall_back_with_a_visible_note():
-    at = run_page(PAGE, {"sw_pad_h": "99", "sw_x": "nonsense", "sw_mode": "wrap", "sw_r": "7",
-                         "sw_zoom": "2", "sw_pad_w": "inf", "sw_stride_h": "1e309"})
-    assert_clean(at)
-    assert output_of(animation(at)) == [[19, 25], [37, 43]]
-    note = " ".join(w.value for w in at.warning)
-    assert "sw_pad_h=99" in note and "sw_x=nonsense" in note and "sw_mode=wrap" in note
-    assert "sw_r=7" in note  # the cell picker, after the figure, is checked too
-    assert "sw_zoom" in note and "not a setting" in note
-    assert "sw_pad_w=inf" in note and "sw_stride_h=1e309" in note
-
-
 @pytest.mark.parametrize("query, message", [
     ({"sw_k": "preset", "sw_kpreset": "Sobel x", "sw_dil_h": "2"},
      "no output along the height: kernel 3 with dilation 2 spans 5 > padded input 3"),
