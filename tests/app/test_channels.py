@@ -19,6 +19,12 @@ def numbers_in(fig: dict) -> list[str]:
             for tr in fig["data"] for row in (tr.get("text") or []) for t in row if t]
 
 
+def _walk(node):
+    for child in getattr(node, "children", {}).values():
+        yield child
+        yield from _walk(child)
+
+
 def labels(fig: dict) -> list[str]:
     return [a["text"] for a in fig["layout"].get("annotations", [])]
 
@@ -112,12 +118,17 @@ def test_the_1x1_check_passes_for_random_sizes_and_shows_the_norm(query):
     ({"ch_k": "5"}, "no output along the height", ONE_BY_ONE),
 ])
 def test_impossible_settings_explain_themselves_and_the_rest_still_works(query, words,
-                                                                         still_works):
+                                                                         still_works, default):
     at = run_page(PAGE, query)
     assert_clean(at)
     errors = " ".join(e.value for e in at.error)
     assert words in errors
-    assert at.sidebar  # the controls are still there to fix it
+    # the control that caused it is still in the sidebar, and setting it back fixes it
+    [key] = [k for k in query if k != "ch_tab"]
+    control = next(w for w in _walk(at.sidebar) if getattr(w, "key", None) == key)
+    control.set_value(default.session_state[key]).run()
+    assert_clean(at)
+    assert not at.error, [e.value for e in at.error]
     at = run_page(PAGE, {**query, "ch_tab": still_works})  # another tab can still be drawn
     assert_clean(at)
     assert not at.error and figures(at)

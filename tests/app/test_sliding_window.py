@@ -145,18 +145,35 @@ def test_url_round_trip_reproduces_the_figure():
     assert figures(again) == figures(at)
 
 
-@pytest.mark.parametrize("query, message", [
+def sidebar_control(at, key: str):
+    """The sidebar widget with this key (any kind)."""
+    def walk(node):
+        for child in getattr(node, "children", {}).values():
+            yield child
+            yield from walk(child)
+    return next(w for w in walk(at.sidebar) if getattr(w, "key", None) == key)
+
+
+@pytest.mark.parametrize("query, message, fix", [
     ({"sw_k": "preset", "sw_kpreset": "Sobel x", "sw_dil_h": "2"},
-     "no output along the height: kernel 3 with dilation 2 spans 5 > padded input 3"),
-    ({"sw_mode": "reflect", "sw_pad_w": "3"}, "reflect padding must be smaller than the input"),
-    ({"sw_k": "typed", "sw_kgrid": "1 2 3 4"}, "kernel 4 with dilation 1 spans 4 > padded"),
-    ({"sw_x": "typed", "sw_xgrid": "1 2; 3"}, "every row needs the same number of values"),
-    ({"sw_k": "typed", "sw_kgrid": "1 x"}, "'x' is not a number"),
+     "no output along the height: kernel 3 with dilation 2 spans 5 > padded input 3",
+     ("sw_dil_h", 1)),
+    ({"sw_mode": "reflect", "sw_pad_w": "3"}, "reflect padding must be smaller than the input",
+     ("sw_pad_w", 1)),
+    ({"sw_k": "typed", "sw_kgrid": "1 2 3 4"}, "kernel 4 with dilation 1 spans 4 > padded",
+     ("sw_kgrid", "1 2")),
+    ({"sw_x": "typed", "sw_xgrid": "1 2; 3"}, "every row needs the same number of values",
+     ("sw_xgrid", "1 2; 3 4")),
+    ({"sw_k": "typed", "sw_kgrid": "1 x"}, "'x' is not a number", ("sw_kgrid", "1 2")),
 ])
-def test_invalid_configurations_explain_the_rule_without_crashing(query, message):
+def test_invalid_configurations_explain_the_rule_without_crashing(query, message, fix):
     at = run_page(PAGE, query)
     assert_clean(at)
     errors = " ".join(e.value for e in at.error)
     assert message in errors
     assert not [f for f in figures(at) if f.get("frames")]  # no animation of nothing
-    assert at.sidebar.slider(key="sw_pad_h") is not None  # the controls stay usable
+    key, value = fix  # the controls stay usable: the sidebar fixes it
+    sidebar_control(at, key).set_value(value).run()
+    assert_clean(at)
+    assert not at.error, [e.value for e in at.error]
+    assert animation(at)
