@@ -53,7 +53,7 @@ def test_the_background_freeze_leaves_pandas_to_the_pages():
 
 def test_the_app_schedules_the_freeze_once_after_its_first_run():
     out = run("""
-        import gc, threading, time
+        import gc, threading
         from streamlit.testing.v1 import AppTest
         import torch
         import ui.runtime
@@ -64,7 +64,8 @@ def test_the_app_schedules_the_freeze_once_after_its_first_run():
         assert not at.exception
         timers = [t for t in threading.enumerate() if isinstance(t, threading.Timer)]
         threads = torch.get_num_threads()
-        time.sleep(ui.runtime.DELAY_S + 5)
+        for t in timers:
+            t.join(60)  # the freeze has run
         print(len(timers), gc.get_freeze_count(), threads)
     """)
     timers, frozen, threads = map(int, out.split()[-3:])

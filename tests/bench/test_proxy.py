@@ -16,7 +16,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import time
 import urllib.error
 import urllib.request
 import uuid
@@ -29,6 +28,7 @@ from bench.load import Tally, built_pages, run_load, warm_up_all
 from bench.streamlit_client import Session
 from deploy import serve
 from tests.data import pictures
+from tests.wait import until
 
 pytestmark = pytest.mark.slow
 
@@ -146,8 +146,14 @@ def test_sessions_through_nginx_run_clean_and_see_only_their_own_state(cluster):
     assert r.interactions >= 6
 
 
+def _streams(state: serve.State) -> int:
+    """Websockets nginx has logged (it logs one when it closes)."""
+    return sum(line[2] == "/_stcore/stream" for line in _access_log(state))
+
+
 def test_browsers_are_spread_over_both_processes_and_each_stays_on_its_own(cluster):
     ports = {f"p{b.index}": f"{serve.HOST}:{b.port}" for b in cluster.processes}
+    before = _streams(cluster)
 
     async def visit() -> list[Session]:
         sessions = [Session(cluster.url, query=f"lt_session=s{i:02d}") for i in range(4)]
@@ -162,7 +168,7 @@ def test_browsers_are_spread_over_both_processes_and_each_stays_on_its_own(clust
     sessions = _in_thread(asyncio.run, visit())
     pins = [s.cookies.get(serve.COOKIE) for s in sessions]
     assert sorted(pins) == ["p0", "p0", "p1", "p1"]  # in turn: two each
-    time.sleep(0.5)  # nginx logs a websocket when it closes
+    until(lambda: _streams(cluster) >= before + 4, "nginx logged the 4 closed websockets")
     log = _access_log(cluster)
     streams = [line for line in log if line[2] == "/_stcore/stream"]
     assert {up for *_, up in streams} == set(ports.values())  # websockets on both processes
@@ -173,6 +179,7 @@ def test_browsers_are_spread_over_both_processes_and_each_stays_on_its_own(clust
 
 
 def test_an_upload_reaches_the_process_that_holds_the_session(cluster):
+    before = _streams(cluster)
     async def upload_twice() -> list[tuple[str, str, int, int]]:
         """Per session: XSRF cookie, pin, status through its pin, status on the other."""
         out = []
@@ -202,7 +209,7 @@ def test_an_upload_reaches_the_process_that_holds_the_session(cluster):
         # (and nginx does not retry it on the session's own).
         assert on_the_other == 400
     ports = {f"p{b.index}": f"{serve.HOST}:{b.port}" for b in cluster.processes}
-    time.sleep(0.5)
+    until(lambda: _streams(cluster) >= before + 2, "nginx logged both closed websockets")
     for _status, method, path, pinned, upstream in _access_log(cluster):
         if pinned in ports and upstream != "-":
             assert upstream == ports[pinned], (method, path, pinned, upstream)
@@ -263,10 +270,7 @@ def test_stop_ends_every_process(nginx):
         pids = serve.descendants(state.supervisor)
         assert len(pids) >= 4  # supervisor, streamlit, nginx master and worker
         assert serve.stop(Path(state.run_dir)) == 0
-        deadline = time.time() + 30
-        while _alive(pids) and time.time() < deadline:
-            time.sleep(0.2)
-        assert _alive(pids) == []
+        until(lambda: _alive(pids) == [], f"every process ended ({_alive(pids)} left)")
         assert not (Path(state.run_dir) / "state.json").exists()
 
 
@@ -274,10 +278,7 @@ def test_a_killed_supervisor_takes_its_processes_with_it(nginx):
     with serve.serving(1) as state:
         children = [p for p in serve.descendants(state.supervisor) if p != state.supervisor]
         os.kill(state.supervisor, signal.SIGKILL)
-        deadline = time.time() + 30
-        while _alive(children) and time.time() < deadline:
-            time.sleep(0.2)
-        assert _alive(children) == []
+        until(lambda: _alive(children) == [], "the supervisor's processes ended")
 
 
 def test_the_browsers_of_a_process_that_ended_go_on_to_a_live_one(nginx):
@@ -285,10 +286,7 @@ def test_the_browsers_of_a_process_that_ended_go_on_to_a_live_one(nginx):
         p0, p1 = state.processes
         os.kill(p1.pid, signal.SIGKILL)
         log = Path(state.run_dir) / "serve.log"
-        deadline = time.time() + 30
-        while "streamlit p1 exited" not in log.read_text() and time.time() < deadline:
-            time.sleep(0.2)  # until the supervisor has seen it go
-        assert "streamlit p1 exited" in log.read_text()
+        until(lambda: "streamlit p1 exited" in log.read_text(), "the supervisor saw p1 go")
         assert _served_by(state.url, "p1") == "p0"  # answered by p0, and pinned there now
         assert _served_by(state.url, "p0") == "p0"
         assert _alive([state.supervisor, state.nginx, p0.pid]) == [

@@ -12,7 +12,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +19,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+
+from tests.wait import until
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -34,6 +35,14 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
+            return r.status == 200
+    except OSError:
+        return False
 
 
 @contextmanager
@@ -52,16 +61,10 @@ def start_server() -> Iterator[str]:
         )
         url = f"http://localhost:{port}"
         try:
-            deadline = time.time() + 60
-            while time.time() < deadline:
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
-                        if r.status == 200:
-                            break
-                except OSError:
-                    time.sleep(0.3)
-            else:
-                pytest.fail("streamlit did not answer /_stcore/health within 60 s")
+            try:
+                until(lambda: _healthy(url), "streamlit answered /_stcore/health", 60)
+            except AssertionError as e:
+                pytest.fail(str(e))
             yield url
         finally:
             proc.terminate()
@@ -127,38 +130,77 @@ def page(context):
     assert not context.outside, f"requests left localhost: {context.outside}"
 
 
-def wait_idle(page, timeout: float = 60_000) -> None:
-    """Wait until the script has finished running and the app is rendered.
+#: Installed in every page before its own scripts: counts script runs and DOM changes, and
+#: notes the visitor's last input, so a test can wait for "the rerun it caused is over and
+#: the page has stopped changing" instead of sleeping. Changes inside a drawn Plotly chart
+#: are left out: an animation plays there in the browser alone.
+TRACKER = """(() => {
+  const cs = window.__convscope = {runs: 0, lastRun: -1, lastInput: -1, changes: 0,
+                                   seen: -1, quiet: 0};
+  const app = () => document.querySelector('[data-testid="stApp"]');
+  let running = false;
+  new MutationObserver(records => {
+    const now = performance.now();
+    if (records.some(r => !(r.target.closest ? r.target : r.target.parentElement)
+                             ?.closest('.js-plotly-plot .svg-container'))) cs.changes++;
+    const state = app()?.getAttribute('data-test-script-state');
+    if (state === 'running' && !running) { cs.runs++; cs.lastRun = now; }
+    running = state === 'running';
+  }).observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+  for (const kind of ['pointerup', 'keyup', 'input', 'change'])
+    addEventListener(kind, () => { cs.lastInput = performance.now(); }, true);
+})()"""
 
-    After an interaction the rerun starts a little later (widgets debounce), so first give
-    the app a moment to enter the running state, then wait for it to leave it.
+#: True, on the animation frame where the page is settled: the script is not running, a run
+#: started after the last input (or none came while the page stayed still for QUIET_INPUT
+#: frames: an input that reruns nothing), every chart is drawn, no skeleton is left, and
+#: the DOM has not changed for QUIET frames. Polled once per animation frame.
+SETTLED = """([quiet, quietInput, runs]) => {
+  const cs = window.__convscope;
+  const a = document.querySelector('[data-testid="stApp"]');
+  if (!cs || !a) return false;
+  if (cs.changes !== cs.seen) { cs.seen = cs.changes; cs.quiet = 0; return false; }
+  cs.quiet++;
+  if (a.getAttribute('data-test-script-state') !== 'notRunning' || cs.runs < runs) return false;
+  if (cs.lastInput > cs.lastRun && cs.quiet < quietInput) return false;
+  const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
+  if ([...charts].some(c => !c.querySelector('.main-svg'))) return false;
+  if (document.querySelector('[data-testid="stSkeleton"]')) return false;
+  return cs.quiet >= quiet;
+}"""
+QUIET = 6
+QUIET_INPUT = 60
+
+
+def wait_idle(page, timeout: float = 60_000, *, runs: int = 0) -> None:
+    """Wait until the script has finished the run an interaction caused and the page is
+    painted and still (see SETTLED); ``runs``: script runs this document must have seen.
+
+    Conditions, not a sleep: a busy machine only makes it take longer.
     """
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
-    try:
-        page.wait_for_function(
-            """() => document.querySelector('[data-testid="stApp"]')
-                     ?.getAttribute('data-test-script-state') === 'running'""",
-            timeout=700,
-        )
-    except Exception:  # the rerun was already over (or none was triggered)
-        pass
-    page.wait_for_function(
-        """() => { const a = document.querySelector('[data-testid="stApp"]');
-                   return a && a.getAttribute('data-test-script-state') === 'notRunning'; }""",
-        timeout=timeout,
-    )
-    page.wait_for_timeout(300)  # let the last deltas paint
+    # A page opened without goto() has no tracker yet: it starts now (runs before are missed).
+    page.evaluate(f"() => {{ if (!window.__convscope) {TRACKER}; window.__convscope.quiet = 0; }}")
+    page.wait_for_function(SETTLED, arg=[QUIET, QUIET_INPUT, runs], polling="raf",
+                           timeout=timeout)
+
+
+def track(page) -> None:
+    """Install TRACKER in every document ``page`` opens from now on (once per page)."""
+    if not getattr(page, "_convscope_tracked", False):
+        page.add_init_script(TRACKER)
+        page._convscope_tracked = True
 
 
 def goto(page, url: str) -> None:
     """Open ``url`` and wait for the app to settle.
 
-    A page may rerun right after its first run (ensure_router on a fresh server, a
-    training page continuing its run), so settle twice.
+    A page may rerun right after its first run (ensure_router on a fresh server): the DOM
+    is still changing then, so wait_idle waits it out.
     """
+    track(page)
     page.goto(url)
-    wait_idle(page)
-    wait_idle(page)
+    wait_idle(page, runs=1)
 
 
 def screenshot(page, name: str) -> Path:
@@ -174,10 +216,29 @@ def screenshot(page, name: str) -> Path:
                    return m ? m.scrollHeight : document.body.scrollHeight; }"""
     )
     page.set_viewport_size({"width": size["width"], "height": min(max(height, 600), 8000)})
-    page.wait_for_timeout(500)
+    wait_laid_out(page)
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size(size)
     return path
+
+
+#: True once the page's height and every chart's drawn size have held for ``frames``
+#: animation frames (charts redraw themselves after a resize).
+LAID_OUT = """(frames) => {
+  const main = document.querySelector('[data-testid="stMain"]') || document.body;
+  const sig = [main.scrollHeight, ...[...document.querySelectorAll('.js-plotly-plot .main-svg')]
+               .map(s => `${s.getAttribute('width')}x${s.getAttribute('height')}`)].join();
+  const w = window;
+  if (w.__layoutSig !== sig) { w.__layoutSig = sig; w.__layoutQuiet = 0; return false; }
+  return ++w.__layoutQuiet >= frames;
+}"""
+
+
+def wait_laid_out(page, frames: int = 10, timeout: float = 30_000) -> None:
+    """Wait until a resize has been laid out: sizes unchanged for ``frames`` frames."""
+    page.evaluate("() => { window.__layoutSig = null; }")
+    page.wait_for_function(LAID_OUT, arg=frames, polling="raf", timeout=timeout)
+    wait_idle(page, timeout)
 
 
 def assert_no_errors(page) -> None:

@@ -17,6 +17,7 @@ import pytest
 from deploy import serve
 from tests.data import pictures
 from tests.e2e.conftest import assert_no_errors, goto, wait_idle
+from tests.wait import until
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
@@ -78,11 +79,11 @@ def test_a_slider_change_comes_back_through_nginx(cluster, proxy, page, context)
     # nginx logs a websocket when it closes: leave the page, then every websocket of this
     # browser must have gone to the process it is pinned to.
     page.goto("about:blank")
-    for _ in range(50):  # until nginx has logged them all (at most 5 s)
-        streams = _log(cluster, "GET /_stcore/stream")[before:]
-        if len(streams) >= len(sockets):
-            break
-        page.wait_for_timeout(100)
+    def logged() -> list | None:
+        got = _log(cluster, "GET /_stcore/stream")[before:]
+        return got if len(got) >= len(sockets) else None
+
+    streams = until(logged, "nginx logged every websocket", 10)
     assert streams == [("101", pin, _upstream(cluster, pin))] * len(sockets)
 
 

@@ -55,7 +55,11 @@ def test_planner_edit_goes_into_the_link_and_the_code_export_is_shown(server, pa
     # Double-click the first layer's kernel cell (columns: row marker, layer, out ch, k, …)
     grid = page.locator('[class*="st-key-sh_layers_ed"]').first.bounding_box()
     page.mouse.dblclick(grid["x"] + 33 + 90 + 70 + 26, grid["y"] + 35 + 17)
-    page.wait_for_timeout(300)
+    # the grid's cell editor has opened and has the focus (not the layers' own textarea)
+    page.wait_for_function(
+        """() => { const e = document.activeElement;
+                   return e && ['INPUT', 'TEXTAREA'].includes(e.tagName)
+                          && !e.closest('.st-key-sh_layers'); }""", timeout=10_000)
     page.keyboard.type("3")
     page.keyboard.press("Enter")
     wait_idle(page)
