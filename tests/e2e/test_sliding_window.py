@@ -15,9 +15,8 @@ STEP_JS = """() => { const g = [...document.querySelectorAll('.js-plotly-plot')]
 
 
 def _open(page, server: str, query: str = "") -> None:
-    """Home first: on a server's first visit a deep link still shows Streamlit's "Page not
-    found" dialog (the page then runs under the router, but the dialog blocks clicks)."""
-    goto(page, server)
+    """Open the page's link straight away (a first deep link gets the router: see
+    test_deep_links.py) and wait for the animation."""
     goto(page, f"{server}/sliding_window{query}")
     page.wait_for_selector(ANIMATION, timeout=20_000)
     page.wait_for_function(f"({STEP_JS})() !== null", timeout=20_000)
