@@ -8,7 +8,7 @@ import time
 import torch
 
 from bench.common import Row, apptest, best_of, figure_sizes
-from core import learn
+from core import learn, learn_task
 from core.images import SAMPLES, stripes
 from core.kernels import D2L_EDGE, PRESETS, SOBEL_X
 from ui.learn_run import record, train
@@ -27,7 +27,7 @@ LARGEST = {"lk_target": "Outline", "lk_input": "Circles 64×64", "lk_same": "fal
            "lk_steps": str(learn.MAX_LIVE_STEPS), "lk_noise": "1.0"}
 
 
-def _train(task: learn.Task, steps: int, **settings) -> None:
+def _train(task: learn_task.Task, steps: int, **settings) -> None:
     for _ in learn.learn_kernel(task.X, task.Y, kernel_size=task.kernel_size, steps=steps,
                                 **settings):
         pass
@@ -46,8 +46,8 @@ def _page_run(at, *, fresh: bool) -> float:
 def measure() -> list[Row]:
     rows = []
     torch.set_num_threads(1)  # as the app computes (ui/runtime.py)
-    seed = learn.make_task(stripes(), D2L_EDGE)
-    sobel = learn.make_task(SAMPLES[SOBEL["input"]](), PRESETS[SOBEL["target"]])
+    seed = learn_task.make_task(stripes(), D2L_EDGE)
+    sobel = learn_task.make_task(SAMPLES[SOBEL["input"]](), PRESETS[SOBEL["target"]])
     settings = {"optimizer": SOBEL["opt"], "lr": SOBEL["lr"], "loss": SOBEL["loss"]}
     _train(sobel, 5, **settings)  # the first optimizer costs seconds (FACTS.md): warm up
     t_seed = best_of(lambda: _train(seed, 200), repeat=5)
@@ -75,7 +75,7 @@ def measure() -> list[Row]:
     rows.append(Row("learn", f"run animation JSON, {n} steps 7×7 on 64×64", spec / 1e3, "kB",
                     "< 1000", spec < 1_000_000))
 
-    task = learn.make_task(SAMPLES[SOBEL["input"]](), PRESETS[SOBEL["target"]])
+    task = learn_task.make_task(SAMPLES[SOBEL["input"]](), PRESETS[SOBEL["target"]])
     hit = next((s.step for s in learn.learn_kernel(
         task.X, task.Y, kernel_size=task.kernel_size, lr=SOBEL["lr"], steps=SOBEL["steps"],
         seed=SOBEL["seed"], bias=SOBEL["bias"], optimizer=SOBEL["opt"], loss=SOBEL["loss"],

@@ -6,7 +6,7 @@ import inspect
 import streamlit as st
 
 import core
-from core import learn
+from core import learn, learn_task
 from core.images import SAMPLES
 from core.kernels import PRESETS
 from ui.grid import grid_input
@@ -90,7 +90,7 @@ check.report()
 try:
     if bad:
         raise ValueError(bad)
-    task = learn.make_task(SAMPLES[source](), K, kernel_size=size, noise=noise, seed=seed)
+    task = learn_task.make_task(SAMPLES[source](), K, kernel_size=size, noise=noise, seed=seed)
     best = core.best_kernel(task.X, task.Y, kernel_size=task.kernel_size, bias=bias, loss=loss)
     free = learn.free_directions(task.X, task.kernel_size, bias=bias)
     settings = {"lr": lr, "steps": steps, "seed": seed, "bias": bias, "optimizer": opt,
@@ -171,7 +171,7 @@ else:
                f"(best possible {floor}). Press ⟲ Replay to watch it learn.")
 
 st.subheader("Result 结果")
-out = learn.outcome(s.weight, task, best)
+out = learn_task.outcome(s.weight, task, best)
 same = "" if (kh, kw) == (th, tw) else f" as {kh}×{kw}"
 # one colour scale (±max |K|) for all four: a pale error cell is a small error
 n_cols = 4 if kw <= 3 else 2

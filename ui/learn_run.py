@@ -18,7 +18,7 @@ import numpy as np
 import streamlit as st
 import torch
 
-from core import learn
+from core import learn, learn_task
 from core.images import SAMPLES
 
 #: Most frames an animation holds: every step up to this, else evenly spaced steps.
@@ -79,7 +79,7 @@ class Trajectory:
             torch.from_numpy(self.preds[-1]), self.status == "diverged")
 
 
-def record(task: learn.Task, **settings: Any) -> Trajectory:
+def record(task: learn_task.Task, **settings: Any) -> Trajectory:
     """Train ``task`` with core.learn_kernel's ``settings`` to the end; keep what is shown."""
     total = settings.get("steps", 20)
     Ho, Wo = task.Y.shape
@@ -103,6 +103,6 @@ def train(source: str, K: tuple[tuple[float, ...], ...], kernel_size: tuple[int,
           noise: float, **settings: Any) -> Trajectory:
     """``record`` for the page's plain settings (a sample picture by name, K as nested
     tuples), cached per settings: reruns that change only the view do not train again."""
-    task = learn.make_task(SAMPLES[source](), np.array(K, dtype=np.float32),
-                           kernel_size=kernel_size, noise=noise, seed=settings.get("seed", 0))
+    task = learn_task.make_task(SAMPLES[source](), np.array(K, dtype=np.float32),
+                                kernel_size=kernel_size, noise=noise, seed=settings.get("seed", 0))
     return record(task, **settings)

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 import core
-from core import learn
+from core import learn, learn_task
 from core.images import SAMPLES, stripes
 from core.kernels import D2L_EDGE, PRESETS, SOBEL_X
 from tests.apptest import all_text, assert_clean, decode, figures, run_page
@@ -155,7 +155,7 @@ def test_the_set_ups_name_real_presets_and_samples_and_set_every_training_choice
 
 def test_the_sobel_set_up_reaches_sobel_x_within_001_in_at_most_500_steps():
     s = SETUPS["sobel"].values
-    task = learn.make_task(SAMPLES[s["input"]](), PRESETS[s["target"]])
+    task = learn_task.make_task(SAMPLES[s["input"]](), PRESETS[s["target"]])
     hit = next(step.step for step in core.learn_kernel(
         task.X, task.Y, kernel_size=task.kernel_size, lr=s["lr"], steps=s["steps"],
         seed=s["seed"], optimizer=s["opt"], loss=s["loss"], bias=s["bias"], init=s["init"],
@@ -270,7 +270,7 @@ def test_every_frame_is_a_real_step_of_learn_kernel(query):
     assert_clean(at)
     fig, run = animation(at), at.session_state["lk_run"]
     s = {k[3:]: v for k, v in query.items()}
-    task = learn.make_task(SAMPLES[s.get("input", "Seed stripes 6×8")](),
+    task = learn_task.make_task(SAMPLES[s.get("input", "Seed stripes 6×8")](),
                            PRESETS[s.get("target", "d2l edge [1, -1]")])
     steps = list(core.learn_kernel(
         task.X, task.Y, kernel_size=task.kernel_size, lr=float(s.get("lr", 0.01)),
@@ -341,7 +341,7 @@ def test_a_short_run_shows_every_step_a_long_one_about_a_hundred_with_both_ends(
 
 
 def test_a_record_keeps_every_loss_and_the_divergence_step():
-    task = learn.make_task(stripes(), D2L_EDGE)
+    task = learn_task.make_task(stripes(), D2L_EDGE)
     run = record(task, steps=20, lr=0.03)
     assert run.status == "diverged" and run.last_step == 9 and run.steps[-1] == 9
     assert run.last.diverged and run.last.step == 9

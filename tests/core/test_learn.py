@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from torch import nn
 
 import core
-from core import learn
+from core import learn, learn_task
 from core.images import SAMPLES, shapes, stripes
 from core.kernels import D2L_EDGE, SOBEL_X
 
@@ -200,13 +200,13 @@ def test_one_step_matches_torch_forward_and_backward(H, W, kh, kw, seed, loss):
 # --- setting up a task -------------------------------------------------------------------------
 
 def test_same_size_task_is_the_seed_data():
-    task = learn.make_task(stripes(), D2L_EDGE)
+    task = learn_task.make_task(stripes(), D2L_EDGE)
     assert torch.equal(task.Y, core.corr2d(stripes(), D2L_EDGE))
     assert torch.equal(task.K_view, D2L_EDGE) and task.exact and task.shift == (0, 0)
 
 
 def test_a_larger_learned_kernel_holds_the_target_with_zeros_and_fits_exactly():
-    task = learn.make_task(shapes(), SOBEL_X, kernel_size=(5, 4))
+    task = learn_task.make_task(shapes(), SOBEL_X, kernel_size=(5, 4))
     assert task.Y.shape == (60, 61) and task.X.shape == (64, 64)
     assert task.K_view[1:4, 0:3].equal(SOBEL_X) and task.K_view.abs().sum() == SOBEL_X.abs().sum()
     best = core.best_kernel(task.X, task.Y, kernel_size=(5, 4))
@@ -215,7 +215,7 @@ def test_a_larger_learned_kernel_holds_the_target_with_zeros_and_fits_exactly():
 
 
 def test_a_smaller_learned_kernel_cannot_fit_exactly():
-    task = learn.make_task(shapes(), SOBEL_X, kernel_size=(2, 2))
+    task = learn_task.make_task(shapes(), SOBEL_X, kernel_size=(2, 2))
     assert not task.exact and task.shift == (0, 0)
     assert task.Y.shape == (62, 62) and task.X.shape == (63, 63)
     assert torch.equal(task.K_view, SOBEL_X[:2, :2])
@@ -227,7 +227,7 @@ def test_a_smaller_learned_kernel_cannot_fit_exactly():
 def test_any_sizes_align_and_exact_ones_are_reproduced_by_k_view(th, tw, kh, kw, seed):
     g = torch.Generator().manual_seed(seed)
     X, K = torch.rand(9, 10, generator=g), torch.randn(th, tw, generator=g)
-    task = learn.make_task(X, K, kernel_size=(kh, kw))
+    task = learn_task.make_task(X, K, kernel_size=(kh, kw))
     assert task.Y.shape == (task.X.shape[0] - kh + 1, task.X.shape[1] - kw + 1)
     assert task.K_view.shape == (kh, kw)
     if task.exact:
@@ -235,9 +235,9 @@ def test_any_sizes_align_and_exact_ones_are_reproduced_by_k_view(th, tw, kh, kw,
 
 
 def test_noise_is_seeded_and_the_same_whatever_the_learned_size():
-    a = learn.make_task(shapes(), SOBEL_X, noise=0.5, seed=3)
-    b = learn.make_task(shapes(), SOBEL_X, noise=0.5, seed=3)
-    c = learn.make_task(shapes(), SOBEL_X, kernel_size=(5, 5), noise=0.5, seed=3)
+    a = learn_task.make_task(shapes(), SOBEL_X, noise=0.5, seed=3)
+    b = learn_task.make_task(shapes(), SOBEL_X, noise=0.5, seed=3)
+    c = learn_task.make_task(shapes(), SOBEL_X, kernel_size=(5, 5), noise=0.5, seed=3)
     assert torch.equal(a.Y, b.Y) and torch.equal(a.Y[1:-1, 1:-1], c.Y)
     clean = core.corr2d(shapes(), SOBEL_X)
     assert 0.4 < float((a.Y - clean).std()) < 0.6
@@ -251,16 +251,16 @@ def test_noise_is_seeded_and_the_same_whatever_the_learned_size():
 ])
 def test_bad_tasks_say_what_to_change(kwargs, words):
     with pytest.raises(ValueError, match=words):
-        learn.make_task(stripes(), D2L_EDGE, **kwargs)
+        learn_task.make_task(stripes(), D2L_EDGE, **kwargs)
 
 
 def test_big_pictures_are_shrunk_to_64_a_side_keeping_the_aspect():
-    assert learn.fit_input(torch.rand(200, 100)).shape == (64, 32)
+    assert learn_task.fit_input(torch.rand(200, 100)).shape == (64, 32)
     X = torch.rand(256, 128)
-    small = learn.fit_input(X)  # 4× smaller: each pixel is the mean of a 4×4 block
+    small = learn_task.fit_input(X)  # 4× smaller: each pixel is the mean of a 4×4 block
     assert small.shape == (64, 32)
     assert float(small[5, 7]) == pytest.approx(float(X[20:24, 28:32].mean()), abs=1e-6)
-    assert learn.fit_input(stripes()).equal(stripes())
+    assert learn_task.fit_input(stripes()).equal(stripes())
 
 
 # --- stability and identifiability ------------------------------------------------------------
@@ -293,7 +293,7 @@ def test_divergence_advice_names_the_bias_only_when_dropping_it_converges():
     no_bias = learn.divergence_advice(X, (1, 2), lr=0.05, bias=False, loss="sum",
                                       optimizer="sgd")
     assert no_bias.without_bias is None and no_bias.fix == {"lr": 0.02}
-    picture = learn.make_task(shapes(), SOBEL_X)
+    picture = learn_task.make_task(shapes(), SOBEL_X)
     mean = learn.divergence_advice(picture.X, (3, 3), lr=0.01, bias=True, loss="sum",
                                    optimizer="sgd")
     assert mean.fix == {"loss": "mean", "lr": 0.5} and mean.without_bias is None
@@ -328,7 +328,7 @@ def test_the_design_matrix_is_every_window_then_a_column_of_ones():
 
 @pytest.mark.parametrize("picture", ["Shapes 64×64", "Circles 64×64"])
 def test_plain_sgd_at_lr_05_on_the_mean_diverges_exactly_where_the_bound_says(picture):
-    task = learn.make_task(SAMPLES[picture](), SOBEL_X)
+    task = learn_task.make_task(SAMPLES[picture](), SOBEL_X)
     bound = learn.stable_lr(task.X, (3, 3), loss="mean")
     last = list(core.learn_kernel(task.X, task.Y, kernel_size=(3, 3), lr=0.5, steps=300,
                                   loss="mean"))[-1]
@@ -336,8 +336,8 @@ def test_plain_sgd_at_lr_05_on_the_mean_diverges_exactly_where_the_bound_says(pi
 
 
 def test_outcome_measures_errors_against_truth_and_optimum():
-    task = learn.make_task(stripes(), D2L_EDGE)
+    task = learn_task.make_task(stripes(), D2L_EDGE)
     best = core.best_kernel(task.X, task.Y, kernel_size=(1, 2))
-    out = learn.outcome(torch.tensor([[1.5, -1.0]]), task, best)
+    out = learn_task.outcome(torch.tensor([[1.5, -1.0]]), task, best)
     assert out.max_error == pytest.approx(0.5) and out.to_optimum == pytest.approx(0.5, abs=1e-5)
     assert out.error.tolist() == [[0.5, 0.0]]
