@@ -56,12 +56,14 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlparse
 
 from bench.streamlit_client import CHANGEABLE, Run, Session, click, new_value, same
+from deploy.serve import descendants
 
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"  # loopback only, by construction
 MAX_SESSIONS, MAX_SECONDS = 100, 600  # hard bounds, whatever the command line says
 MARKER = re.compile(r"lt_session=s(\d+)")
-TRAIN_BUTTONS = re.compile(r"^lk_(again|setup_\w+|reseed|fix_lr)$")
+#: The learning page's buttons that train: a set-up, a new random start, a divergence's fixes.
+TRAIN_BUTTONS = re.compile(r"^lk_(setup_\w+|reseed|fix|fix_bias)$")
 WARM_UP_SID = 999  # the warm-up's marker: no load session has it (at most MAX_SESSIONS)
 
 
@@ -172,29 +174,10 @@ def served(*, processes: int | None = None, base_url: str | None = None,
                      log_text=lambda: "".join(p.read_text(errors="replace") for p in logs))
 
 
-def _tree(pid: int) -> list[int]:
-    """``pid`` and its descendants, from /proc."""
-    children: dict[int, list[int]] = defaultdict(list)
-    for d in os.listdir("/proc"):
-        if d.isdigit():
-            try:
-                stat = Path(f"/proc/{d}/stat").read_text()
-            except OSError:
-                continue
-            ppid = int(stat.rsplit(")", 1)[1].split()[1])
-            children[ppid].append(int(d))
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        out.append(p)
-        todo += children.get(p, [])
-    return out
-
-
 def rss_mb(pid: int) -> float:
     """Resident memory (MB) of ``pid`` and all its descendants, from /proc."""
     total = 0
-    for p in _tree(pid):
+    for p in descendants(pid):
         try:
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -207,7 +190,7 @@ def rss_mb(pid: int) -> float:
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time (s) of ``pid`` and its descendants (finished children too)."""
     total = 0.0
-    for p in _tree(pid):
+    for p in descendants(pid):
         try:
             f = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:

@@ -25,10 +25,13 @@ def N_(message: str) -> str:
 class CoreError(ValueError):
     """A rejected input: ``template`` (str.format fields) plus the fields that fill it.
 
-    Subclasses name their fields in ``fields_``; every field is also an attribute.
+    Subclasses name their fields in ``fields_``; every field is also an attribute. A rule
+    worded two ways (a singular, a missing axis) gives the other wording as ``alternative``
+    and says when it applies in ``use_alternative``.
     """
 
     template: ClassVar[str] = N_("{detail}")
+    alternative: ClassVar[str | None] = None
     fields_: ClassVar[tuple[str, ...]] = ("detail",)
 
     def __init__(self, **fields: Any) -> None:
@@ -45,8 +48,15 @@ class CoreError(ValueError):
         """Numbers the message shows that follow from the fields (none by default)."""
         return {}
 
+    @staticmethod
+    def use_alternative(fields: dict[str, Any]) -> bool:
+        """Whether these fields take the ``alternative`` wording (never by default)."""
+        return False
+
     def message_id(self) -> str:
         """The English template this error's message is built from (the catalog's key)."""
+        if self.alternative is not None and self.use_alternative(self.fields):
+            return self.alternative
         return self.template
 
     def __reduce__(self):  # picklable (st.cache_data stores exceptions it re-raises)
@@ -82,14 +92,15 @@ class NoOutput(CoreError):
         "input {padded} (= {n} + {before} + {after}); use a smaller kernel or dilation, or more "
         "padding"
     )
-    template_no_axis = N_(
+    alternative = N_(  # no axis named: a 1-D length
         "no output: kernel {k} with dilation {dilation} spans {reach} > padded input {padded} "
         "(= {n} + {before} + {after}); use a smaller kernel or dilation, or more padding"
     )
     fields_ = ("axis", "n", "k", "dilation", "before", "after")
 
-    def message_id(self) -> str:
-        return self.template if self.axis else self.template_no_axis
+    @staticmethod
+    def use_alternative(fields: dict[str, Any]) -> bool:
+        return not fields["axis"]
 
     @staticmethod
     def derived(fields: dict[str, Any]) -> dict[str, Any]:
@@ -112,14 +123,15 @@ class PaddingTooLarge(CoreError):
         "reflect padding must be smaller than the input on each axis: padding {padding} on an "
         "input of {H}×{W}; use less padding or another padding mode"
     )
-    template_circular = N_(
+    alternative = N_(
         "circular padding can wrap at most once: padding {padding} on an input of {H}×{W}; use "
         "less padding or another padding mode"
     )
     fields_ = ("mode", "padding", "H", "W")
 
-    def message_id(self) -> str:
-        return self.template_circular if self.mode == "circular" else self.template
+    @staticmethod
+    def use_alternative(fields: dict[str, Any]) -> bool:
+        return fields["mode"] == "circular"
 
 
 class ChannelMismatch(CoreError):
@@ -129,14 +141,15 @@ class ChannelMismatch(CoreError):
         "channel mismatch: X has {x_channels} input channels but K has {k_channels}; they must "
         "be equal"
     )
-    template_grouped = N_(
+    alternative = N_(
         "channel mismatch: X has {x_channels} input channels per group (groups={groups}) but K "
         "has {k_channels}; they must be equal"
     )
     fields_ = ("x_channels", "k_channels", "groups")
 
-    def message_id(self) -> str:
-        return self.template_grouped if self.groups > 1 else self.template
+    @staticmethod
+    def use_alternative(fields: dict[str, Any]) -> bool:
+        return fields["groups"] > 1
 
 
 class GroupsMismatch(CoreError):
@@ -199,7 +212,7 @@ class TooManyPixels(ImageRefused):
     template = N_("the picture has {width}×{height} = {millions:.0f} million pixels; at most "
                   "{max_millions:g} million are accepted (it would be scaled to {max_side} px "
                   "anyway): scale it down before uploading")
-    template_unknown = N_("the picture has far too many pixels; at most {max_millions:g} million "
+    alternative = N_("the picture has far too many pixels; at most {max_millions:g} million "
                           "are accepted (it would be scaled to {max_side} px anyway): scale it "
                           "down before uploading")
     fields_ = ("width", "height", "max_pixels", "max_side")
@@ -210,8 +223,9 @@ class TooManyPixels(ImageRefused):
         return {"millions": w * h / 1e6 if w and h else 0.0,
                 "max_millions": fields["max_pixels"] / 1e6}
 
-    def message_id(self) -> str:
-        return self.template if self.width and self.height else self.template_unknown
+    @staticmethod
+    def use_alternative(fields: dict[str, Any]) -> bool:
+        return not (fields["width"] and fields["height"])
 
 
 class Undecodable(ImageRefused):

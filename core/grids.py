@@ -73,12 +73,13 @@ class Ragged(GridError):
 
     template = N_("{name}: row {row} has {got} numbers, row {expected_row} has {expected}; "
                   "every row needs the same number of values")
-    template_one = N_("{name}: row {row} has {got} number, row {expected_row} has {expected}; "
-                      "every row needs the same number of values")
+    alternative = N_("{name}: row {row} has {got} number, row {expected_row} has {expected}; "
+                     "every row needs the same number of values")
     fields_ = ("name", "row", "got", "expected", "expected_row")
 
-    def message_id(self) -> str:
-        return self.template_one if self.got == 1 else self.template
+    @staticmethod
+    def use_alternative(fields: dict[str, Any]) -> bool:
+        return fields["got"] == 1
 
 
 class CellEmpty(GridError):

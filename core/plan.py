@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
+from typing import Any
 
 import torch
 
@@ -90,14 +91,15 @@ class ChannelError(CoreError):
     """A pasted conv's ``in_channels`` is not the number of channels that arrive."""
 
     template = N_("in_channels={written}, but {arriving} channels arrive here")
-    template_one = N_("in_channels={written}, but {arriving} channel arrives here")
+    alternative = N_("in_channels={written}, but {arriving} channel arrives here")
     fields_ = ("written", "arriving")
 
     def __init__(self, written: int, arriving: int) -> None:
         super().__init__(written=written, arriving=arriving)
 
-    def message_id(self) -> str:
-        return self.template_one if self.arriving == 1 else self.template
+    @staticmethod
+    def use_alternative(fields: dict[str, Any]) -> bool:
+        return fields["arriving"] == 1
 
 
 def plan_layer(layer: Layer, shape: Shape3, rf: ReceptiveField) -> PlannedLayer:
