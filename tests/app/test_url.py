@@ -20,11 +20,12 @@ def script():
     st.markdown(f"n={n} pad={pad} mode={mode}")
 
 
-def run(**query):
+def run(page=script, **query) -> AppTest:
+    """Run the script ``page`` (a function) once, opened with ``query`` as its link."""
     import os
 
     os.chdir(ROOT)
-    at = AppTest.from_function(script, default_timeout=30)
+    at = AppTest.from_function(page, default_timeout=30)
     for k, v in query.items():
         at.query_params[k] = v
     return at.run()
@@ -56,17 +57,12 @@ def alias_script():
 
 
 def test_an_old_parameter_name_still_opens_the_view(monkeypatch):
-    import os
-
     from ui import url
 
     # as if zz_n had been called zz_count in old links; undone after the test (the table is
     # the app's, shared by every test in the session)
     monkeypatch.setitem(url.ALIASES, "zz_count", "zz_n")
-    os.chdir(ROOT)
-    at = AppTest.from_function(alias_script, default_timeout=30)
-    at.query_params["zz_count"] = "4"
-    at.run()
+    at = run(alias_script, zz_count="4")
     assert not at.exception, [e.value for e in at.exception]
     assert at.markdown[-1].value == "n=4"
     assert not at.warning
@@ -97,13 +93,7 @@ def changing_script():
 
 
 def changing(**query) -> AppTest:
-    import os
-
-    os.chdir(ROOT)
-    at = AppTest.from_function(changing_script, default_timeout=30)
-    for k, v in query.items():
-        at.query_params[k] = v
-    return at.run()
+    return run(changing_script, **query)
 
 
 def test_a_setting_changed_by_the_page_after_the_link_gets_no_note():
@@ -161,12 +151,7 @@ def test_the_note_stands_where_the_check_was_made_not_where_report_runs():
         st.slider("n", 1, 5, 2, key="zz_n", bind="query-params")
         check.report()
 
-    import os
-
-    os.chdir(ROOT)
-    at = AppTest.from_function(script, default_timeout=30)
-    at.query_params["zz_n"] = "abc"
-    at.run()
+    at = run(script, zz_n="abc")
     shown = [(type(n).__name__, str(getattr(n, "value", ""))) for n in _walk(at.main)]
     kinds = [k for k, _ in shown]
     assert kinds.index("Title") < kinds.index("Warning") < shown.index(("Markdown", "between"))
