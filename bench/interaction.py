@@ -1,6 +1,7 @@
-"""Where one page's warm interaction spends its time, in chromium: input → script running
-(the rerun request reaching the server), running → finished (the script, and the browser
-rendering the deltas as they arrive), finished → painted (what the browser still draws).
+"""Where one page's warm interaction spends its time, in chromium: input → the rerun's first
+message (the request reaching the server, and the script starting), first message →
+script_finished (the script, and the browser rendering the deltas as they arrive),
+script_finished → visually complete (what the browser still draws; see bench_browser).
 
     .venv/bin/python -m bench.interaction channels ch_ci
     .venv/bin/python -m bench.interaction "channels?ch_tab=Cost" ch_ci -n 20
@@ -19,7 +20,7 @@ import argparse
 from bench.bench_browser import TIMEOUT_MS, WATCH, _interaction, _kind, _loaded
 from bench.load import Server, percentile
 
-PHASES = ("input → running", "running → finished", "finished → painted", "total")
+PHASES = ("input → first message", "→ script_finished", "→ visually complete", "total")
 
 
 def measure(path: str, key: str, n: int, options: dict[str, str]) -> list[tuple[float, ...]]:

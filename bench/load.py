@@ -87,10 +87,12 @@ def free_port() -> int:
 
 
 class Server:
-    """``streamlit run app.py`` on a free loopback port; stopped on exit."""
+    """``streamlit run app.py`` (or another ``script``, relative to the repository root) on a
+    free loopback port; stopped on exit."""
 
-    def __init__(self, options: dict[str, str] | None = None) -> None:
+    def __init__(self, options: dict[str, str] | None = None, *, script: str = "app.py") -> None:
         self.options = options or {}  # extra `streamlit run` options, e.g. runner.postScriptGC
+        self.script = script
         self.port = free_port()
         self.url = f"http://{HOST}:{self.port}"
         self.log = tempfile.NamedTemporaryFile("w+", prefix="convscope-load-", suffix=".log")
@@ -100,7 +102,7 @@ class Server:
     def __enter__(self) -> Server:
         self.started = time.perf_counter()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py",
+            [sys.executable, "-m", "streamlit", "run", self.script,
              "--server.headless", "true", "--server.address", HOST,
              "--browser.serverAddress", "localhost", "--browser.gatherUsageStats", "false",
              "--server.port", str(self.port), "--server.fileWatcherType", "none",
