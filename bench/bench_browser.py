@@ -279,29 +279,35 @@ def _interaction(page, key: str, kind: str, up: bool, timeout_ms: int = 15_000
                  ) -> dict | None:
     """One change of the control, timed inside the page: the record of ``__ltArm`` (times
     t0 input, tRun the rerun's first message, tEnd its script_finished, t1 visually
-    complete), or None if
-    no rerun came (e.g. the control was at its end) or the page did not complete."""
+    complete; None where it did not happen within ``timeout_ms``), or None if the control
+    cannot go that way (at the end of its range)."""
     page.locator(f".st-key-{key}").scroll_into_view_if_needed()
     page.evaluate(f"window.__ltArm({timeout_ms})")
     if not _act(page, key, kind, up):
         return None
-    r = page.evaluate("window.__ltDone")
-    if r["t0"] is None or r["tRun"] is None or r["t1"] is None:
-        return None
-    return r
+    return page.evaluate("window.__ltDone")
 
 
-def _interactions(page, key: str, kind: str, n: int, *, turn: bool = True) -> list[float]:
+def timed(r: dict | None) -> bool:
+    """A change's record has every mark: input, the rerun, its end, the page complete."""
+    return r is not None and None not in (r["t0"], r["tRun"], r["tEnd"], r["t1"])
+
+
+def _interactions(page, key: str, kind: str, n: int, *, turn: bool = True,
+                  misses: list[str] | None = None) -> list[float]:
     """``n`` timed changes (input → visually complete, ms), back and forth when ``turn``
-    (a control at its end turns round), else always up."""
-    out, up, misses = [], True, 0
-    while len(out) < n and misses < 3:
+    (a control at its end turns round), else always up; gives up after 3 misses, each
+    noted in ``misses``."""
+    out, up, missed = [], True, 0
+    while len(out) < n and missed < 3:
         r = _interaction(page, key, kind, up)
         up = not up if turn else True
-        if r is None:
-            misses += 1
-        else:
+        if timed(r):
             out.append(r["t1"] - r["t0"])
+            continue
+        missed += 1
+        if r is not None and misses is not None:  # it could move, and did not complete
+            misses.append(f"change of {key} on {page.url}: {r}")
     return out
 
 
@@ -335,19 +341,18 @@ def _control(page, path: str) -> tuple[str, str] | None:
     return (key, kind) if kind else None
 
 
-def _floor(page, base: str, visits: list[float], warm: list[float], n: int) -> None:
-    """Visit the floor page (one visit untimed, for its static files) and time ``n`` slider
-    key presses on it, after 2 untimed ones."""
-    for i in range(1 + VISITS // 2):
+def _floor(page, base: str, visits: list[float], warm: list[float], n_visits: int,
+           n_warm: int, misses: list[str]) -> None:
+    """``n_visits`` timed visits of the floor page, then ``n_warm`` slider key presses on it
+    after 2 untimed ones."""
+    for _ in range(n_visits):
         page.goto(base)
-        ms = _loaded(page)
-        if i:
-            visits.append(ms)
+        visits.append(_loaded(page))
     _interactions(page, FLOOR_KEY, "slider", 2)
-    warm += _interactions(page, FLOOR_KEY, "slider", n)
+    warm += _interactions(page, FLOOR_KEY, "slider", n_warm, misses=misses)
 
 
-def _retrain(page, base: str) -> tuple[list[float], str]:
+def _retrain(page, base: str, misses: list[str]) -> tuple[list[float], str]:
     """Timed retrains on the learning page's set-up RETRAIN[2], and what was changed."""
     from ui.learn_setups import SETUPS
 
@@ -358,7 +363,7 @@ def _retrain(page, base: str) -> tuple[list[float], str]:
         return [], f"{key}: not a number input"
     start = page.locator(f".st-key-{key} input").first.input_value()
     _interactions(page, key, "number_input", 1, turn=False)  # the first fills caches
-    return (_interactions(page, key, "number_input", RETRAINS, turn=False),
+    return (_interactions(page, key, "number_input", RETRAINS, turn=False, misses=misses),
             f"{name} set-up, {key} {start}→+1 each")
 
 
@@ -379,6 +384,7 @@ def measure() -> list[Row]:
     floor_warm: list[float] = []
     retrain: list[float] = []
     retrain_what = ""
+    misses: list[str] = []  # visits (60 s) and changes (15 s) that never completed
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -399,13 +405,20 @@ def measure() -> list[Row]:
 
             with Server(options, script=FLOOR_APP) as floor:
                 floor_base = floor.url.replace("127.0.0.1", "localhost")
-                _floor(page, floor_base, floor_visits, floor_warm, INTERACTIONS // 2)
+                page.goto(floor_base)  # its static files (another origin), untimed
+                _loaded(page)
+                _floor(page, floor_base, floor_visits, floor_warm, VISITS - VISITS // 2,
+                       INTERACTIONS // 2, misses)
                 for path in pages:
                     name = path or "home"
                     visits[name], finished[name] = [], []
                     for _ in range(VISITS):
                         page.goto(f"{base}/{path}")
-                        done, complete = _visit(page)
+                        try:
+                            done, complete = _visit(page)
+                        except RuntimeError as e:
+                            misses.append(str(e))
+                            continue
                         finished[name].append(done)
                         visits[name].append(complete)
                     control = _control(page, path)
@@ -413,11 +426,12 @@ def measure() -> list[Row]:
                         continue
                     key, kind = control
                     _interactions(page, key, kind, 2)  # the first changes fill caches
-                    warm[f"{name} ({key})"] = _interactions(page, key, kind, INTERACTIONS)
+                    warm[f"{name} ({key})"] = _interactions(page, key, kind, INTERACTIONS,
+                                                            misses=misses)
                 if RETRAIN[0] in pages:
-                    retrain, retrain_what = _retrain(page, base)
-                _floor(page, floor_base, floor_visits, floor_warm,
-                       INTERACTIONS - INTERACTIONS // 2)
+                    retrain, retrain_what = _retrain(page, base, misses)
+                _floor(page, floor_base, floor_visits, floor_warm, VISITS // 2,
+                       INTERACTIONS - INTERACTIONS // 2, misses)
             page.goto("about:blank")
             time.sleep(2)  # let the closed sessions go before reading memory at rest
             rss_rest = rss_mb(server.proc.pid)
@@ -434,6 +448,8 @@ def measure() -> list[Row]:
             peak = sampler.stop()
             for line in (tally.errors + tally.leaks)[:10]:
                 print(f"  20-session run: {line}", file=sys.stderr)
+            for line in misses[:10]:
+                print(f"  not complete: {line}", file=sys.stderr)
         browser.close()
 
     s = 1 / 1000
@@ -460,6 +476,8 @@ def measure() -> list[Row]:
             "< 600", peak < 600),
         Row("memory", f"20-session run: errors + leaks ({tally.runs} runs)",
             len(tally.errors) + len(tally.leaks), "", "0", not tally.errors and not tally.leaks),
+        Row("browser", "timed visits and changes that never completed", len(misses), "", "0",
+            not misses),
         Row("browser", "machine load average (1 min) at start", load_avg, ""),
         Row("browser", "machine load average (1 min) at end", os.getloadavg()[0], ""),
         *[Row("browser", f"server option {k}={v}", float("nan"), "") for k, v in options.items()],

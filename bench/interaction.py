@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import argparse
 
-from bench.bench_browser import TIMEOUT_MS, WATCH, _interaction, _kind, _loaded
+from bench.bench_browser import TIMEOUT_MS, WATCH, _interaction, _kind, _loaded, timed
 from bench.load import Server, percentile
 
 PHASES = ("input → first message", "→ script_finished", "→ visually complete", "total")
@@ -49,7 +49,7 @@ def measure(path: str, key: str, n: int, options: dict[str, str]) -> list[tuple[
         while len(rows) < n:
             r = _interaction(page, key, kind, up)
             up = not up
-            if r is not None:
+            if timed(r):
                 rows.append((r["tRun"] - r["t0"], r["tEnd"] - r["tRun"], r["t1"] - r["tEnd"],
                              r["t1"] - r["t0"]))
         browser.close()

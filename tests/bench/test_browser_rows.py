@@ -20,6 +20,7 @@ from bench.bench_browser import (
     floor_ratios,
     setup_query,
     summary,
+    timed,
 )
 from tests.apptest import decode, figures, run_page
 
@@ -70,6 +71,14 @@ def test_floor_ratio_without_a_floor_or_a_page_sample_misses():
     (no_page,) = floor_ratios("floor", {"edges": []}, [100.0])
     for row in (no_floor, no_page):
         assert math.isnan(row.value) and row.ok is False
+
+
+def test_a_change_counts_only_with_every_mark():
+    full = {"t0": 1.0, "tRun": 2.0, "tEnd": 3.0, "t1": 4.0}
+    assert timed(full)
+    assert not timed(None)  # the control could not move
+    for mark in full:  # e.g. t1 None: the page did not complete within the timeout
+        assert not timed({**full, mark: None})
 
 
 def test_setup_query_writes_what_bound_widgets_read():
