@@ -362,7 +362,7 @@ def _retrain(page, base: str, misses: list[str]) -> tuple[list[float], str]:
     if _kind(page, key) != "number_input":
         return [], f"{key}: not a number input"
     start = page.locator(f".st-key-{key} input").first.input_value()
-    _interactions(page, key, "number_input", 1, turn=False)  # the first fills caches
+    _interactions(page, key, "number_input", 1, turn=False)  # untimed, as on every page
     return (_interactions(page, key, "number_input", RETRAINS, turn=False, misses=misses),
             f"{name} set-up, {key} {start}→+1 each")
 
