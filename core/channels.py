@@ -25,7 +25,7 @@ from core.torchcode import module_code
 #: Server-side caps for the page's controls (a crafted URL cannot ask for more).
 MAX_CHANNELS = 8
 MAX_SIZE = 12
-MAX_KERNEL = 5
+MAX_CHANNEL_KERNEL = 5
 MAX_SEED = 2**31 - 1
 #: How the values are chosen: the seed notebook's pattern, or random with a seed.
 VALUES = ("notebook", "integers", "uniform")
@@ -103,7 +103,7 @@ def channel_tensors(
     co = _count(co, "output channels co", 1, MAX_CHANNELS)
     kc = _count(ci if k_channels is None else k_channels, "channels of K", 1, MAX_CHANNELS)
     n = _count(n, "input size", 1, MAX_SIZE)
-    k = _count(k, "kernel size", 1, MAX_KERNEL)
+    k = _count(k, "kernel size", 1, MAX_CHANNEL_KERNEL)
     seed = _count(seed, "seed", 0, MAX_SEED)
     if values == "notebook":
         return Tensors(notebook_X(ci, n), notebook_K(co, kc, k), notebook_K(co, kc, 1))

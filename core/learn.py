@@ -32,8 +32,8 @@ MAX_LIVE_STEPS = 1000
 DIVERGENCE_FACTOR = 1e6
 MOMENTUM = 0.9
 #: Largest learned kernel side and input side (bigger pictures are shrunk: core.learn_task).
-MAX_KERNEL = 7
-MAX_INPUT = 64
+MAX_LEARNED_KERNEL = 7
+MAX_TRAIN_SIDE = 64
 
 
 class Conv2D(nn.Module):

@@ -14,13 +14,13 @@ import torch.nn.functional as F
 
 from core.corr import as_tensor, corr2d
 from core.geometry import IntOrPair, Pair, pair
-from core.learn import MAX_INPUT, MAX_KERNEL, Optimum
+from core.learn import MAX_TRAIN_SIDE, MAX_LEARNED_KERNEL, Optimum
 
 #: Largest noise σ added to Y.
 MAX_NOISE = 10.0
 
 
-def fit_input(X: Any, max_side: int = MAX_INPUT) -> torch.Tensor:
+def fit_input(X: Any, max_side: int = MAX_TRAIN_SIDE) -> torch.Tensor:
     """X (H, W) shrunk by area averaging so neither side exceeds ``max_side`` (aspect kept).
 
     Smaller inputs come back unchanged: (H, W) → (H', W') with max(H', W') ≤ max_side.
@@ -79,7 +79,7 @@ def make_task(
 ) -> Task:
     """Y = corr2d(X, K_true) + noise·N(0, 1), aligned for a learned kernel of ``kernel_size``.
 
-    X (H, W) is first shrunk to at most MAX_INPUT a side (``fit_input``); kernel_size
+    X (H, W) is first shrunk to at most MAX_TRAIN_SIDE a side (``fit_input``); kernel_size
     defaults to K_true's. The noise is drawn from its own generator seeded with ``seed``,
     on the full Y, so it does not change with the learned kernel's size.
     """
@@ -87,8 +87,8 @@ def make_task(
     K_true = as_tensor(K_true, "K", ndim=2)
     (H, W), (th, tw) = X.shape, K_true.shape
     kh, kw = pair(kernel_size if kernel_size is not None else (th, tw), "kernel_size", minimum=1)
-    if max(kh, kw) > MAX_KERNEL:
-        raise ValueError(f"the learned kernel may be at most {MAX_KERNEL}×{MAX_KERNEL}, "
+    if max(kh, kw) > MAX_LEARNED_KERNEL:
+        raise ValueError(f"the learned kernel may be at most {MAX_LEARNED_KERNEL}×{MAX_LEARNED_KERNEL}, "
                          f"got {kh}×{kw}")
     for what, (a, b) in (("target kernel", (th, tw)), ("learned kernel", (kh, kw))):
         if a > H or b > W:

@@ -7,44 +7,38 @@ import streamlit as st
 import core
 from core import channels as ch
 from core.errors import ChannelMismatch, NoOutput
-from ui.nav import ensure_router
-from ui.share import share_link
-from ui.url import UrlCheck
+from ui.frame import Frame, reject
+from ui.url import BIND
 from viz.channels import groups_figure, matmul_figure, multi_in_figure, multi_out_figure
 
-STATIC = {"staticPlot": False, "displayModeBar": False}
+CHART = {"displayModeBar": False}  # hover stays: compact views are read by hovering
 TABS = ["Many inputs", "Many outputs", "1×1 convolution", "Cost"]
 
-ensure_router()
-st.title("Channels 多输入输出通道 & 1×1 卷积")
-st.markdown(
+page = Frame("ch_", "Channels 多输入输出通道 & 1×1 卷积", (
     "A colour image has 3 channels, a hidden layer often hundreds. With several input "
     "channels the kernel gets one 2-D slice per channel and the results are **added**; for "
     "several output channels we stack one such kernel per output. With the default settings "
-    "these are exactly the tensors of the d2l notebook."
-)
-
-check = UrlCheck("ch_")
+    "these are exactly the tensors of the d2l notebook."))
 with st.sidebar:
     st.subheader("Shapes 形状")
-    ci = st.slider("input channels ci", 1, ch.MAX_CHANNELS, 2, key="ch_ci", bind="query-params")
-    co = st.slider("output channels co", 1, ch.MAX_CHANNELS, 3, key="ch_co", bind="query-params")
-    n = st.slider("input size h = w", 1, ch.MAX_SIZE, 3, key="ch_n", bind="query-params")
-    k = st.slider("kernel size kh = kw", 1, ch.MAX_KERNEL, 2, key="ch_k", bind="query-params")
-    pad = st.slider("padding (per side)", 0, 3, 0, key="ch_pad", bind="query-params")
-    stride = st.slider("stride", 1, 3, 1, key="ch_stride", bind="query-params")
+    ci = st.slider("input channels ci", 1, ch.MAX_CHANNELS, 2, key="ch_ci", **BIND)
+    co = st.slider("output channels co", 1, ch.MAX_CHANNELS, 3, key="ch_co", **BIND)
+    n = st.slider("input size h = w", 1, ch.MAX_SIZE, 3, key="ch_n", **BIND)
+    k = st.slider("kernel size kh = kw", 1, ch.MAX_CHANNEL_KERNEL, 2, key="ch_k", **BIND)
+    pad = st.slider("padding (per side)", 0, 3, 0, key="ch_pad", **BIND)
+    stride = st.slider("stride", 1, 3, 1, key="ch_stride", **BIND)
     st.subheader("Values 数值")
     # No format_func on bound selectboxes: the URL would carry the formatted label.
     values = st.selectbox(
-        "values", ch.VALUES, key="ch_values", bind="query-params",
+        "values", ch.VALUES, key="ch_values", **BIND,
         help="notebook: the seed's tensors (X[c] = 0, 1, 2, … + c; K[o, c] = 0, 1, … + c + o); "
              "integers: random 0–9; uniform: torch.rand in [0, 1), as the seed's 1×1 cell.",
     )
-    seed = st.number_input("random seed", 0, 99_999, 0, key="ch_seed", bind="query-params",
+    seed = st.number_input("random seed", 0, 99_999, 0, key="ch_seed", **BIND,
                            disabled=values == "notebook", help="Same seed, same values.")
     st.subheader("Cost 参数量")
     groups = st.selectbox(
-        "groups", list(range(1, ch.MAX_CHANNELS + 1)), key="ch_groups", bind="query-params",
+        "groups", list(range(1, ch.MAX_CHANNELS + 1)), key="ch_groups", **BIND,
         help="Split the channels into groups; output group j only sees input group j. "
              "groups = ci is a depthwise convolution. Changes the Cost tab; the figures "
              "in the other tabs always show groups = 1.",
@@ -52,16 +46,12 @@ with st.sidebar:
     with st.expander("Break it on purpose"):
         k_channels = st.selectbox(
             "input channels of K", ["same as X"] + list(range(1, ch.MAX_CHANNELS + 1)),
-            key="ch_kci", bind="query-params",
+            key="ch_kci", **BIND,
             help="K must have one 2-D kernel per input channel; pick another number to see why.",
         )
-    share_link(key="ch_share")
-notes = st.container()  # the URL notes go above the tabs, which must exist before report()
 # Lazy tabs (bound to the URL): only the open tab's section runs and is drawn, so a change
 # in the sidebar redraws one figure, not four; a teacher's link opens the section it names.
-tab_in, tab_out, tab_1x1, tab_cost = st.tabs(TABS, key="ch_tab", bind="query-params")
-with notes:
-    check.report()
+tab_in, tab_out, tab_1x1, tab_cost = st.tabs(TABS, key="ch_tab", **BIND)
 
 k_channels = ci if k_channels == "same as X" else k_channels
 T = ch.channel_tensors(ci=ci, co=co, n=n, k=k, k_channels=k_channels, values=values,
@@ -70,7 +60,7 @@ T = ch.channel_tensors(ci=ci, co=co, n=n, k=k, k_channels=k_channels, values=val
 
 def show(fig, key: str) -> None:
     """Draw a figure; say so when it is too big for numbers in the cells."""
-    st.plotly_chart(fig, key=key, config=STATIC)
+    st.plotly_chart(fig, key=key, config=CHART)
     if not fig.layout.meta["numbers"]:
         st.caption("Compact view: too many cells to write every number; hover a cell to read it.")
 
@@ -79,11 +69,11 @@ def fail(e: ValueError) -> None:
     """A core rule broken by the settings: say which, and what to change."""
     hint = ""
     if isinstance(e, ChannelMismatch):
-        hint = ("\n\nEach input channel needs its own 2-D kernel slice. Set *input channels of "
+        hint = ("Each input channel needs its own 2-D kernel slice. Set *input channels of "
                 "K* (sidebar, “Break it on purpose”) back to “same as X”.")
     elif isinstance(e, NoOutput):
-        hint = "\n\nMake the kernel smaller, the input larger, or add padding."
-    st.error(f"{e}{hint}")
+        hint = "Make the kernel smaller, the input larger, or add padding."
+    reject(e, hint=hint)
 
 
 def many_inputs() -> None:
@@ -166,7 +156,7 @@ def cost() -> None:
             c = ch.conv_cost(ci, co, k, input_size=n, padding=pad, stride=stride, groups=groups)
         except ValueError as e:
             c = None
-            st.error(f"{e}. (Depthwise means groups = ci, which needs co to be a multiple of ci.)")
+            reject(e, hint="Depthwise means groups = ci, which needs co to be a multiple of ci.")
         if c:
             st.code(c.line, language="python")
             m1, m2, m3 = st.columns(3)
@@ -200,3 +190,4 @@ for tab, section in zip((tab_in, tab_out, tab_1x1, tab_cost),
     if tab.open:
         with tab:
             section()
+page.end()

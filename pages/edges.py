@@ -1,27 +1,23 @@
 """Edge detection: the seed's K = [1, −1] on its stripes, then real kernels on real pictures."""
 
-import hashlib
-import re
-
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 import torch
 
 import core
-from core.images import MAX_SIDE, SAMPLES, load_image, sample, value_range
+from core.images import MAX_SIDE, SAMPLES, sample, value_range
 from core.kernels import PRESETS, gradient_magnitude
+from ui.edges import ERR, LAST, PIC, SEED_X, UPLOAD, uploaded
+from ui.frame import Frame, reject
 from ui.grid import grid_input
-from ui.nav import ensure_router
-from ui.share import share_link
-from ui.url import UrlCheck
+from ui.url import BIND
 from viz import colours
-from viz.edges import HOVER_MAX, grid
+from viz.edges import HOVER_MAX, adaptive_grid
 from viz.grid import column_widths
 
-UPLOAD, CUSTOM = "Your upload", "Custom kernel"  # no emoji: they end up in the URL
-SEED_X, SEED_XT, SEED_K = "Seed stripes 6×8", "Seed stripes transposed Xᵀ 8×6", "d2l edge [1, -1]"
-PIC, ERR, LAST = "_ed_picture", "_ed_upload_error", "_ed_last_preset"  # session-only state
+CUSTOM = "Custom kernel"  # no emoji: it ends up in the URL
+SEED_XT, SEED_K = "Seed stripes transposed Xᵀ 8×6", "d2l edge [1, -1]"
 FIGURES = [5, 3, 5]  # column widths of X, K and Y
 #: d2l's follow-ups: button key → (label, picture, kernel).
 FOLLOW_UPS = {
@@ -51,33 +47,6 @@ def _go(picture: str, kernel: str) -> None:
                             ed_mode="zeros", ed_sobel=False)
 
 
-def _shown_name(name: str) -> str:
-    """A file name safe to show in Markdown and Plotly titles (which read links and tags)."""
-    return re.sub(r"[^\w .,()+-]", "_", name)[:60] or "upload"
-
-
-def _uploaded() -> None:
-    """Decode a new upload; on failure keep the picture shown before and say why."""
-    f = st.session_state.get("ed_upload")
-    if f is None:  # the file was removed
-        if st.session_state.pop(ERR, None) is None:
-            st.session_state.pop(PIC, None)
-            if st.session_state.get("ed_img") == UPLOAD:
-                st.session_state["ed_img"] = SEED_X
-        return
-    data, name = f.getvalue(), _shown_name(f.name)
-    try:
-        X = load_image(data)
-    except ValueError as e:
-        st.session_state[ERR] = f"“{name}” was not used: {e}. Still showing the picture from " \
-                                "before."
-        return
-    st.session_state.pop(ERR, None)
-    st.session_state[PIC] = {"id": "upload:" + hashlib.sha256(data).hexdigest(),
-                             "name": name, "X": X.numpy()}
-    st.session_state["ed_img"] = UPLOAD
-
-
 @st.cache_data(max_entries=32, show_spinner=False)
 def _correlate(image_id: str, kernel: tuple[tuple[float, ...], ...], padding: int, stride: int,
                mode: str, _X: np.ndarray) -> np.ndarray:
@@ -99,10 +68,10 @@ def _figure(source: tuple, title: str, width: int, zmax: float | None,
     """The figure of the grid that ``source`` (plain values) names. Shared by sessions and
     never changed: st.plotly_chart draws from a copy (Figure.to_dict). Unlike cache_data it
     is not unpickled on every hit, which costs as much as drawing a 512² PNG again."""
-    return grid(_Z, title=title, colorbar=True, width=width, zmax=zmax)
+    return adaptive_grid(_Z, title=title, colorbar=True, width=width, zmax=zmax)
 
 
-def show(col, title: str, Z: np.ndarray, key: str, *, source: tuple, width: int,
+def panel(col, title: str, Z: np.ndarray, key: str, *, source: tuple, width: int,
          zmax: float | None = None) -> None:
     """One grid in a column ``width`` px wide, its colour bar and, underneath, its shape and
     value range; ``zmax``: a colour scale shared with the panels beside it."""
@@ -111,32 +80,31 @@ def show(col, title: str, Z: np.ndarray, key: str, *, source: tuple, width: int,
     col.caption(f"{Z.shape[0]}×{Z.shape[1]}, values from {lo:.4g} to {hi:.4g}")
 
 
-ensure_router()
-st.title("Edge detection · 图像物体边缘检测")
-st.markdown(
+page = Frame("ed_", "Edge detection · 图像物体边缘检测", share_note=(
+    "The link carries every setting except an uploaded picture: a file cannot travel in a "
+    "link, so whoever opens it sees the default picture."), intro=(
     "A kernel K slides over the picture X; each output Y[i, j] is the sum of K times the "
     "window under it (`corr2d`). The seed notebook's K = [1, −1] answers *“does this pixel "
     "differ from its right neighbour?”*, which is an edge detector. Start there, then try "
-    "d2l's follow-ups, real kernels and your own pictures."
-)
-check = UrlCheck("ed_")
+    "d2l's follow-ups, real kernels and your own pictures."))
 for col, (key, (label, picture, kernel)) in zip(st.columns(len(FOLLOW_UPS)), FOLLOW_UPS.items()):
     col.button(label, key=key, on_click=_go, args=(picture, kernel), width="stretch")
 
 pic_col, k_col, geo_col = st.columns([4, 5, 4])  # room for a 7-column editor
 with pic_col:
-    name = st.selectbox("Picture X 输入", [*SAMPLES, UPLOAD], key="ed_img", bind="query-params")
+    name = st.selectbox("Picture X 输入", [*SAMPLES, UPLOAD], key="ed_img", **BIND)
     st.file_uploader(
         "Your own picture (PNG or JPEG)", type=["png", "jpg", "jpeg"], key="ed_upload",
-        on_change=_uploaded,
+        on_change=uploaded,
         help=f"Made grayscale and scaled to at most {MAX_SIDE} px on the long side. It stays "
         "in this browser session: a shared link cannot carry it.",
     )
     if ERR in st.session_state:
-        st.error(st.session_state[ERR])
+        file, error = st.session_state[ERR]
+        reject(error, lead=f"“{file}” was not used:", hint="Still showing the picture from before.")
 with k_col:
     kernel = st.selectbox("Kernel K 卷积核", [*PRESETS, CUSTOM], key="ed_kernel",
-                          bind="query-params")
+                          **BIND)
     if kernel == CUSTOM:  # starts from the preset chosen before
         K, k_error = grid_input(
             "Custom kernel K", key="ed_custom", max_rows=7, max_cols=7,
@@ -146,16 +114,11 @@ with k_col:
         st.session_state[LAST] = kernel
         K, k_error = PRESETS[kernel], None
 with geo_col:
-    pad = st.slider("Padding per side 填充", 0, 6, key="ed_pad", bind="query-params",
+    pad = st.slider("Padding per side 填充", 0, 6, key="ed_pad", **BIND,
                     help="PyTorch's padding, on each side; d2l's p_h is the total, 2×.")
-    stride = st.slider("Stride 步幅", 1, 8, key="ed_stride", bind="query-params")
-    mode = st.selectbox("Padding mode", core.PADDING_MODES, key="ed_mode", bind="query-params")
-    sobel = st.toggle("Sobel gradient magnitude", key="ed_sobel", bind="query-params")
-check.report()
-with st.sidebar:
-    share_link(key="ed_share")
-    st.caption("The link carries every setting except an uploaded picture: a file cannot "
-               "travel in a link, so whoever opens it sees the default picture.")
+    stride = st.slider("Stride 步幅", 1, 8, key="ed_stride", **BIND)
+    mode = st.selectbox("Padding mode", core.PADDING_MODES, key="ed_mode", **BIND)
+    sobel = st.toggle("Sobel gradient magnitude", key="ed_sobel", **BIND)
 
 if name == UPLOAD and PIC in st.session_state:
     X, image_id = st.session_state[PIC]["X"], st.session_state[PIC]["id"]
@@ -168,7 +131,7 @@ else:
     X, image_id, x_title = sample(name).numpy(), f"sample:{name}", f"X · {name}"
 
 if k_error:
-    st.error(f"{k_error}. Fix the kernel to see Y; the picture is shown meanwhile.")
+    reject(k_error, hint="Fix the kernel to see Y; the picture is shown meanwhile.")
 else:
     K_rows = tuple(tuple(float(v) for v in row) for row in K.tolist())
     # One kernel row per line, aligned like a matrix, as torch prints it.
@@ -179,16 +142,16 @@ else:
             f"Y = corr2d(X, K, padding={pad}, stride={stride}, padding_mode={mode!r})",
             language="python")
 x_col, k_fig_col, y_col = st.columns(FIGURES)
-show(x_col, x_title, X, "ed_fig_x", source=(image_id,), width=column_widths(FIGURES)[0])
+panel(x_col, x_title, X, "ed_fig_x", source=(image_id,), width=column_widths(FIGURES)[0])
 if not k_error:
-    show(k_fig_col, f"K · {kernel}", K.numpy(), "ed_fig_k", source=("K", K_rows),
+    panel(k_fig_col, f"K · {kernel}", K.numpy(), "ed_fig_k", source=("K", K_rows),
          width=column_widths(FIGURES)[1])
     try:
         Y = _correlate(image_id, K_rows, pad, stride, mode, X)
     except ValueError as e:
-        y_col.error(f"No output: {e}.")
+        reject(e, lead="No output:", where=y_col)
     else:
-        show(y_col, "Y = corr2d(X, K)", Y, "ed_fig_y", width=column_widths(FIGURES)[2],
+        panel(y_col, "Y = corr2d(X, K)", Y, "ed_fig_y", width=column_widths(FIGURES)[2],
              source=(image_id, K_rows, pad, stride, mode))
 if (name, kernel) in NOTES and name != UPLOAD:
     st.info(NOTES[name, kernel])
@@ -203,11 +166,12 @@ if sobel:
     try:
         Gx, Gy, M = _sobel(image_id, pad, stride, mode, X)
     except ValueError as e:
-        st.error(f"No gradient: {e}.")
+        reject(e, lead="No gradient:")
     else:
         panels = (("Gx = corr2d(X, Sobel x)", Gx, "ed_fig_gx"),
                   ("Gy = corr2d(X, Sobel y)", Gy, "ed_fig_gy"), ("√(Gx² + Gy²)", M, "ed_fig_m"))
         top = colours.top(Gx, Gy, M)  # one scale: the three are compared
         for col, (title, G, key) in zip(st.columns(3), panels):
-            show(col, title, G, key, source=(image_id, key, pad, stride, mode),
+            panel(col, title, G, key, source=(image_id, key, pad, stride, mode),
                  width=column_widths(3)[0], zmax=top)
+page.end()

@@ -9,14 +9,13 @@ import core
 from core import learn, learn_task
 from core.images import SAMPLES
 from core.kernels import PRESETS
+from ui.frame import Frame, reject
 from ui.grid import grid_input
 from ui.learn_run import train
-from ui.learn_setups import BOOK_LAYER, SETUPS, editions_markdown
-from ui.nav import ensure_router
-from ui.share import share_link
-from ui.url import UrlCheck
+from ui.learn_setups import BOOK_LAYER, SETUPS, divergence_text, editions_markdown, new_start, use
+from ui.url import BIND
 from viz.grid import column_widths
-from viz.learn import grid, picture, training_animation
+from viz.learn import input_grid, kernel_grid, training_animation
 
 TYPED = "Typed…"
 # Option values double as URL values (lk_opt=momentum): no format_func, captions explain them.
@@ -24,36 +23,18 @@ OPTIMIZERS = {"sgd": "the notebook's update w ← w − lr·∇w", "momentum": "
               "adam": "torch.optim.Adam"}
 LOSSES = {"sum": "Σ (Ŷ − Y)², the notebook's", "mean": "its mean, as nn.MSELoss"}
 INITS = {"randn": "torch.randn, the notebook's", "conv2d": "nn.Conv2d's own, the book's 2nd ed."}
-BIND = {"bind": "query-params"}
 STATIC = {"staticPlot": True}
 
 
-def use(values: dict) -> None:
-    """Set widgets by name (a callback: it runs before they are drawn)."""
-    for k, v in values.items():
-        st.session_state[f"lk_{k}"] = v
-
-
-def num(v: float) -> str:
+def four_decimals(v: float) -> str:
     """Four decimals without a "-0.0000"."""
     return f"{round(v, 4) + 0.0:.4f}"
 
 
-def new_start() -> None:
-    st.session_state["lk_seed"] = (st.session_state.get("lk_seed", 0) + 1) % 1_000_000
-
-
-ensure_router()
-st.title("Learn a kernel · 通过数据学习核数组")
-st.markdown(
+page = Frame("lk_", "Learn a kernel · 通过数据学习核数组", (
     "The notebook's third experiment: a `Conv2D` layer sees only the input **X** and the output "
     "**Y = corr2d(X, K)** of a kernel **K** it is never shown, and gradient descent finds K from "
-    "that data alone. Pick a set-up or change anything in the sidebar, and watch it learn."
-)
-# lk_slow (issue 12's slow-motion length) is gone: the browser plays the run at its own
-# speeds. Old links that carry it open the same view, without a note.
-st.query_params.pop("lk_slow", None)
-check = UrlCheck("lk_")
+    "that data alone. Pick a set-up or change anything in the sidebar, and watch it learn."))
 for col, (name, setup) in zip(st.columns(len(SETUPS)), SETUPS.items()):
     col.button(setup.label, key=f"lk_setup_{name}", on_click=use, args=(setup.values,),
                width="stretch")
@@ -62,15 +43,15 @@ with st.sidebar:
     st.header("Settings 设置")
     target = st.selectbox("Target kernel K (makes Y)", [*PRESETS, TYPED], key="lk_target", **BIND)
     K, bad = (PRESETS[target], None) if target != TYPED else grid_input(
-        "K, typed", key="lk_K", default="1 -1", max_rows=learn.MAX_KERNEL,
-        max_cols=learn.MAX_KERNEL, editor=False)
+        "K, typed", key="lk_K", default="1 -1", max_rows=learn.MAX_LEARNED_KERNEL,
+        max_cols=learn.MAX_LEARNED_KERNEL, editor=False)
     source = st.selectbox("Input X", list(SAMPLES), key="lk_input", **BIND,
-                          help=f"Pictures over {learn.MAX_INPUT} pixels a side are shrunk.")
+                          help=f"Pictures over {learn.MAX_TRAIN_SIDE} pixels a side are shrunk.")
     size = None
     if not st.checkbox("Learn a kernel the size of K", True, key="lk_same", **BIND):
         c1, c2 = st.columns(2)
-        size = (c1.number_input("kh", 1, learn.MAX_KERNEL, 3, key="lk_kh", **BIND),
-                c2.number_input("kw", 1, learn.MAX_KERNEL, 3, key="lk_kw", **BIND))
+        size = (c1.number_input("kh", 1, learn.MAX_LEARNED_KERNEL, 3, key="lk_kh", **BIND),
+                c2.number_input("kw", 1, learn.MAX_LEARNED_KERNEL, 3, key="lk_kw", **BIND))
     bias = st.checkbox("Bias b", True, key="lk_bias", **BIND)
     init = st.radio("Start 初始化", list(INITS), captions=list(INITS.values()), key="lk_init",
                     **BIND)
@@ -84,12 +65,10 @@ with st.sidebar:
     seed = st.number_input("Random seed (the start)", 0, 999_999, 0, key="lk_seed", **BIND)
     st.button("New random start", key="lk_reseed", on_click=new_start)
     log = st.toggle("Loss on a log scale", True, key="lk_log", **BIND)
-    share_link(key="lk_share")
-check.report()
 
 try:
     if bad:
-        raise ValueError(bad)
+        raise bad
     task = learn_task.make_task(SAMPLES[source](), K, kernel_size=size, noise=noise, seed=seed)
     best = core.best_kernel(task.X, task.Y, kernel_size=task.kernel_size, bias=bias, loss=loss)
     free = learn.free_directions(task.X, task.kernel_size, bias=bias)
@@ -99,17 +78,17 @@ try:
     # The visitor's run, computed at once and cached per settings (kept for tests and bench).
     run = st.session_state.lk_run = train(source, K_plain, size, noise, **settings)
 except ValueError as e:
-    st.error(f"{e}", icon="🚫")
-    st.stop()
+    reject(e)
+    page.stop()
 
 (kh, kw), (th, tw) = task.kernel_size, task.K_true.shape
 kmax, ymax = float(task.K_view.abs().max()) or 1.0, float(task.Y.abs().max()) or 1.0
 st.subheader("The data 数据")
 c1, c2, c3 = st.columns([3, 2, 3])
 widths = column_widths([3, 2, 3])
-c1.plotly_chart(picture(task.X, title=f"X ({task.X.shape[0]}×{task.X.shape[1]})",
+c1.plotly_chart(input_grid(task.X, title=f"X ({task.X.shape[0]}×{task.X.shape[1]})",
                         width=widths[0]), key="lk_fig_X", config=STATIC)
-c2.plotly_chart(grid(task.K_true, title=f"true K ({th}×{tw}), hidden", width=widths[1]),
+c2.plotly_chart(kernel_grid(task.K_true, title=f"true K ({th}×{tw}), hidden", width=widths[1]),
                 key="lk_fig_Kt", config=STATIC)
 with c3:
     st.markdown(f"The layer learns a **{kh}×{kw}** kernel{' and a bias' if bias else ''} from "
@@ -146,20 +125,9 @@ s = run.last
 if run.status == "diverged":
     tip = learn.divergence_advice(task.X, task.kernel_size, lr=lr, bias=bias, loss=loss,
                                   optimizer=opt)
-    what = " and ".join(f"{k} = {v:g}" if k == "lr" else f"the {v} loss"
-                        for k, v in tip.fix.items())
-    why = [f"Diverged at step {s.step}: the loss reached {s.loss:.3g}, over a million times its "
-           f"first value {run.losses[0]:.3g}, so training stopped. Each step overshoots the "
-           "minimum by more than it corrects."]
-    if tip.bound:
-        why.append(f"With these settings gradient descent is stable only for lr < {tip.bound:.3g}.")
-    if tip.without_bias:
-        why.append(f"Without the bias it is stable for lr < {tip.without_bias:.3g}, so lr = {lr:g} "
-                   f"converges with \"Bias b\" unticked (a bias moves all {task.Y.numel()} "
-                   "entries of Ŷ at once, so the loss curves more steeply); the book's 2nd "
-                   "edition trains this layer with `bias=False` at lr 0.03.")
-    why.append(f"Try {what}" + (", or untick the bias." if tip.without_bias else "."))
-    st.error(" ".join(why))
+    why, what = divergence_text(tip, step=s.step, loss=s.loss, first=run.losses[0], lr=lr,
+                                entries=task.Y.numel())
+    st.error(why)
     fixes = st.columns([1, 1, 3])
     fixes[0].button(f"Use {what}", key="lk_fix", on_click=use, args=(tip.fix,), width="stretch")
     if tip.without_bias:
@@ -179,12 +147,13 @@ for col, (T, title) in zip(st.columns(n_cols) * 2, [
     (s.weight, "learned K"), (task.K_view, f"true K{same}"), (best.weight, "least-squares optimum"),
     (out.error, "error = learned − true"),
 ]):
-    col.plotly_chart(grid(T, title=title, zmax=kmax, width=column_widths(n_cols)[0]),
+    col.plotly_chart(kernel_grid(T, title=title, zmax=kmax, width=column_widths(n_cols)[0]),
                      key=f"lk_fig_res_{title}", config=STATIC)
 st.markdown(
     f"Largest error per entry: **{out.max_error:.4g}** against the true K, "
     f"**{out.to_optimum:.4g}** against the optimum. "
-    + (f"Bias: learned **{num(s.bias)}**, optimum **{num(best.bias)}**." if bias else "")
+    + (f"Bias: learned **{four_decimals(s.bias)}**, optimum **{four_decimals(best.bias)}**."
+       if bias else "")
 )
 c1, c2 = st.columns(2)
 c1.markdown(f"**Loss every {run.every} steps**, printed as the notebook (every 5th) and the book's "
@@ -218,3 +187,4 @@ with st.expander("Sum or mean of squares? 为什么用均方误差"):
 with st.expander("The training loop: core.learn_kernel"):
     st.code(inspect.getsource(learn.learn_kernel) + "\n\n" + inspect.getsource(learn._descend),
             language="python")
+page.end()

@@ -28,20 +28,15 @@ from core.padding import (
 )
 from core.plan import LENET, LENET_INPUT, plan_text, run_limit, run_plan, sequential_script
 from core.torchcode import MAX_TEXT
-from ui.nav import ensure_router
-from ui.share import share_link
-from ui.url import UrlCheck
+from ui.frame import Frame, reject
+from ui.url import BIND
 from viz.shapes import window_figure
 
-Q = U.Q
-ensure_router()
-st.title("Shapes & padding · 填充和步幅")
-st.markdown("What shape comes out of a convolution, and what padding do you need? "
-            "The notebook's padding and stride cells, as a calculator, a layer planner and a "
-            "padding solver.")
-check = UrlCheck("sh_")
+page = Frame("sh_", "Shapes & padding · 填充和步幅", (
+    "What shape comes out of a convolution, and what padding do you need? The notebook's "
+    "padding and stride cells, as a calculator, a layer planner and a padding solver."))
 calc, planner, solver = st.tabs(["Calculator", "Layer planner", "Padding solver"],
-                                key="sh_tab", bind=Q)
+                                key="sh_tab", **BIND)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -59,13 +54,13 @@ with calc:
     st.caption("The notebook's four cells (In [26]–[28]) on its 8×8 input, one click each:")
     for col, (i, g) in zip(st.columns(4), enumerate(SEED_CELLS)):
         col.button(g.label(), key=f"sh_seed{i}", on_click=U.use_seed, args=(i,), width="stretch")
-    sq = st.toggle("Square: one value for rows and columns (h = w)", key="sh_square", bind=Q,
+    sq = st.toggle("Square: one value for rows and columns (h = w)", key="sh_square", **BIND,
                    on_change=U.square_changed)
     c = st.columns(5)
     size = U.pair_input(c[0], "Input n", "in", 1, MAX_INPUT, boxes=True, square=sq)
     kernel = U.pair_input(c[1], "Kernel k", "k", 1, 32, square=sq)
     mode = c[2].radio("**Padding p** per side", ["numbers", "same", "valid"], key="sh_pad",
-                      bind=Q, horizontal=True)
+                      **BIND, horizontal=True)
     pads = U.pair_input(c[2], "", "p", 0, 32, disabled=mode != "numbers", square=sq)
     stride = U.pair_input(c[3], "Stride s", "s", 1, 16, square=sq)
     dilation = U.pair_input(c[4], "Dilation d", "d", 1, 16, square=sq)
@@ -74,7 +69,7 @@ with calc:
         out = g.output_shape()
     except ValueError as e:
         out = None
-        st.error(f"{e}")
+        reject(e)
     if out:
         left, right = st.columns([1, 3])
         left.metric("Output shape (H × W)", f"{out[0]} × {out[1]}")
@@ -116,7 +111,7 @@ with calc:
         try:
             wm = window_map(g)
         except ValueError as e:
-            pic.caption(f"No picture: {e}.")
+            reject(e, lead="No picture:", where=pic)
         else:
             pic.caption(f"The padded input: a dot where each of the {wm.out[0]}×{wm.out[1]} "
                         "windows starts, red squares = the taps of the window for Y[0, 0].")
@@ -139,7 +134,7 @@ with planner:
                     on_change=U.stack_changed)
     text = st.text_area(
         "Layers: the compact form (it goes into the link), or paste PyTorch", LENET,
-        key="sh_layers", bind=Q, on_change=U.stack_changed, max_chars=MAX_TEXT, height=68,
+        key="sh_layers", **BIND, on_change=U.stack_changed, max_chars=MAX_TEXT, height=68,
         help="`conv:OUT,K,S,P,D,G,BIAS` and `pool:max,K,S,P,D` / `pool:avg,K,S,P`, separated by"
              " `;`. K, S, P, D: a number or rows×cols like `5x3`; P may be `same` or `valid` for"
              " convs. Trailing fields can be left out (PyTorch's defaults). Or paste "
@@ -153,7 +148,7 @@ with planner:
     p = plan_text((C, H, W), text)
     n_rows = U.layer_table(text, p)
     if p.error:
-        st.error(f"{p.error}  \nThe rows before it still work; fix this layer to go on.")
+        reject(p.error, hint="The rows before it still work; fix this layer to go on.")
     st.markdown(f"**{'Before the error' if p.error else 'Output'}: "
                 f"{'×'.join(map(str, p.out_shape))}** after {len(p.rows)} of {n_rows} layers · "
                 f"{format_count(p.params)} parameters · {format_count(p.macs)} "
@@ -174,14 +169,14 @@ with solver:
     c = st.columns(5)
     n = U.int_input(c[0], "input size n", 1, MAX_INPUT, 8, "sh_sol_n")
     m = U.int_input(c[1], "wanted output", 1, MAX_INPUT, 8, "sh_sol_m")
-    ks = c[2].slider("kernel sizes", *SOLVER_KERNELS, (1, 7), key="sh_sol_k", bind=Q)
-    ss = c[3].slider("strides", *SOLVER_STRIDES, (1, 2), key="sh_sol_s", bind=Q)
+    ks = c[2].slider("kernel sizes", *SOLVER_KERNELS, (1, 7), key="sh_sol_k", **BIND)
+    ss = c[3].slider("strides", *SOLVER_STRIDES, (1, 2), key="sh_sol_s", **BIND)
     d = U.int_input(c[4], "dilation", 1, 8, 1, "sh_sol_d")
     try:
         found = solve_padding(n, m, kernels=ks, strides=ss, dilation=d)
     except ValueError as e:
         found = None
-        st.error(str(e))
+        reject(e)
     if found:
         st.dataframe(pd.DataFrame([s.row() for s in found]), hide_index=True, width="stretch")
         st.caption("Padding before and after along the axis; d2l's p is both together. Left "
@@ -194,7 +189,4 @@ with solver:
                        "the size by about s.")
     elif found is not None:
         st.warning(no_solution_advice(n, m, kernels=ks, strides=ss, dilation=d))
-
-with st.sidebar:
-    share_link(key="sh_share")
-check.report()
+page.end()

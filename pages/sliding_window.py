@@ -6,10 +6,9 @@ import torch
 import core
 from core import kernels, windows
 from core.images import stripes
+from ui.frame import Frame, reject
 from ui.grid import grid_input
-from ui.nav import ensure_router
-from ui.share import share_link
-from ui.url import UrlCheck
+from ui.url import BIND
 from viz import colours, heatmap, sliding
 from viz.grid import column_widths
 
@@ -39,26 +38,14 @@ def plain(T: torch.Tensor) -> tuple:
     return tuple(tuple(row) for row in T.tolist())
 
 
-ensure_router()
-st.title("Sliding window 滑动窗口")
-st.caption("The kernel K slides over the input X, left to right, top to bottom; each stop "
-           "multiplies the cells under it by K and adds them up into one output cell "
-           "(互相关运算). Press ▶ and watch Y fill.")
-
-check = UrlCheck("sw_")
-notes = st.container()  # URL notes go here, once the last widget (the cell picker) has run
-
-
-def stop() -> None:
-    """End the page early, still telling the visitor about unusable URL values."""
-    with notes:
-        check.report()
-    st.stop()
-
+page = Frame("sw_", "Sliding window 滑动窗口", intro_as="caption", intro=(
+    "The kernel K slides over the input X, left to right, top to bottom; each stop multiplies "
+    "the cells under it by K and adds them up into one output cell (互相关运算). Press ▶ and "
+    "watch Y fill."))
 
 with st.sidebar:
     st.header("Input X 输入")
-    source = st.selectbox("Input", INPUTS, key="sw_x", bind="query-params",
+    source = st.selectbox("Input", INPUTS, key="sw_x", **BIND,
                           label_visibility="collapsed")
     X, x_error = None, None
     if source == INPUTS[0]:
@@ -69,17 +56,17 @@ with st.sidebar:
         rows_col, cols_col = st.columns(2)
         # Sliders, not number inputs: Streamlit 1.67 crashes on ?key=inf for an int
         # number_input bound to the URL, while a slider drops the value.
-        rows = rows_col.slider("Rows", 1, 16, 6, key="sw_rows", bind="query-params")
-        cols = cols_col.slider("Columns", 1, 16, 6, key="sw_cols", bind="query-params")
+        rows = rows_col.slider("Rows", 1, 16, 6, key="sw_rows", **BIND)
+        cols = cols_col.slider("Columns", 1, 16, 6, key="sw_cols", **BIND)
         seed = st.slider("Random seed (digits 0–9)", 0, 99, 0, key="sw_seed",
-                         bind="query-params")
+                         **BIND)
         X = windows.random_grid(int(rows), int(cols), seed=int(seed))
     else:
         X, x_error = grid_input("X", key="sw_xgrid", default="0 1 2; 3 4 5; 6 7 8",
                                 max_rows=16, max_cols=16)
 
     st.header("Kernel K 核")
-    k_source = st.selectbox("Kernel", KERNELS, key="sw_k", bind="query-params",
+    k_source = st.selectbox("Kernel", KERNELS, key="sw_k", **BIND,
                             label_visibility="collapsed")
     K, k_error = None, None
     if k_source == KERNELS[0]:
@@ -88,11 +75,11 @@ with st.sidebar:
         K = kernels.D2L_EDGE.clone()
     elif k_source == KERNELS[2]:
         name = st.selectbox("Preset", list(kernels.PRESETS), key="sw_kpreset",
-                            bind="query-params")
+                            **BIND)
         K = kernels.preset(name)
     else:
         K, k_error = grid_input("K", key="sw_kgrid", default="0 1; 2 3", max_rows=7, max_cols=7)
-    flip = st.toggle("True convolution: flip K 卷积", key="sw_flip", bind="query-params",
+    flip = st.toggle("True convolution: flip K 卷积", key="sw_flip", **BIND,
                      help="Convolution flips the kernel top–bottom and left–right first.")
 
     st.header("Geometry 填充和步幅")
@@ -102,27 +89,26 @@ with st.sidebar:
                                          ("dil", "Dilation", 1, 4, 1)):
         left, right = st.columns(2)
         geometry[name] = tuple(int(col.slider(
-            f"{label} {axis}", lo, hi, default, key=f"sw_{name}_{axis}", bind="query-params",
+            f"{label} {axis}", lo, hi, default, key=f"sw_{name}_{axis}", **BIND,
         )) for col, axis in ((left, "h"), (right, "w")))
-    mode = st.selectbox("Padding mode", core.PADDING_MODES, key="sw_mode", bind="query-params")
-    share_link(key="sw_share")
+    mode = st.selectbox("Padding mode", core.PADDING_MODES, key="sw_mode", **BIND)
 
 for error in (x_error, k_error):
     if error:
-        st.error(f"{error}. Fix the grid in the sidebar; rows are separated by “;”.")
+        reject(error, hint="Fix the grid in the sidebar; rows are separated by “;”.")
 if X is None or K is None:
-    stop()
+    page.stop()
 
 setting = (plain(X), plain(K), geometry["pad"], geometry["stride"], geometry["dil"], mode, flip)
 try:
     trace = traced(*setting)
 except ValueError as e:
-    st.error(f"**This configuration has no output.** {e}.")
+    reject(e, lead="This configuration has no output.")
     st.caption("The input and kernel as they stand:")
     for col, (title, T) in zip(st.columns(2), (("X", X), ("K", K))):
         col.plotly_chart(heatmap(T, title=title, width=column_widths(2)[0], colorbar=True),
                          key=f"sw_bad_{title}", config=STATIC)
-    stop()
+    page.stop()
 
 Ho, Wo = trace.Y.shape
 st.plotly_chart(animated(*setting), key="sw_anim", config={"displayModeBar": False})
@@ -142,9 +128,7 @@ for col, axis, size in zip(st.columns(2), ("row", "column"), (Ho, Wo)):
     if st.session_state.get(key, 0) >= size:  # Y shrank since the last run
         st.session_state[key] = size - 1
     # No value argument: the default is 0 (min_value), and the clamp above may have set it.
-    pick.append(col.slider(f"Output {axis}", 0, size - 1, key=key, bind="query-params"))
-with notes:
-    check.report()
+    pick.append(col.slider(f"Output {axis}", 0, size - 1, key=key, **BIND))
 n = pick[0] * Wo + pick[1]
 w, field = trace.windows[n], windows.receptive_field(trace, n)
 st.markdown(f"### Y[{w.i}, {w.j}] = {w.formula()}")
@@ -198,3 +182,4 @@ if result.agree:
     st.success(f"✓ Both give the same {Ho}×{Wo} Y (largest difference {result.max_diff:.2g}).")
 else:
     st.error(f"✗ They differ (largest difference {result.max_diff:.3g}).")
+page.end()

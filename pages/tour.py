@@ -10,17 +10,15 @@ from core import channels, learn
 from core.images import stripes
 from core.kernels import D2L_2X2, D2L_EDGE
 from core.windows import D2L_X
-from ui.nav import ensure_router, page_link
+from ui.frame import Frame
+from ui.nav import page_link
 from viz import colours, heatmap
 from viz.grid import column_widths
 
-ensure_router()
-st.title("ConvScope · 卷积可视化")
-st.markdown(
+page = Frame("tour_", "ConvScope · 卷积可视化", share=False, intro=(
     "See how a 2-D convolution works, following the d2l.ai notebook on convolution "
     "(《动手学深度学习》卷积神经网络). Each cell below is the notebook's cell, computed live; "
-    "open the page beside it to play with it."
-)
+    "open the page beside it to play with it."))
 
 
 def grids(cell: str, *named: tuple[str, torch.Tensor]) -> None:
@@ -99,3 +97,4 @@ check = channels.one_by_one(torch.rand(3, 3, 3, generator=g), torch.rand(2, 3, 1
 st.markdown(f"1×1 convolution as a matrix product: ‖Y1 − Y2‖ = {check.norm:.2e} "
             f"{'< 1e-6 ✓' if check.passes else '≥ 1e-6 ✗'}")
 page_link("channels.py", "See the channels add up →")
+page.end()

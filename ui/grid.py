@@ -21,6 +21,7 @@ import torch
 
 from core import format_grid
 from core.grids import GridError, cells_to_tensor, split_cells
+from ui.url import BIND
 
 #: A cell as the editor holds it: its text, or None when empty.
 Cell = str | None
@@ -90,7 +91,7 @@ def grid_input(
     included, so it does not vanish (and move what is below it) while a cell is wrong.
     """
     text = st.text_input(
-        label, value=default, key=key, bind="query-params",
+        label, value=default, key=key, **BIND,
         help=help or (f"Rows separated by “;”, numbers by spaces or commas (full-width ；，、 "
                       f"work too), or the book's [[0, 1], [2, 3]] or torch.tensor(...); up to "
                       f"{max_rows}×{max_cols}."),

@@ -1,6 +1,7 @@
 """What the learning page offers in one click, and the book's editions whose numbers it quotes.
 
-Page state, not math: ``SETUPS`` are widget values by name (the page adds its ``lk_`` prefix).
+Page state, not math: ``SETUPS`` are widget values by name, which ``use`` sets (adding the
+page's ``lk_`` prefix); ``divergence_text`` says why a run diverged and which values fix it.
 A label claims no more than its values and its run bear out; tests/app/test_learn.py trains
 every set-up and checks its label against the values and the outcome.
 """
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+import streamlit as st
 
 from core import learn
 from core.images import stripes
@@ -42,6 +45,37 @@ SETUPS: dict[str, Setup] = {
     "diverge": Setup("Too big a step: lr 0.03 with a bias", {
         **_SEED_DATA, "bias": True, "init": "randn", "lr": 0.03, "steps": 20}),
 }
+
+def use(values: dict[str, Any]) -> None:
+    """Set the page's widgets by name (a callback: it runs before they are drawn)."""
+    for k, v in values.items():
+        st.session_state[f"lk_{k}"] = v
+
+
+def new_start() -> None:
+    """The next random start (a callback for the page's "New random start" button)."""
+    st.session_state["lk_seed"] = (st.session_state.get("lk_seed", 0) + 1) % 1_000_000
+
+
+def divergence_text(tip: learn.Advice, *, step: int, loss: float, first: float, lr: float,
+                    entries: int) -> tuple[str, str]:
+    """Why a run diverged at ``step`` (``loss``, first loss ``first``) and what to try, from
+    ``core.learn.divergence_advice``; ``entries``: Y's size. Returns (the text, the fix's name)."""
+    what = " and ".join(f"{k} = {v:g}" if k == "lr" else f"the {v} loss"
+                        for k, v in tip.fix.items())
+    why = [f"Diverged at step {step}: the loss reached {loss:.3g}, over a million times its "
+           f"first value {first:.3g}, so training stopped. Each step overshoots the "
+           "minimum by more than it corrects."]
+    if tip.bound:
+        why.append(f"With these settings gradient descent is stable only for lr < {tip.bound:.3g}.")
+    if tip.without_bias:
+        why.append(f"Without the bias it is stable for lr < {tip.without_bias:.3g}, so lr = {lr:g} "
+                   f"converges with \"Bias b\" unticked (a bias moves all {entries} "
+                   "entries of Ŷ at once, so the loss curves more steeply); the book's 2nd "
+                   "edition trains this layer with `bias=False` at lr 0.03.")
+    why.append(f"Try {what}" + (", or untick the bias." if tip.without_bias else "."))
+    return " ".join(why), what
+
 
 #: The layer the 2nd edition trains, as a line of PyTorch.
 BOOK_LAYER = "nn.Conv2d(1, 1, kernel_size=(1, 2), bias=False)"

@@ -13,8 +13,8 @@ from core.formula import SEED_CELLS
 from core.layers import LAYER_NAMES, ROW_KEYS, Shape3, rows_text
 from core.plan import LENET, LENET_INPUT, RESULT_COLUMNS, Plan, compact_from_code, table_rows
 from core.torchcode import editor_rows
+from ui.url import BIND
 
-Q = "query-params"
 #: The calculator's (h, w) pairs by key name, with their defaults.
 PAIRS: dict[str, int] = {"in": 8, "k": 3, "p": 1, "s": 1, "d": 1}
 _NET = (("sh_net_c", LENET_INPUT[0]), ("sh_net_h", LENET_INPUT[1]),
@@ -26,7 +26,7 @@ def int_input(col, label: str, lo: int, hi: int, default: int, key: str,
     """A whole-number box bound to the URL. Float-valued on purpose: Streamlit 1.67 crashes
     on ?key=inf for an int number_input bound to the URL; a float one drops the value."""
     return int(round(col.number_input(label, float(lo), float(hi), float(default), step=1.0,
-                                      format="%.0f", key=key, bind=Q, on_change=on_change)))
+                                      format="%.0f", key=key, **BIND, on_change=on_change)))
 
 
 def pair_input(col, title: str, name: str, lo: int, hi: int, *, boxes: bool = False,
@@ -38,7 +38,7 @@ def pair_input(col, title: str, name: str, lo: int, hi: int, *, boxes: bool = Fa
     axes = ((("h", "rows = cols", ""),) if square
             else (("h", "height", " (rows)"), ("w", "width", " (cols)")))
     values = tuple(int_input(col, axis + side, lo, hi, default, f"sh_{name}_{a}") if boxes
-                   else col.slider(axis + side, lo, hi, default, key=f"sh_{name}_{a}", bind=Q,
+                   else col.slider(axis + side, lo, hi, default, key=f"sh_{name}_{a}", **BIND,
                                    disabled=disabled)
                    for a, axis, side in axes)
     return (values[0], values[0]) if square else values  # type: ignore[return-value]

@@ -23,8 +23,14 @@ import streamlit as st
 _NOTES = "_url_notes"
 #: (key, values) of unknown parameters already named this session: they stay in the URL.
 _NAMED = "_url_named"
+#: What every widget bound to the URL passes: ``st.slider(..., **BIND)``.
+BIND: dict[str, Any] = {"bind": "query-params"}
 #: Old parameter names kept working after a rename: {old: new}.
 ALIASES: dict[str, str] = {}
+#: Parameters that no longer exist and whose old links open the same view: dropped silently.
+RETIRED: frozenset[str] = frozenset({
+    "lk_slow",  # issue 12's slow-motion length: the browser now plays a run at its own speeds
+})
 
 
 def _same(raw: list[str], value: Any) -> bool:
@@ -79,13 +85,17 @@ class UrlCheck:
         self._drop_non_finite()
 
     def _apply_aliases(self) -> None:
-        """Give a renamed parameter's old value to its new name, so old links keep working.
+        """Give a renamed parameter's old value to its new name, so old links keep working;
+        drop a retired one.
 
         Bound widgets seed from the session's copy of the URL as first opened, so the value
         is moved there as well as in the visible URL.
         """
         from streamlit.runtime.state.session_state_proxy import get_session_state
 
+        for old in RETIRED & set(st.query_params):
+            if old.startswith(self.prefix):
+                del st.query_params[old]
         moves = [(old, new) for old, new in ALIASES.items()
                  if new.startswith(self.prefix) and old in st.query_params
                  and new not in st.query_params]

@@ -15,11 +15,11 @@ import plotly.graph_objects as go
 
 from viz.grid import HOVER_MAX, MAX_NUMBERED, _array, block_means, heatmap, picture
 
-__all__ = ["HOVER_MAX", "block_means", "grid", "picture"]
+__all__ = ["HOVER_MAX", "adaptive_grid", "block_means", "picture"]
 
 
-def grid(Z: Any, *, title: str = "", colorbar: bool = False, zmax: float | None = None,
-         width: int | None = None) -> go.Figure:
+def adaptive_grid(Z: Any, *, title: str = "", colorbar: bool = False, zmax: float | None = None,
+                  width: int | None = None) -> go.Figure:
     """A (rows, cols) grid drawn the readable way for its size (see the module docstring).
 
     zmax: the scale's end, shared by panels that are compared (default max |Z|);

@@ -8,8 +8,7 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from viz.grid import MAX_NUMBERED, heatmap, labels
-from viz.grid import picture as grid_picture
+from viz.grid import MAX_NUMBERED, heatmap, labels, picture
 
 LOSS = "#1f77b4"
 OPTIMUM = "#2ca02c"
@@ -20,8 +19,8 @@ EXACT = 1e-9
 TINY = 1e-6
 
 
-def grid(Z: Any, *, title: str = "", zmax: float | None = None, width: int | None = None,
-         height: int | None = None) -> go.Figure:
+def kernel_grid(Z: Any, *, title: str = "", zmax: float | None = None, width: int | None = None,
+                height: int | None = None) -> go.Figure:
     """A (rows, cols) grid: numbered heatmap when small, plain heatmap up to 64 a side.
 
     zmax: shared colour limit, so Ŷ and Y (or learned and true K) compare by colour;
@@ -36,12 +35,12 @@ def grid(Z: Any, *, title: str = "", zmax: float | None = None, width: int | Non
     return heatmap(A, title=title, zmax=zmax, width=width, height=height, colorbar=True)
 
 
-def picture(Z: Any, *, title: str = "", width: int | None = None) -> go.Figure:
+def input_grid(Z: Any, *, title: str = "", width: int | None = None) -> go.Figure:
     """The input X: numbered heatmap when small, one PNG when large (fast to send)."""
     rows, cols = np.shape(Z)
     if max(rows, cols) <= MAX_NUMBERED:
         return heatmap(Z, title=title, width=width, colorbar=True)
-    return grid_picture(Z, title=title, width=width, colorbar=True)
+    return picture(Z, title=title, width=width, colorbar=True)
 
 
 def loss_curve(
@@ -116,7 +115,7 @@ def _grid_trace(A: np.ndarray, n: int, zmax: float | None, *, levels: bool = Fal
         trace = heatmap(z, zmax=LEVELS, numbers=False).data[0].to_plotly_json()
         trace.update(hoverinfo="skip", hovertemplate=None)
     else:
-        trace = grid(A, zmax=zmax).data[0].to_plotly_json()
+        trace = kernel_grid(A, zmax=zmax).data[0].to_plotly_json()
     trace.update(xaxis=f"x{n}", yaxis=f"y{n}")
     return trace
 

@@ -52,13 +52,22 @@ def test_app_router_opens_the_tour_by_default():
 
 
 def test_every_page_routes_through_the_app_on_a_fresh_server():
+    """Until a session has run app.py's navigation, Streamlit serves a deep link in its old
+    pages/ mode; every page's frame (ui.frame.Frame, by ui.nav.ensure_router) switches it off."""
+    from streamlit.runtime.pages_manager import PagesManager
+
     from tests.apptest import ROOT
     from ui.nav import PAGES
 
-    for file, *_ in PAGES:
-        path = ROOT / "pages" / file
-        if path.exists():
-            assert "\nensure_router()\n" in path.read_text(), f"{file} must call ensure_router()"
+    before = PagesManager.uses_pages_directory
+    try:
+        for file, *_ in PAGES:
+            if (ROOT / "pages" / file).exists():
+                PagesManager.uses_pages_directory = True  # a fresh server's first deep link
+                assert_clean(run_page(f"pages/{file}"))
+                assert PagesManager.uses_pages_directory is False, f"{file} must open a Frame"
+    finally:
+        PagesManager.uses_pages_directory = before
 
 
 def test_panels_of_a_row_share_one_colour_scale_and_say_so():

@@ -13,7 +13,7 @@ from PIL import Image
 from tests.apptest import decode
 from tests.viz.readers import TAG, colours_of
 from viz import colours
-from viz.edges import HOVER_MAX, block_means, grid, picture
+from viz.edges import HOVER_MAX, adaptive_grid, block_means, picture
 
 
 def _png(uri: str) -> Image.Image:
@@ -27,20 +27,20 @@ def _spec(fig) -> dict:
 
 def test_small_grids_show_their_numbers():
     Y = np.array([[0.0, 1, -1]])
-    trace = _spec(grid(Y))["data"][0]
+    trace = _spec(adaptive_grid(Y))["data"][0]
     assert trace["type"] == "heatmap"
     assert [TAG.sub("", t) for t in trace["text"][0]] == ["0", "1", "−1"]
     np.testing.assert_array_equal(decode(trace["z"]), Y)
 
 
 def test_signed_grids_are_centred_at_zero():
-    trace = _spec(grid(np.array([[-1.0, 3.0]])))["data"][0]
+    trace = _spec(adaptive_grid(np.array([[-1.0, 3.0]])))["data"][0]
     assert trace["zmin"] == -3 and trace["zmax"] == 3
 
 
 def test_medium_grids_hover_exact_values_without_numbers():
     A = np.random.default_rng(0).random((40, 64))
-    trace = _spec(grid(A))["data"][0]
+    trace = _spec(adaptive_grid(A))["data"][0]
     assert trace["type"] == "heatmap" and "text" not in trace
     np.testing.assert_allclose(decode(trace["z"]), A)
     assert trace["colorscale"] == colours.COLORSCALE, "pictures use the one scale too"
@@ -49,7 +49,7 @@ def test_medium_grids_hover_exact_values_without_numbers():
 
 def test_large_grids_are_one_png_with_a_pixel_per_value():
     A = np.random.default_rng(0).random((300, 200))
-    data = _spec(grid(A))["data"]
+    data = _spec(adaptive_grid(A))["data"]
     assert data[0]["type"] == "image"
     img = _png(data[0]["source"])
     assert img.size == (200, 300) and img.mode == "P"
@@ -63,9 +63,9 @@ def test_a_large_picture_has_the_heatmaps_colours_pixel_for_pixel(values):
     scale paints it (within the palette's 1/255 steps), signed or not."""
     A = np.zeros((200, 200))
     A[0, : len(values)] = values
-    fig = grid(A)
+    fig = adaptive_grid(A)
     rgb = np.asarray(_png(fig.data[0].source).convert("RGB"), dtype=float)[0, : len(values)]
-    small = _spec(grid(np.array([values])))["data"][0]
+    small = _spec(adaptive_grid(np.array([values])))["data"][0]
     expected = colours_of(small, np.array([values]))[0]
     np.testing.assert_allclose(rgb, expected, atol=4)
     assert rgb[list(values).index(0.0)].min() == 255, "zero is white"
@@ -75,10 +75,11 @@ def test_the_same_value_has_the_same_colour_at_every_size_and_sign():
     """+1 on a scale of ±1 is one red whether the grid is small, medium or a picture, signed
     or not (Edges ① and ④ used to draw it red and navy)."""
     signed, unsigned = np.array([[1.0, -1.0, 0.0]]), np.array([[1.0, 0.0, 0.0]])
-    reds = [colours_of(_spec(grid(g))["data"][0], g)[0, 0] for g in (signed, unsigned)]
+    reds = [colours_of(_spec(adaptive_grid(g))["data"][0], g)[0, 0] for g in (signed, unsigned)]
     big = np.zeros((200, 200))
     big[0, 0] = 1.0
-    reds.append(np.asarray(_png(grid(big).data[0].source).convert("RGB"), dtype=float)[0, 0])
+    png = _png(adaptive_grid(big).data[0].source)
+    reds.append(np.asarray(png.convert("RGB"), dtype=float)[0, 0])
     for red in reds:
         np.testing.assert_allclose(red, colours.rgb(1.0, 1.0), atol=4)
 
@@ -106,13 +107,13 @@ def test_block_means_ignore_the_padding_of_ragged_edges():
 def test_non_finite_values_do_not_break_the_figures():
     A = np.full((200, 200), np.nan)
     A[0, 0] = 1.0
-    fig = grid(A, colorbar=True)
+    fig = adaptive_grid(A, colorbar=True)
     assert fig.data[0].type == "image"
     _png(fig.data[0].source)  # decodes
 
 
 def test_colorbar_sits_under_the_grid():
-    fig = grid(np.array([[-1.0, 1.0]]), colorbar=True)
+    fig = adaptive_grid(np.array([[-1.0, 1.0]]), colorbar=True)
     assert fig.data[0].colorbar.orientation == "h"
     assert fig.layout.margin.b >= 45
 
@@ -120,5 +121,5 @@ def test_colorbar_sits_under_the_grid():
 @pytest.mark.parametrize("signed", [False, True])
 def test_a_512_picture_is_far_below_1_5_mb(signed):
     A = np.random.default_rng(1).random((512, 512)) * (2 if signed else 1) - (1 if signed else 0)
-    size = len(grid(A, colorbar=True).to_json().encode())
+    size = len(adaptive_grid(A, colorbar=True).to_json().encode())
     assert size < 1.5 * 2**20 / 2, f"{size} bytes for noise, the worst case for PNG"

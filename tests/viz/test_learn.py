@@ -6,7 +6,7 @@ import numpy as np
 
 from tests.apptest import decode
 from tests.viz.readers import TAG
-from viz.learn import EXACT, grid, loss_curve, picture
+from viz.learn import EXACT, input_grid, kernel_grid, loss_curve
 
 
 def ys(fig, i=0):
@@ -50,7 +50,7 @@ def test_an_optimum_of_about_zero_is_said_in_the_title_on_a_log_axis():
 
 
 def test_grids_share_a_colour_scale_and_hide_round_off():
-    fig = grid([[1.0, -4.93e-9], [-2.0, 2.0]], zmax=4.0)
+    fig = kernel_grid([[1.0, -4.93e-9], [-2.0, 2.0]], zmax=4.0)
     z = np.asarray(decode(fig.to_plotly_json()["data"][0]["z"]), dtype=float)
     assert z[0, 1] == 0.0 and z[1, 0] == -2.0
     assert (fig.data[0].zmin, fig.data[0].zmax) == (-4.0, 4.0)
@@ -60,19 +60,19 @@ def test_grids_share_a_colour_scale_and_hide_round_off():
 def test_long_numbers_get_fewer_digits_to_fit_their_cells():
     """Cells of 48 px leave a label 44 px: "−1" at the full 16 px; "−0.979" (6 characters
     × 0.6 em) would need 12 px, so it is written "−0.98" at 14 px instead."""
-    fig = grid([[1.0, -1.0]])
+    fig = kernel_grid([[1.0, -1.0]])
     assert fig.data[0].textfont.size == 16
     for values in ([[1.0, -0.979]], [[6.17e6, 1.0]], [[6.17e6, 1.0, 0.0, 0.0]]):
-        trace = grid(values).data[0]
+        trace = kernel_grid(values).data[0]
         labels = [TAG.sub("", t) for row in trace.text for t in row]
         assert trace.textfont.size >= 13
         assert all(len(t) * 0.6 * trace.textfont.size <= 48 - 4 for t in labels), labels
-    assert "−0.98" in [TAG.sub("", t) for t in grid([[1.0, -0.979]]).data[0].text[0]]
+    assert "−0.98" in [TAG.sub("", t) for t in kernel_grid([[1.0, -0.979]]).data[0].text[0]]
 
 
 def test_a_small_input_is_numbered_and_a_big_one_is_one_picture():
-    assert picture(np.ones((6, 8))).data[0].type == "heatmap"
-    assert picture(np.ones((64, 64))).data[0].type == "image"
+    assert input_grid(np.ones((6, 8))).data[0].type == "heatmap"
+    assert input_grid(np.ones((64, 64))).data[0].type == "image"
 
 
 def test_the_animation_has_one_frame_per_shown_step_with_that_steps_kernel():
