@@ -2,11 +2,13 @@
 
 import inspect
 
+from streamlit.testing.v1 import AppTest
+
 import core
 from core import learn
 from core.images import stripes
 from core.kernels import D2L_EDGE
-from tests.apptest import assert_clean, decode, figures, run_page
+from tests.apptest import TIMEOUT, assert_clean, decode, figures, run_page
 
 
 def grid_values(fig) -> list:
@@ -51,20 +53,25 @@ def test_app_router_opens_the_tour_by_default():
     assert "ConvScope" in at.title[0].value
 
 
-def test_every_page_routes_through_the_app_on_a_fresh_server():
+def test_every_page_routes_through_the_app_on_a_fresh_server(tmp_path):
     """Until a session has run app.py's navigation, Streamlit serves a deep link in its old
-    pages/ mode; every page's frame (ui.frame.Frame, by ui.nav.ensure_router) switches it off."""
+    pages/ mode (an entry script with a pages/ folder beside it runs the page on its own);
+    every page's frame (ui.frame.Frame, by ui.nav.ensure_router) switches that mode off."""
     from streamlit.runtime.pages_manager import PagesManager
 
     from tests.apptest import ROOT
     from ui.nav import PAGES
 
+    (tmp_path / "pages").mkdir()
     before = PagesManager.uses_pages_directory
     try:
         for file, *_ in PAGES:
             if (ROOT / "pages" / file).exists():
-                PagesManager.uses_pages_directory = True  # a fresh server's first deep link
-                assert_clean(run_page(f"pages/{file}"))
+                entry = tmp_path / f"deep_link_{file}"
+                entry.write_text(f"import runpy\nrunpy.run_path({str(ROOT / 'pages' / file)!r})\n")
+                at = AppTest.from_file(str(entry), default_timeout=TIMEOUT)
+                at.run()
+                assert_clean(at)
                 assert PagesManager.uses_pages_directory is False, f"{file} must open a Frame"
     finally:
         PagesManager.uses_pages_directory = before
