@@ -19,13 +19,13 @@ from torch import nn
 from core import geometry
 from core.geometry import (
     MAX_GEOMETRY,
+    LayerPadding,
     Pair,
     conv_output_shape,
     output_length,
     resolve_padding,
     span,
 )
-from core.layers import Padding
 from core.torchcode import module_code
 
 #: Largest input height/width, as core.geometry accepts (conv_output_shape checks it).
@@ -43,24 +43,24 @@ class ConvGeometry:
     """One ``nn.Conv2d`` on an (H, W) input; ``padding`` per side, or "same" / "valid"."""
 
     input_size: Pair
-    kernel: Pair
-    padding: Padding = (0, 0)
+    kernel_size: Pair
+    padding: LayerPadding = (0, 0)
     stride: Pair = (1, 1)
     dilation: Pair = (1, 1)
 
     def pads(self) -> tuple[Pair, Pair]:
         """((top, bottom), (left, right)); ValueError for "same" with a stride."""
-        return resolve_padding(self.padding, self.kernel, stride=self.stride,
+        return resolve_padding(self.padding, self.kernel_size, stride=self.stride,
                                dilation=self.dilation)
 
     def code(self) -> str:
         """The ``nn.Conv2d`` call for this geometry, 1 channel in and out."""
-        return module_code("Conv2d", 1, 1, kernel_size=self.kernel, stride=self.stride,
+        return module_code("Conv2d", 1, 1, kernel_size=self.kernel_size, stride=self.stride,
                            padding=self.padding, dilation=self.dilation)
 
     def output_shape(self) -> Pair:
         """(H_out, W_out) by the rule; ValueError naming it when there is no output."""
-        return conv_output_shape(self.input_size, self.kernel, padding=self.padding,
+        return conv_output_shape(self.input_size, self.kernel_size, padding=self.padding,
                                  stride=self.stride, dilation=self.dilation)
 
     def label(self) -> str:
@@ -71,7 +71,7 @@ class ConvGeometry:
         out = self.output_shape()
         pad = self.padding if isinstance(self.padding, str) else short(self.padding)
         s = "" if self.stride == (1, 1) else f" s{short(self.stride)}"
-        return f"k{short(self.kernel)} p{pad}{s} → {out[0]}×{out[1]}"
+        return f"k{short(self.kernel_size)} p{pad}{s} → {out[0]}×{out[1]}"
 
 
 #: The notebook's four padding/stride cells (In [26]–[28]), all on an 8×8 input.
@@ -160,8 +160,8 @@ def formulas(g: ConvGeometry) -> tuple[AxisFormula, AxisFormula]:
     """(height, width) formulas; ValueError when the padding cannot be resolved."""
     (top, bottom), (left, right) = g.pads()
     return (
-        axis_formula(g.input_size[0], g.kernel[0], top, bottom, g.stride[0], g.dilation[0]),
-        axis_formula(g.input_size[1], g.kernel[1], left, right, g.stride[1], g.dilation[1]),
+        axis_formula(g.input_size[0], g.kernel_size[0], top, bottom, g.stride[0], g.dilation[0]),
+        axis_formula(g.input_size[1], g.kernel_size[1], left, right, g.stride[1], g.dilation[1]),
     )
 
 
@@ -179,7 +179,7 @@ def torch_check_limit(g: ConvGeometry, out: Pair) -> str | None:
     (H, W), f = g.input_size, format_count
     if H * W > MAX_RUN_CELLS:
         return f"the input has {f(H * W)} cells (the check runs up to {f(MAX_RUN_CELLS)})"
-    work = out[0] * out[1] * g.kernel[0] * g.kernel[1]
+    work = out[0] * out[1] * g.kernel_size[0] * g.kernel_size[1]
     if work > MAX_RUN_MACS:
         return f"it needs {f(work)} multiply-accumulates (the check runs up to {f(MAX_RUN_MACS)})"
     return None
@@ -194,7 +194,7 @@ def torch_output_shape(g: ConvGeometry, *, meta: bool = False) -> Pair:
     device = torch.device("meta") if meta else contextlib.nullcontext()
     try:
         with torch.no_grad(), device:
-            conv = nn.Conv2d(1, 1, g.kernel, stride=g.stride, padding=g.padding,
+            conv = nn.Conv2d(1, 1, g.kernel_size, stride=g.stride, padding=g.padding,
                              dilation=g.dilation, bias=False)
             Y = conv(torch.zeros((1, 1) + tuple(g.input_size)))  # (1, 1, H_out, W_out)
     except (RuntimeError, ValueError) as e:
@@ -234,7 +234,7 @@ class WindowMap:
 def window_map(g: ConvGeometry) -> WindowMap:
     """Every window position the stride visits on the padded input (up to MAX_PICTURE)."""
     (top, bottom), (left, right) = g.pads()
-    (H, W), (kh, kw), (sh, sw), (dh, dw) = g.input_size, g.kernel, g.stride, g.dilation
+    (H, W), (kh, kw), (sh, sw), (dh, dw) = g.input_size, g.kernel_size, g.stride, g.dilation
     Hp, Wp = H + top + bottom, W + left + right
     if max(Hp, Wp) > MAX_PICTURE:
         raise ValueError(f"the picture is drawn for padded inputs up to {MAX_PICTURE}×"

@@ -14,7 +14,10 @@ from core.errors import GeometryValueError, NoOutput, SameNeedsStride1, TooLarge
 
 Pair = tuple[int, int]
 IntOrPair = Union[int, Sequence[int]]
+#: Padding as a function takes it: cells on every side (int), per side (h, w), or a word.
 PaddingArg = Union[int, Sequence[int], Literal["same", "valid"]]
+#: Padding as a layer's record keeps it: cells per side (h, w), or a word.
+LayerPadding = Union[Pair, Literal["same", "valid"]]
 
 #: Largest value accepted for any single geometry number (kernel, padding, stride,
 #: dilation). Far beyond any teaching example; it keeps a crafted URL from asking

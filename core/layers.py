@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
 from core import geometry
 from core.errors import N_, CoreError
-from core.geometry import Pair, pair
+from core.geometry import LayerPadding, Pair, pair
 
 Shape3 = tuple[int, int, int]  # (C, H, W)
 Kind = Literal["conv", "max", "avg"]
-Padding = Union[Pair, Literal["same", "valid"]]
 
 MAX_CHANNELS = 4096
 MAX_LAYERS = 16
@@ -46,9 +45,9 @@ class Layer:
     """
 
     kind: Kind
-    kernel: Pair
+    kernel_size: Pair
     stride: Pair
-    padding: Padding = (0, 0)
+    padding: LayerPadding = (0, 0)
     dilation: Pair = (1, 1)
     out_channels: int | None = None
     groups: int = 1
@@ -93,7 +92,7 @@ def _layer(kind: Kind, f: dict[str, str]) -> Layer:
     if p in ("same", "valid"):
         if kind != "conv":
             raise ValueError(f'pooling takes a number of padding cells, not "{p}"')
-        padding: Padding = p  # type: ignore[assignment]
+        padding: LayerPadding = p  # type: ignore[assignment]
     else:
         padding = parse_pair(p, "padding", minimum=0)
     dilation = parse_pair(f.get("dilation") or "1", "dilation", minimum=1)
@@ -146,7 +145,7 @@ def parse_layer(chunk: str) -> Layer:
     """One layer from its text form; ValueError naming the rule.
 
     >>> L = parse_layer("conv:16,3,1,1")
-    >>> L.out_channels, L.kernel, L.stride, L.padding
+    >>> L.out_channels, L.kernel_size, L.stride, L.padding
     (16, (3, 3), (1, 1), (1, 1))
     """
     kind, f = _fields(chunk)
@@ -176,13 +175,13 @@ def parse_stack(text: str) -> list[Layer]:
     return layers
 
 
-def _pair_text(p: Padding) -> str:
+def _pair_text(p: LayerPadding) -> str:
     return p if isinstance(p, str) else geometry.pair_text(p, "{}x{}")
 
 
 def layer_fields(layer: Layer) -> dict[str, str]:
     """All fields of ``layer`` written out (empty out = keeps the channels)."""
-    f = {"kernel": _pair_text(layer.kernel), "stride": _pair_text(layer.stride),
+    f = {"kernel": _pair_text(layer.kernel_size), "stride": _pair_text(layer.stride),
          "padding": _pair_text(layer.padding), "dilation": _pair_text(layer.dilation)}
     if layer.kind == "conv":
         f |= {"out": str(layer.out_channels or ""), "groups": str(layer.groups),

@@ -20,7 +20,7 @@ SOLVER_STRIDES: Pair = (1, 8)
 class PaddingSolution:
     """Padding ``before`` and ``after`` along one axis that turns n into the wanted size."""
 
-    kernel: int
+    kernel_size: int
     stride: int
     dilation: int
     before: int
@@ -35,7 +35,8 @@ class PaddingSolution:
     def code(self) -> str:
         """One line of PyTorch that does it on both axes, 1 channel in and out: uneven
         padding that is not "same" goes into an ``nn.ZeroPad2d`` first."""
-        geometry = {"kernel_size": self.kernel, "stride": self.stride, "dilation": self.dilation}
+        geometry = {"kernel_size": self.kernel_size, "stride": self.stride,
+                    "dilation": self.dilation}
         if self.before == self.after or self.same:
             padding = self.before if self.before == self.after else "same"
             return module_code("Conv2d", 1, 1, **geometry, padding=padding)
@@ -44,7 +45,7 @@ class PaddingSolution:
 
     def row(self) -> dict[str, object]:
         """One line of the solver's table."""
-        return {"kernel": self.kernel, "stride": self.stride, "dilation": self.dilation,
+        return {"kernel": self.kernel_size, "stride": self.stride, "dilation": self.dilation,
                 "before": self.before, "after": self.after, "d2l p": self.total,
                 "same": "✓" if self.same else "",
                 "PyTorch (both axes, 1 channel)": self.code()}
@@ -57,7 +58,7 @@ def solve_padding(n: int, m: int, *, kernels: Pair, strides: Pair,
     paddings so wide that a whole window could sit in them (a side ≥ d(k − 1) + 1) are
     left out. Odd totals split as PyTorch's "same" does: the extra cell goes after.
 
-    >>> [(s.kernel, s.stride, s.before, s.after)
+    >>> [(s.kernel_size, s.stride, s.before, s.after)
     ...  for s in solve_padding(8, 4, kernels=(5, 5), strides=(2, 2))]
     [(5, 2, 1, 2), (5, 2, 2, 2)]
     """

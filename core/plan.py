@@ -107,8 +107,8 @@ def plan_layer(layer: Layer, shape: Shape3, rf: ReceptiveField) -> PlannedLayer:
     C, H, W = shape
     if layer.in_channels is not None and layer.in_channels != C:
         raise ChannelError(layer.in_channels, C)
-    kh, kw = layer.kernel
-    pads = resolve_padding(layer.padding, layer.kernel, stride=layer.stride,
+    kh, kw = layer.kernel_size
+    pads = resolve_padding(layer.padding, layer.kernel_size, stride=layer.stride,
                            dilation=layer.dilation)
     if layer.kind != "conv":
         for (p, _), k, axis in ((pads[0], kh, "height"), (pads[1], kw, "width")):
@@ -122,9 +122,9 @@ def plan_layer(layer: Layer, shape: Shape3, rf: ReceptiveField) -> PlannedLayer:
     if layer.kind == "conv":
         co = layer.out_channels or C
         check_groups(C, co, layer.groups)
-        cost = ConvCost(C, co, layer.kernel, (Ho, Wo), groups=layer.groups, bias=layer.bias)
+        cost = ConvCost(C, co, layer.kernel_size, (Ho, Wo), groups=layer.groups, bias=layer.bias)
         params, macs = cost.params, cost.macs
-    rf = _receptive(rf, layer.kernel, layer.stride, layer.dilation, (pads[0][0], pads[1][0]))
+    rf = _receptive(rf, layer.kernel_size, layer.stride, layer.dilation, (pads[0][0], pads[1][0]))
     return PlannedLayer(layer, shape, (co, Ho, Wo), pads, params, macs, rf)
 
 
@@ -216,7 +216,7 @@ LENET = "conv:6,5,1,2;pool:avg,2,2;conv:16,5,1,0;pool:avg,2,2"
 def _module(row: PlannedLayer) -> str:
     """The PyTorch constructor for one planned layer, defaults left out."""
     L = row.layer
-    geometry = {"kernel_size": L.kernel, "stride": L.stride, "padding": L.padding}
+    geometry = {"kernel_size": L.kernel_size, "stride": L.stride, "padding": L.padding}
     if L.kind == "conv":
         return module_code("Conv2d", row.in_shape[0], row.out_shape[0], **geometry,
                            dilation=L.dilation, groups=L.groups, bias=L.bias)

@@ -11,7 +11,7 @@ from ui.frame import Frame, reject
 from ui.url import BIND
 from viz.channels import groups_figure, matmul_figure, multi_in_figure, multi_out_figure
 
-CHART = {"displayModeBar": False}  # hover stays: compact views are read by hovering
+CHART_CONFIG = {"displayModeBar": False}  # hover stays: compact views are read by hovering
 TABS = ["Many inputs", "Many outputs", "1×1 convolution", "Cost"]
 
 page = Frame("ch_", "Channels 多输入输出通道 & 1×1 卷积", (
@@ -58,9 +58,9 @@ T = ch.channel_tensors(ci=ci, co=co, n=n, k=k, k_channels=k_channels, values=val
                        seed=int(seed))
 
 
-def show(fig, key: str) -> None:
+def chart(fig, key: str) -> None:
     """Draw a figure; say so when it is too big for numbers in the cells."""
-    st.plotly_chart(fig, key=key, config=CHART)
+    st.plotly_chart(fig, key=key, config=CHART_CONFIG)
     if not fig.layout.meta["numbers"]:
         st.caption("Compact view: too many cells to write every number; hover a cell to read it.")
 
@@ -89,7 +89,7 @@ def many_inputs() -> None:
     except ValueError as e:
         fail(e)
     else:
-        show(multi_in_figure(T.X, T.K[0], mi.parts, mi.Y), "ch_fig_in")
+        chart(multi_in_figure(T.X, T.K[0], mi.parts, mi.Y), "ch_fig_in")
         st.code(f"corr2d_multi_in(X, K)  # X: {tuple(T.X.shape)}, K: {tuple(T.K[0].shape)}, "
                 f"padding={pad}, stride={stride} → {tuple(mi.Y.shape)}", language="python")
 
@@ -109,12 +109,12 @@ def many_outputs() -> None:
         fail(e)
     else:
         names = [f"K + {o}" if o else "K" for o in range(co)] if values == "notebook" else None
-        show(multi_out_figure(T.K, Y, col_names=names), "ch_fig_out")
+        chart(multi_out_figure(T.K, Y, col_names=names), "ch_fig_out")
         st.code(f"corr2d_multi_in_out(X, K)  # K: {tuple(T.K.shape)} → Y: {tuple(Y.shape)}",
                 language="python")
 
 
-def one_by_one() -> None:
+def one_by_one_section() -> None:
     """Section 3: the 1×1 convolution as a matrix product, checked against corr2d."""
     st.subheader("3 · 1×1 convolution = a fully connected layer 1×1卷积层")
     st.markdown(
@@ -128,7 +128,7 @@ def one_by_one() -> None:
     except ValueError as e:
         fail(e)
     else:
-        show(matmul_figure(ob.Xm, ob.Km, ob.Ym, ob.Y1), "ch_fig_1x1")
+        chart(matmul_figure(ob.Xm, ob.Km, ob.Ym, ob.Y1), "ch_fig_1x1")
         verdict = "< 1e-6 ✓ the same" if ob.passes else "≥ 1e-6 ✗ different"
         (st.success if ob.passes else st.error)(
             f"Y1 = corr2d_multi_in_out_1x1(X, K), Y2 = corr2d_multi_in_out(X, K): "
@@ -173,7 +173,7 @@ def cost() -> None:
         if c:
             with left:
                 mask = ch.group_mask(ci, co, groups)
-                show(groups_figure(mask, kernel=f"{k}×{k}"), "ch_fig_groups")
+                chart(groups_figure(mask, kernel=f"{k}×{k}"), "ch_fig_groups")
                 st.caption("Each coloured cell is one k×k kernel of the weight: groups remove the "
                            "blocks off the diagonal, and with them parameters and MACs.")
         right.table([{
@@ -186,7 +186,7 @@ def cost() -> None:
 
 
 for tab, section in zip((tab_in, tab_out, tab_1x1, tab_cost),
-                        (many_inputs, many_outputs, one_by_one, cost)):
+                        (many_inputs, many_outputs, one_by_one_section, cost)):
     if tab.open:
         with tab:
             section()

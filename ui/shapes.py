@@ -55,7 +55,7 @@ def use_seed(i: int) -> None:
     """Load one of the notebook's cells into the calculator's widgets (square lock off when
     the cell is not square)."""
     g = SEED_CELLS[i]
-    values = {"in": tuple(map(float, g.input_size)), "k": g.kernel, "p": g.padding,
+    values = {"in": tuple(map(float, g.input_size)), "k": g.kernel_size, "p": g.padding,
               "s": g.stride, "d": g.dilation}
     for name, (h, w) in values.items():
         st.session_state[f"sh_{name}_h"], st.session_state[f"sh_{name}_w"] = h, w

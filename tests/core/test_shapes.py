@@ -60,7 +60,7 @@ pairs = st.tuples(small, small)
 
 @pytest.mark.parametrize("g, out", list(zip(SEED_CELLS, [(8, 8), (8, 8), (4, 4), (2, 2)])))
 def test_the_seed_cells_give_the_notebook_shapes(g, out):
-    assert conv_output_shape(g.input_size, g.kernel, padding=g.padding, stride=g.stride) == out
+    assert conv_output_shape(g.input_size, g.kernel_size, padding=g.padding, stride=g.stride) == out
     assert torch_output_shape(g) == out
     assert g.label().endswith(f"→ {out[0]}×{out[1]}")
     assert tuple(f.out for f in formulas(g)) == out
@@ -68,7 +68,7 @@ def test_the_seed_cells_give_the_notebook_shapes(g, out):
 
 def test_the_seed_third_cell_is_kernel_5x3_with_stride_2():
     g = SEED_CELLS[2]
-    assert (g.kernel, g.padding, g.stride) == ((5, 3), (2, 1), (2, 2))
+    assert (g.kernel_size, g.padding, g.stride) == ((5, 3), (2, 1), (2, 2))
     assert g.code() == "nn.Conv2d(1, 1, kernel_size=(5, 3), stride=2, padding=(2, 1))"
 
 
@@ -196,7 +196,7 @@ def test_compact_text_form_matches_the_issue():
 
 def test_text_form_takes_pairs_same_and_defaults():
     (conv, pool) = parse_stack(" conv:8, 5x3, 2, 2x1, 1, 2 ; pool:AVG,3 ")
-    assert (conv.kernel, conv.stride, conv.padding, conv.groups) == ((5, 3), (2, 2), (2, 1), 2)
+    assert (conv.kernel_size, conv.stride, conv.padding, conv.groups) == ((5, 3), (2, 2), (2, 1), 2)
     assert pool.stride == (3, 3)  # pools stride by their kernel, as in PyTorch
     assert parse_layer("conv:4,3,1,same").padding == "same"
     assert parse_layer("conv:,3").out_channels is None  # keeps the input's channels
@@ -246,12 +246,12 @@ def test_parse_errors_name_the_layer_and_the_rule(text, where, rule):
 
 def torch_layer(layer: Layer, C: int) -> nn.Module:
     if layer.kind == "conv":
-        return nn.Conv2d(C, layer.out_channels or C, layer.kernel, stride=layer.stride,
+        return nn.Conv2d(C, layer.out_channels or C, layer.kernel_size, stride=layer.stride,
                          padding=layer.padding, dilation=layer.dilation, groups=layer.groups,
                          bias=layer.bias)
     if layer.kind == "max":
-        return nn.MaxPool2d(layer.kernel, layer.stride, layer.padding, layer.dilation)
-    return nn.AvgPool2d(layer.kernel, layer.stride, layer.padding)
+        return nn.MaxPool2d(layer.kernel_size, layer.stride, layer.padding, layer.dilation)
+    return nn.AvgPool2d(layer.kernel_size, layer.stride, layer.padding)
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow])
@@ -336,10 +336,11 @@ def brute_force_rf(layers: list[Layer], C: int, H: int, W: int, i: int, j: int):
     mods, c = [], C
     for L in layers:
         if L.kind == "conv":
-            m = nn.Conv2d(c, L.out_channels or c, L.kernel, L.stride, L.padding, L.dilation,
+            m = nn.Conv2d(c, L.out_channels or c, L.kernel_size, L.stride, L.padding, L.dilation,
                           L.groups, bias=False)
         else:
-            m = nn.Conv2d(c, c, L.kernel, L.stride, L.padding, L.dilation, groups=c, bias=False)
+            m = nn.Conv2d(c, c, L.kernel_size, L.stride, L.padding, L.dilation, groups=c,
+                          bias=False)
         nn.init.ones_(m.weight)
         mods.append(m)
         c = m.out_channels
@@ -388,7 +389,7 @@ def test_solver_lists_exactly_the_paddings_pytorch_agrees_with(n, m, k, s, d):
 
 def test_solver_same_rows_and_pytorch_spelling():
     found = solve_padding(8, 8, kernels=(1, 4), strides=(1, 2))
-    assert [(f.kernel, f.before, f.after) for f in found] == [(1, 0, 0), (2, 0, 1), (3, 1, 1),
+    assert [(f.kernel_size, f.before, f.after) for f in found] == [(1, 0, 0), (2, 0, 1), (3, 1, 1),
                                                               (4, 1, 2)]
     assert found[2].code() == "nn.Conv2d(1, 1, kernel_size=3, padding=1)"
     assert found[1].code() == 'nn.Conv2d(1, 1, kernel_size=2, padding="same")'
@@ -528,7 +529,7 @@ def pasted_stack(draw, C: int) -> tuple[str, list[str]]:
     texts one by one (for the test to build in torch)."""
     calls, c = [], C
     for L in draw(st.lists(layers_st, min_size=1, max_size=4)):
-        values = {"kernel_size": L.kernel, "stride": L.stride, "padding": L.padding,
+        values = {"kernel_size": L.kernel_size, "stride": L.stride, "padding": L.padding,
                   "dilation": L.dilation}
         if L.kind == "conv":
             values |= {"in_channels": c, "out_channels": L.out_channels or c,
