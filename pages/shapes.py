@@ -110,8 +110,8 @@ with calc:
     if fh and min(fh.out, fw.out) >= 1:
         try:
             wm = window_map(g)
-        except ValueError as e:
-            reject(e, lead="No picture:", where=pic)
+        except ValueError as e:  # a drawing limit, not a refused setting: a caption
+            pic.caption(f"No picture: {e}.")
         else:
             pic.caption(f"The padded input: a dot where each of the {wm.out[0]}×{wm.out[1]} "
                         "windows starts, red squares = the taps of the window for Y[0, 0].")
