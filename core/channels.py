@@ -22,10 +22,11 @@ from core.errors import OutOfRange, UnknownName
 from core.geometry import conv_output_shape, pair
 from core.torchcode import module_code
 
-#: Server-side caps for the page's controls (a crafted URL cannot ask for more).
-MAX_CHANNELS = 8
-MAX_SIZE = 12
-MAX_CHANNEL_KERNEL = 5
+#: Server-side caps for the page's controls, small enough to draw every tensor (a crafted URL
+#: cannot ask for more).
+MAX_DRAWN_CHANNELS = 8
+MAX_DRAWN_SIZE = 12
+MAX_DRAWN_KERNEL = 5
 MAX_SEED = 2**31 - 1
 #: How the values are chosen: the seed notebook's pattern, or random with a seed.
 VALUES = ("notebook", "integers", "uniform")
@@ -99,11 +100,11 @@ def channel_tensors(
     pattern, exactly the seed's tensors at ci=2, co=3, n=3, k=2), "integers" (random
     0…9) or "uniform" (torch.rand, as in the seed's 1×1 cell), drawn with ``seed``.
     """
-    ci = _count(ci, "input channels ci", 1, MAX_CHANNELS)
-    co = _count(co, "output channels co", 1, MAX_CHANNELS)
-    kc = _count(ci if k_channels is None else k_channels, "channels of K", 1, MAX_CHANNELS)
-    n = _count(n, "input size", 1, MAX_SIZE)
-    k = _count(k, "kernel size", 1, MAX_CHANNEL_KERNEL)
+    ci = _count(ci, "input channels ci", 1, MAX_DRAWN_CHANNELS)
+    co = _count(co, "output channels co", 1, MAX_DRAWN_CHANNELS)
+    kc = _count(ci if k_channels is None else k_channels, "channels of K", 1, MAX_DRAWN_CHANNELS)
+    n = _count(n, "input size", 1, MAX_DRAWN_SIZE)
+    k = _count(k, "kernel size", 1, MAX_DRAWN_KERNEL)
     seed = _count(seed, "seed", 0, MAX_SEED)
     if values == "notebook":
         return Tensors(notebook_X(ci, n), notebook_K(co, kc, k), notebook_K(co, kc, 1))

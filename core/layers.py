@@ -19,7 +19,7 @@ from core.geometry import LayerPadding, Pair, pair
 Shape3 = tuple[int, int, int]  # (C, H, W)
 Kind = Literal["conv", "max", "avg"]
 
-MAX_CHANNELS = 4096
+MAX_LAYER_CHANNELS = 4096
 MAX_LAYERS = 16
 
 #: How the planner table names each kind, and back.
@@ -98,8 +98,9 @@ def _layer(kind: Kind, f: dict[str, str]) -> Layer:
     dilation = parse_pair(f.get("dilation") or "1", "dilation", minimum=1)
     out, groups, bias = None, 1, True
     if kind == "conv":
-        out = _int(f.get("out"), "out channels", maximum=MAX_CHANNELS) if f.get("out") else None
-        groups = _int(f.get("groups") or "1", "groups", maximum=MAX_CHANNELS)
+        out = (_int(f.get("out"), "out channels", maximum=MAX_LAYER_CHANNELS) if f.get("out")
+               else None)
+        groups = _int(f.get("groups") or "1", "groups", maximum=MAX_LAYER_CHANNELS)
         bias = _bool(f.get("bias") or "True", "bias")
     return Layer(kind, kernel, stride, padding, dilation, out, groups, bias)
 

@@ -19,7 +19,7 @@ from core.errors import N_, CoreError
 from core.formula import MAX_RUN_CELLS, MAX_RUN_MACS, MAX_RUN_PARAMS, check_input_size, format_count
 from core.geometry import Pair, output_length, resolve_padding, span
 from core.layers import (
-    MAX_CHANNELS,
+    MAX_LAYER_CHANNELS,
     MAX_LAYERS,
     Layer,
     LayerError,
@@ -146,8 +146,8 @@ def plan(input_shape: Shape3, layers: list[Layer]) -> Plan:
     ((16, 5, 5), 2572, (16, 16))
     """
     C, H, W = input_shape
-    if not 1 <= C <= MAX_CHANNELS:
-        raise ValueError(f"input channels must be 1..{MAX_CHANNELS}, got {C}")
+    if not 1 <= C <= MAX_LAYER_CHANNELS:
+        raise ValueError(f"input channels must be 1..{MAX_LAYER_CHANNELS}, got {C}")
     check_input_size((H, W))
     rows: list[PlannedLayer] = []
     rf, shape = ReceptiveField((1, 1), (1, 1), (0, 0)), (C, H, W)

@@ -19,7 +19,7 @@ from torch import nn
 from core.geometry import pair
 from core.layers import (
     LAYER_NAMES,
-    MAX_CHANNELS,
+    MAX_LAYER_CHANNELS,
     MAX_LAYERS,
     ROW_KEYS,
     Kind,
@@ -218,8 +218,8 @@ def _code_layer(call: ast.Call, name: str, source: str, values_only: list[str]) 
 
 
 def _count(v: object, name: str) -> int:
-    if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= MAX_CHANNELS:
-        raise ValueError(f"{name} must be a whole number 1..{MAX_CHANNELS}, got {v!r}")
+    if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= MAX_LAYER_CHANNELS:
+        raise ValueError(f"{name} must be a whole number 1..{MAX_LAYER_CHANNELS}, got {v!r}")
     return v
 
 

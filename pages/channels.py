@@ -21,10 +21,10 @@ page = Frame("ch_", "Channels 多输入输出通道 & 1×1 卷积", (
     "these are exactly the tensors of the d2l notebook."))
 with st.sidebar:
     st.subheader("Shapes 形状")
-    ci = st.slider("input channels ci", 1, ch.MAX_CHANNELS, 2, key="ch_ci", **BIND)
-    co = st.slider("output channels co", 1, ch.MAX_CHANNELS, 3, key="ch_co", **BIND)
-    n = st.slider("input size h = w", 1, ch.MAX_SIZE, 3, key="ch_n", **BIND)
-    k = st.slider("kernel size kh = kw", 1, ch.MAX_CHANNEL_KERNEL, 2, key="ch_k", **BIND)
+    ci = st.slider("input channels ci", 1, ch.MAX_DRAWN_CHANNELS, 2, key="ch_ci", **BIND)
+    co = st.slider("output channels co", 1, ch.MAX_DRAWN_CHANNELS, 3, key="ch_co", **BIND)
+    n = st.slider("input size h = w", 1, ch.MAX_DRAWN_SIZE, 3, key="ch_n", **BIND)
+    k = st.slider("kernel size kh = kw", 1, ch.MAX_DRAWN_KERNEL, 2, key="ch_k", **BIND)
     pad = st.slider("padding (per side)", 0, 3, 0, key="ch_pad", **BIND)
     stride = st.slider("stride", 1, 3, 1, key="ch_stride", **BIND)
     st.subheader("Values 数值")
@@ -38,14 +38,14 @@ with st.sidebar:
                            disabled=values == "notebook", help="Same seed, same values.")
     st.subheader("Cost 参数量")
     groups = st.selectbox(
-        "groups", list(range(1, ch.MAX_CHANNELS + 1)), key="ch_groups", **BIND,
+        "groups", list(range(1, ch.MAX_DRAWN_CHANNELS + 1)), key="ch_groups", **BIND,
         help="Split the channels into groups; output group j only sees input group j. "
              "groups = ci is a depthwise convolution. Changes the Cost tab; the figures "
              "in the other tabs always show groups = 1.",
     )
     with st.expander("Break it on purpose"):
         k_channels = st.selectbox(
-            "input channels of K", ["same as X"] + list(range(1, ch.MAX_CHANNELS + 1)),
+            "input channels of K", ["same as X"] + list(range(1, ch.MAX_DRAWN_CHANNELS + 1)),
             key="ch_kci", **BIND,
             help="K must have one 2-D kernel per input channel; pick another number to see why.",
         )

@@ -18,7 +18,7 @@ from core.formula import (
     torch_check_limit,
     window_map,
 )
-from core.layers import MAX_CHANNELS
+from core.layers import MAX_LAYER_CHANNELS
 from core.padding import (
     SOLVER_KERNELS,
     SOLVER_STRIDES,
@@ -126,7 +126,7 @@ with calc:
 with planner:
     st.subheader("Layer planner · 层规划")
     c = st.columns(3)
-    C = U.int_input(c[0], "input channels", 1, MAX_CHANNELS, LENET_INPUT[0], "sh_net_c",
+    C = U.int_input(c[0], "input channels", 1, MAX_LAYER_CHANNELS, LENET_INPUT[0], "sh_net_c",
                     on_change=U.stack_changed)
     H = U.int_input(c[1], "input height", 1, MAX_INPUT, LENET_INPUT[1], "sh_net_h",
                     on_change=U.stack_changed)
