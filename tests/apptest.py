@@ -30,6 +30,16 @@ def run_page(page: str, query: dict[str, str] | None = None, **session: Any) -> 
     return at.run()
 
 
+def run_function(script: Any, query: dict[str, str] | None = None) -> AppTest:
+    """Run a script given as a function (AppTest.from_function) from the repo root with URL
+    parameters."""
+    os.chdir(ROOT)
+    at = AppTest.from_function(script, default_timeout=30)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    return at.run()
+
+
 def decode(value: Any) -> Any:
     """A Plotly JSON value as numpy when it is a typed array ({dtype, bdata, shape}); else as is."""
     if isinstance(value, dict) and "bdata" in value:

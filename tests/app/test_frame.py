@@ -1,11 +1,7 @@
 """ui.frame: every page's frame reports the link's unusable values on every exit, and a
 rejection is shown one way."""
 
-import os
-
-from streamlit.testing.v1 import AppTest
-
-from tests.apptest import ROOT
+from tests.apptest import run_function
 
 
 def script():
@@ -27,11 +23,7 @@ def script():
 
 
 def run(**query):
-    os.chdir(ROOT)
-    at = AppTest.from_function(script, default_timeout=30)
-    for k, v in query.items():
-        at.query_params[k] = v
-    return at.run()
+    return run_function(script, query)
 
 
 def test_the_frame_writes_title_intro_share_link_and_notes_at_the_end():
