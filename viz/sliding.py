@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 
 from core.windows import WindowTrace, num
 from viz import colours
+from viz.grid import fit_labels
 
 TAP = "#009e73"  # the window: bluish green (Okabe–Ito), a hue neither sign of a cell has
 PAD = "#d9d9d9"  # padding cells: grey, their numbers grey too
@@ -22,10 +23,17 @@ PAD = "#d9d9d9"  # padding cells: grey, their numbers grey too
 LIGHT = 0.5
 #: Play speeds: label and milliseconds per step.
 SPEEDS = (("▶ Slow", 1500), ("▶ Play", 700), ("▶▶ Fast", 200))
-#: Width in pixels the layout assumes for the chart (the wide layout's main column on a
-#: laptop; wider screens keep these cell sizes, narrower ones shrink them).
+#: Width in pixels the layout assumes for the chart when the page's width is not known (the
+#: wide layout's main column on a laptop; wider screens keep these cell sizes).
 WIDTH = 880
+#: Below this width (a phone) the panels are stacked, X above K above Y, not side by side.
+NARROW = 600
 GAP = 1.4  # cells between panels
+#: Every text Plotly measures with a page-wide layout (getBoundingClientRect) costs a
+#: forced layout of the whole Streamlit page: tick labels are left as drawn ("allow",
+#: not "hide past div"), and the margins are fixed, so that the controls and labels do not
+#: make Plotly redraw the figure to grow its margins (bench: python -m bench sliding).
+AXIS = {"showgrid": False, "zeroline": False, "fixedrange": True, "ticklabeloverflow": "allow"}
 
 
 def _colors(A: np.ndarray) -> dict:
@@ -60,35 +68,76 @@ def _grid_lines(rows: int, cols: int) -> tuple[list, list]:
 
 
 class _Layout:
-    """Where each panel goes: axis domains proportional to column counts, square cells."""
+    """Where each panel goes, in pixels and paper fractions: square cells, X, K and Y side by
+    side (wide), or stacked one above the other when ``width`` < NARROW (a phone)."""
 
-    def __init__(self, trace: WindowTrace, *, formula_lines: int, controls: bool) -> None:
+    def __init__(self, trace: WindowTrace, *, formula_lines: int, controls: bool,
+                 width: int | None = None) -> None:
         self.Hp, self.Wp = trace.X_padded.shape
         self.kh, self.kw = trace.K.shape
         self.Ho, self.Wo = trace.Y.shape
         self.R = max(self.Hp, self.kh, self.Ho)
-        units = self.Wp + self.kw + self.Wo + 2 * GAP
-        self.cell = int(min(96, max(18, WIDTH / units)))
+        self.stacked = width is not None and width < NARROW
+        self.width = width or WIDTH
+        self.margin = {"l": 28, "r": 8} if self.stacked else {"l": 40, "r": 40}
+        plot_w = self.width - self.margin["l"] - self.margin["r"]
+        rows, cols = (self.Hp, self.kh, self.Ho), (self.Wp, self.kw, self.Wo)
+        if self.stacked:
+            self.cell = int(min(64, plot_w / max(cols)))
+        else:
+            units = self.Wp + self.kw + self.Wo + 2 * GAP
+            self.cell = int(min(96, max(18, min(self.width, WIDTH) / units)))
         self.font = int(min(28, max(10, self.cell * 0.4)))
-        grid_px = self.R * self.cell
-        # Formula lines: one per kernel row, smaller type for wider kernels.
-        self.formula_font = 24 if self.kw <= 3 else 20 if self.kw <= 5 else 16
+        self.tick = max(10, min(self.font - 6, 14))
+        head = self.tick + 40  # a panel's title above its column numbers
+        # Formula lines: one per kernel row (plus the step line), smaller type for wider
+        # kernels, and never wider than the chart.
+        longest = max((len(line) for w in trace.windows
+                       for line in w.formula(per_row=self.kw).split("\n")), default=1) + 6
+        font = 24 if self.kw <= 3 else 20 if self.kw <= 5 else 16
+        self.formula_font = int(max(10, min(font, plot_w / (0.6 * longest))))
         # 28 px of air between the grids and the formula.
         self.formula_px = int(formula_lines * self.formula_font * 1.45) + (
             28 if formula_lines else 0)
         self.bottom = 150 if controls else 10
-        self.tick = max(10, self.font - 6)
-        self.top = 80 + self.tick  # panel titles above the column numbers
-        self.height = grid_px + self.formula_px + self.top + self.bottom
+        self.top = head + 20
+        bodies = [r * self.cell for r in rows]
+        if self.stacked:
+            grid_px = sum(bodies) + 2 * head
+        else:
+            grid_px = self.R * self.cell
         inner = grid_px + self.formula_px
+        self.height = inner + self.top + self.bottom
         self.grid_y = (self.formula_px / inner, 1.0)
-        starts = np.cumsum([0, self.Wp + GAP, self.kw + GAP]) / units
-        widths = np.array([self.Wp, self.kw, self.Wo]) / units
-        self.x = [(float(s), float(min(1.0, s + w))) for s, w in zip(starts, widths)]
+        if self.stacked:
+            self.y, top = [], inner
+            for body in bodies:
+                self.y.append(((top - body) / inner, top / inner))
+                top -= body + head
+            self.x = [(0.0, min(1.0, c * self.cell / plot_w)) for c in cols]
+            self.ranges = [r - 0.5 for r in rows]
+        else:
+            starts = np.cumsum([0, self.Wp + GAP, self.kw + GAP]) / units
+            widths = np.array(cols) / units
+            self.x = [(float(s), float(min(1.0, s + w))) for s, w in zip(starts, widths)]
+            self.y = [self.grid_y] * 3
+            self.ranges = [self.R - 0.5] * 3
+        # The numbers in X, K and Y, fitted to the cells (None: too small, colour only).
+        self.labels = [fit_labels(A, self.cell, font_px=self.font) for A in (
+            trace.X_padded.numpy(), trace.K.numpy(), trace.Y.numpy())]
+        # The weights written in the window's corners: in a corner about half a cell wide.
+        size = max(9, int(self.font * 0.55))
+        corner = fit_labels(np.asarray(trace.K.numpy()).reshape(1, -1),
+                            self.cell * 0.55 - 0.6 * size, font_px=size, min_font_px=8)
+        self.weights = corner if self.cell >= 40 else None
 
 
 def _base(trace: WindowTrace, L: _Layout, *, title: str) -> tuple[list, go.Layout]:
-    """Static traces (indices 0–5) and the layout with three square-celled panels."""
+    """Static traces and the layout with three square-celled panels.
+
+    Traces: X's colours, the padding's grey, X's numbers (while they fit their cells), the
+    dashed edge of X, K, Y; the numbers come from viz.grid.fit_labels, sized for the cell.
+    """
     Xp = trace.X_padded.numpy().astype(np.float64)
     pad = np.array([[trace.is_padding(r, c) for c in range(L.Wp)] for r in range(L.Hp)])
     top, left = trace.offset
@@ -103,66 +152,69 @@ def _base(trace: WindowTrace, L: _Layout, *, title: str) -> tuple[list, go.Layou
         go.Heatmap(z=np.where(pad, 0.0, np.nan), colorscale=[[0, PAD], [1, PAD]], showscale=False,
                    xgap=1, ygap=1, hoverinfo="skip", xaxis="x", yaxis="y"),
     ]
-    text_color = np.where(pad, "#7a7a7a", "#111111").ravel().tolist()
-    data.append(go.Scatter(
-        x=cc.ravel().tolist(), y=rr.ravel().tolist(), mode="text",
-        text=[num(v) for v in Xp.ravel()], textfont={"size": L.font, "color": text_color},
-        hoverinfo="skip", showlegend=False, xaxis="x", yaxis="y",
-    ))
+    x_labels, k_labels, y_labels = L.labels
+    if x_labels:
+        text_color = np.where(pad, "#7a7a7a", "#111111").ravel().tolist()
+        data.append(go.Scatter(
+            x=cc.ravel().tolist(), y=rr.ravel().tolist(), mode="text",
+            text=[t for row in x_labels[0] for t in row],
+            textfont={"size": x_labels[1], "color": text_color},
+            hoverinfo="skip", showlegend=False, xaxis="x", yaxis="y",
+        ))
     bx, by = _box(top, left, top + H - 1, left + W - 1)
     data.append(go.Scatter(x=bx, y=by, mode="lines", line={"color": "#444", "dash": "dash",
                                                              "width": 2},
                            hoverinfo="skip", showlegend=False, xaxis="x", yaxis="y"))
-    K = trace.K.numpy().astype(np.float64)
-    data.append(go.Heatmap(
-        z=K, text=[[num(v) for v in row] for row in K], texttemplate="%{text}",
-        textfont={"size": L.font}, showscale=False, xgap=1, ygap=1, **_colors(K),
-        hovertemplate="K[%{y}, %{x}] = %{z:.4g}<extra></extra>", xaxis="x2", yaxis="y2",
-    ))
-    Y = trace.Y.numpy().astype(np.float64)
-    data.append(go.Heatmap(
-        z=Y, text=[[num(v) for v in row] for row in Y], texttemplate="%{text}",
-        textfont={"size": L.font}, showscale=False, xgap=1, ygap=1, **_colors(Y),
-        hovertemplate="Y[%{y}, %{x}] = %{z:.4g}<extra></extra>", xaxis="x3", yaxis="y3",
-    ))
+    for A, fitted, name, axis in ((trace.K, k_labels, "K", "2"), (trace.Y, y_labels, "Y", "3")):
+        A = A.numpy().astype(np.float64)
+        text = {"text": fitted[0], "texttemplate": "%{text}",
+                "textfont": {"size": fitted[1], "color": "#111111"}} if fitted else {}
+        data.append(go.Heatmap(
+            z=A, showscale=False, xgap=1, ygap=1, **_colors(A), **text,
+            hovertemplate=f"{name}[%{{y}}, %{{x}}] = %{{z:.4g}}<extra></extra>",
+            xaxis=f"x{axis}", yaxis=f"y{axis}",
+        ))
     layout = go.Layout(
-        height=L.height, margin={"l": 40, "r": 40, "t": L.top, "b": L.bottom},
+        height=L.height, margin={**L.margin, "t": L.top, "b": L.bottom, "autoexpand": False},
         plot_bgcolor="rgba(0,0,0,0)", showlegend=False, dragmode=False,
         title={"text": title, "x": 0.01, "y": 0.995, "yanchor": "top", "yref": "container",
                "font": {"size": 18}} if title else None,
     )
-    # Short titles: the kernel panel can be a single cell wide.
+    # Short titles: the kernel panel can be a single cell wide. No colour of their own:
+    # the theme's text colour (dark on a light page, light on a dark one).
     titles = ("X 输入", "flip(K) 翻转核" if trace.flipped else "K 核", "Y 输出")
     tick = {"size": L.tick, "color": "#666"}
-    for n, ((x0, x1), cols, rows, name) in enumerate(zip(
-        L.x, (L.Wp, L.kw, L.Wo), (L.Hp, L.kh, L.Ho), titles), start=1,
+    annotations = []
+    for n, ((x0, x1), (y0, y1), end, cols, rows, name) in enumerate(zip(
+        L.x, L.y, L.ranges, (L.Wp, L.kw, L.Wo), (L.Hp, L.kh, L.Ho), titles), start=1,
     ):
         suffix = "" if n == 1 else str(n)
         labels_x = [str(c - left) for c in range(cols)] if n == 1 else [str(c) for c in range(cols)]
         labels_y = [str(r - top) for r in range(rows)] if n == 1 else [str(r) for r in range(rows)]
         layout[f"xaxis{suffix}"] = {
-            "domain": [x0, x1], "range": [-0.5, cols - 0.5], "side": "top", "showgrid": False,
-            "zeroline": False, "tickvals": list(range(cols)), "ticktext": labels_x,
-            "tickfont": tick, "fixedrange": True, "anchor": f"y{suffix}",
+            **AXIS, "domain": [x0, x1], "range": [-0.5, cols - 0.5], "side": "top",
+            "tickvals": list(range(cols)), "ticktext": labels_x, "tickfont": tick,
+            "anchor": f"y{suffix}",
         }
         layout[f"yaxis{suffix}"] = {
-            "domain": list(L.grid_y), "range": [L.R - 0.5, -0.5], "showgrid": False,
-            "zeroline": False, "tickvals": list(range(rows)), "ticktext": labels_y,
-            "tickfont": tick, "fixedrange": True, "anchor": f"x{suffix}",
+            **AXIS, "domain": [y0, y1], "range": [end, -0.5], "tickvals": list(range(rows)),
+            "ticktext": labels_y, "tickfont": tick, "anchor": f"x{suffix}",
             "scaleanchor": f"x{suffix}", "constrain": "domain", "constraintoward": "top",
         }
-        layout.annotations += (go.layout.Annotation(
-            text=f"<b>{name}</b>", x=(x0 + x1) / 2, y=1, xref="paper", yref="paper",
-            yanchor="bottom", yshift=L.tick + 26, showarrow=False,
-            font={"size": 20, "color": "#222"},
-        ),)
+        annotations.append(dict(
+            text=f"<b>{name}</b>", x=(x0 + x1) / 2, y=y1, xref="paper", yref="paper",
+            yanchor="bottom", yshift=L.tick + 12, showarrow=False, font={"size": 20},
+            xanchor="left" if L.stacked else "center",
+        ) | ({"x": x0} if L.stacked else {}))
+    layout.annotations = annotations
     return data, layout
 
 
 def _moving(trace: WindowTrace, n: int, L: _Layout, *, cover: bool, labels: bool,
-            formula: bool, full: bool = True) -> list[dict]:
+            formula: bool, full: bool = True, steps: bool = False) -> list[dict]:
     """The traces that change from window to window, for window n, in trace order.
 
+    ``steps``: the formula starts with "Step n/N" (the animation's slider has no labels).
     ``full``: every attribute (for the figure's own data); otherwise only what moves
     (for a frame: the rest stays as the figure drew it). The static output grid lines
     sit between the cover and the current cell; they are left out when not ``full``.
@@ -177,7 +229,8 @@ def _moving(trace: WindowTrace, n: int, L: _Layout, *, cover: bool, labels: bool
              "y": [r + 0.46 for r, _ in w.taps]}
     current = {"type": "scatter", "x": ox, "y": oy}
     lines = w.formula(per_row=L.kw).split("\n")
-    text = {"type": "scatter", "text": f"<b>Y[{w.i}, {w.j}]</b> = " + "<br>".join(lines)}
+    step = f"Step {n + 1}/{len(trace.windows)}<br>" if steps else ""
+    text = {"type": "scatter", "text": step + f"<b>Y[{w.i}, {w.j}]</b> = " + "<br>".join(lines)}
     cx, cy = _cover(w.i, w.j, L.Ho, L.Wo)
     hide = {"type": "scatter", "x": cx, "y": cy}
     if full:
@@ -188,13 +241,14 @@ def _moving(trace: WindowTrace, n: int, L: _Layout, *, cover: bool, labels: bool
                     showscale=False, xaxis="x", yaxis="y", hoverinfo="skip")
         outline.update(mode="lines", line={"color": TAP, "width": 4}, xaxis="x", yaxis="y",
                        **skip)
+        (corner,), size = L.weights if L.weights else ([[num(k) for k in w.weights]], 9)
         label.update(mode="text", textposition="top left", xaxis="x", yaxis="y", **skip,
-                     text=[f"×{num(k)}" for k in w.weights],
-                     textfont={"size": max(9, int(L.font * 0.55)), "color": "#b35900"})
+                     text=[f"×{t}" for t in corner],
+                     textfont={"size": size, "color": "#b35900"})
         current.update(mode="lines", line={"color": TAP, "width": 5}, xaxis="x3", yaxis="y3",
                        **skip)
         text.update(x=[0], y=[1], mode="text", textposition="bottom right", xaxis="x4",
-                    yaxis="y4", textfont={"size": L.formula_font, "color": "#111"},
+                    yaxis="y4", textfont={"size": L.formula_font},
                     **skip)
         hide.update(mode="lines", fill="toself", fillcolor="#ffffff", line={"width": 0},
                     xaxis="x3", yaxis="y3", **skip)
@@ -219,16 +273,20 @@ def _formula_axes(layout: go.Layout, L: _Layout) -> None:
 
 
 class FramedFigure(go.Figure):
-    """A ``go.Figure`` whose animation frames are kept as plain dicts.
+    """A ``go.Figure`` whose animation frames and controls are kept as plain dicts.
 
     Plotly validates every frame trace by trace (about 1 ms a frame, the bulk of a
-    rerun at 16×16); ours are built here from numbers, and tests validate them once
-    with ``go.Figure(fig.to_dict())``. ``to_dict`` (what Streamlit sends) adds them back.
+    rerun at 16×16), and a slider step by step; ours are built here from numbers, and
+    tests validate them once with ``go.Figure(fig.to_dict())``. ``to_dict`` (what
+    Streamlit sends) adds them back: ``raw_frames`` as the frames, ``raw_layout`` merged
+    into the layout (the play buttons and the step slider).
     """
 
-    def __init__(self, *args, raw_frames: list[dict] | None = None, **kwargs) -> None:
+    def __init__(self, *args, raw_frames: list[dict] | None = None,
+                 raw_layout: dict | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._raw_frames = raw_frames or []  # plotly only allows new "_" attributes
+        self._raw_layout = raw_layout or {}
 
     @property
     def raw_frames(self) -> list[dict]:
@@ -237,67 +295,78 @@ class FramedFigure(go.Figure):
     def to_dict(self) -> dict:
         d = super().to_dict()
         d["frames"] = self._raw_frames  # shared, not copied: nobody writes to them
+        d["layout"] = {**d["layout"], **self._raw_layout}
         return d
 
     def __reduce__(self):
-        return _framed, (super().to_dict(), self._raw_frames)
+        return _framed, (super().to_dict(), self._raw_frames, self._raw_layout)
 
 
-def _framed(props: dict, raw_frames: list[dict]) -> FramedFigure:
-    return FramedFigure(props, raw_frames=raw_frames)
+def _framed(props: dict, raw_frames: list[dict], raw_layout: dict) -> FramedFigure:
+    return FramedFigure(props, raw_frames=raw_frames, raw_layout=raw_layout)
 
 
-def animation(trace: WindowTrace, *, start: int = 0) -> FramedFigure:
+def _controls(n_steps: int, start: int, *, small: bool) -> dict:
+    """Play/pause buttons and the step slider, as plain layout dicts.
+
+    The slider's steps share one empty label: Plotly measures every distinct label in the
+    page (a forced layout each), and 256 labels of "n/N · Y[i,j]" cost more than the
+    whole figure; the step and the cell are written above the formula instead.
+    """
+    now = {"mode": "immediate", "transition": {"duration": 0}}
+    buttons = [{"label": "■ Pause", "method": "animate",
+                "args": [[None], {**now, "frame": {"duration": 0, "redraw": False}}]}]
+    buttons += [{"label": label, "method": "animate",
+                 "args": [None, {**now, "fromcurrent": True,
+                                 "frame": {"duration": ms, "redraw": True}}]}
+                for label, ms in SPEEDS]
+    step = {"duration": 0, "redraw": True}
+    return {
+        "updatemenus": [{"type": "buttons", "direction": "left", "buttons": buttons, "x": 0,
+                         "y": 0, "xanchor": "left", "yanchor": "top", "pad": {"t": 12, "r": 6},
+                         "showactive": False, "font": {"size": 13 if small else 16}}],
+        "sliders": [{
+            "active": start, "x": 0, "y": 0, "len": 1, "xanchor": "left", "yanchor": "top",
+            "pad": {"t": 64}, "currentvalue": {"visible": False},
+            "font": {"size": 12, "color": "rgba(0,0,0,0)"}, "ticklen": 0, "minorticklen": 0,
+            "steps": [{"method": "animate", "label": "",
+                       "args": [[str(n)], {**now, "frame": step}]} for n in range(n_steps)],
+        }],
+    }
+
+
+def animation(trace: WindowTrace, *, start: int = 0, width: int | None = None
+              ) -> FramedFigure:
     """Every window of ``trace`` as a Plotly frame, with play/pause, speeds and a step slider.
 
     Frame n shows window n on the padded input, the products and their sum, and the
-    output with cells 0..n filled (row-major) and cell n outlined.
+    output with cells 0..n filled (row-major) and cell n outlined. ``width``: pixels of
+    the column it is drawn in (None: the wide layout's); under NARROW the panels stack.
     """
-    L = _Layout(trace, formula_lines=int(trace.K.shape[0]), controls=True)
-    labels = L.cell >= 40
+    L = _Layout(trace, formula_lines=int(trace.K.shape[0]) + 1, controls=True, width=width)
+    labels = L.weights is not None
     data, layout = _base(trace, L, title="")
     _formula_axes(layout, L)
     start = min(max(start, 0), len(trace.windows) - 1)
-    shown = _moving(trace, start, L, cover=True, labels=labels, formula=True)
+    shown = _moving(trace, start, L, cover=True, labels=labels, formula=True, steps=True)
     # Every moving trace except the static grid lines (the one with a grey line).
     first = len(data)
     animated = [first + t for t, m in enumerate(shown)
                 if m.get("line", {}).get("color") != "#cccccc"]
     frames = [
         {"name": str(n), "traces": animated,
-         "data": _moving(trace, n, L, cover=True, labels=labels, formula=True, full=False)}
+         "data": _moving(trace, n, L, cover=True, labels=labels, formula=True, full=False,
+                         steps=True)}
         for n in range(len(trace.windows))
     ]
-    fig = FramedFigure(data=data + shown, layout=layout, raw_frames=frames)
-    n_steps, many = len(frames), len(frames) > 20
-    now = {"mode": "immediate", "transition": {"duration": 0}}
-    buttons = [dict(label="■ Pause", method="animate",
-                    args=[[None], {**now, "frame": {"duration": 0, "redraw": False}}])]
-    buttons += [dict(label=label, method="animate",
-                     args=[None, {**now, "fromcurrent": True,
-                                  "frame": {"duration": ms, "redraw": True}}])
-                for label, ms in SPEEDS]
-    fig.update_layout(
-        updatemenus=[dict(type="buttons", direction="left", buttons=buttons, x=0, y=0,
-                          xanchor="left", yanchor="top", pad={"t": 12, "r": 6},
-                          showactive=False, font={"size": 16})],
-        sliders=[dict(
-            active=start, x=0, y=0, len=1, xanchor="left", yanchor="top", pad={"t": 64},
-            currentvalue={"prefix": "Step ", "font": {"size": 16, "color": "#222"}},
-            # With many steps the tick labels would overlap: only the current one is shown.
-            font={"size": 12, "color": "rgba(0,0,0,0)" if many else "#444"},
-            ticklen=0 if many else 6, minorticklen=0 if many else 3,
-            steps=[dict(method="animate", label=f"{n + 1}/{n_steps} · Y[{w.i},{w.j}]",
-                        args=[[str(n)], {**now, "frame": {"duration": 0, "redraw": True}}])
-                   for n, w in enumerate(trace.windows)],
-        )],
-    )
-    return fig
+    return FramedFigure(data=data + shown, layout=layout, raw_frames=frames,
+                        raw_layout=_controls(len(frames), start, small=L.stacked))
 
 
-def snapshot(trace: WindowTrace, n: int, *, title: str = "") -> go.Figure:
+def snapshot(trace: WindowTrace, n: int, *, title: str = "", width: int | None = None
+             ) -> go.Figure:
     """Window n alone, every output cell shown: the picked cell and its receptive field."""
-    L = _Layout(trace, formula_lines=0, controls=False)
+    L = _Layout(trace, formula_lines=0, controls=False, width=width)
     data, layout = _base(trace, L, title=title)
-    moving = _moving(trace, n, L, cover=False, labels=L.cell >= 40, formula=False)
+    moving = _moving(trace, n, L, cover=False, labels=L.weights is not None, formula=False)
     return go.Figure(data=data + moving, layout=layout)

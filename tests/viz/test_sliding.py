@@ -39,7 +39,7 @@ def test_animation_of_the_seed_has_a_frame_per_output_cell_and_the_seed_output()
     assert decode(output["z"]).tolist() == [[19, 25], [37, 43]]
     assert output["text"] == [["19", "25"], ["37", "43"]]
     formulas = [f["data"][-1]["text"] for f in spec["frames"]]
-    assert formulas[0] == "<b>Y[0, 0]</b> = 0×0 + 1×1 +<br>3×2 + 4×3 = 19"
+    assert formulas[0] == "Step 1/4<br><b>Y[0, 0]</b> = 0×0 + 1×1 +<br>3×2 + 4×3 = 19"
     assert formulas[3].endswith("7×2 + 8×3 = 43")
 
 
@@ -126,3 +126,45 @@ def test_a_framed_figure_survives_a_copy():
     fig = sliding.animation(SEED)
     assert copy.deepcopy(fig).to_dict()["frames"] == fig.to_dict()["frames"]
     assert math.isclose(fig.layout.height, copy.deepcopy(fig).layout.height)
+
+
+def test_plotly_measures_no_text_per_frame_and_never_grows_the_margins():
+    """Counts, not timings: every distinct slider label and every tick label Plotly hides
+    past the page's edge is a forced layout of the whole Streamlit page in the browser."""
+    X = windows.random_grid(16, 16, seed=0)
+    spec = as_json(sliding.animation(sliding_windows(X, torch.ones(3, 3), padding=1)))
+    steps = spec["layout"]["sliders"][0]["steps"]
+    assert len(steps) == 256 and {s["label"] for s in steps} == {""}
+    assert spec["layout"]["sliders"][0]["currentvalue"]["visible"] is False
+    axes = [v for k, v in spec["layout"].items() if k.startswith(("xaxis", "yaxis"))]
+    assert all(a.get("ticklabeloverflow") == "allow" for a in axes if a.get("visible", True))
+    assert spec["layout"]["margin"]["autoexpand"] is False
+    # The step and the cell are written above each frame's formula instead.
+    assert spec["frames"][5]["data"][-1]["text"].startswith("Step 6/256<br><b>Y[0, 5]</b>")
+
+
+def cell_texts(spec: dict) -> list[tuple[str, float, float]]:
+    """(text, font size, cell px) of every number written in a cell of the figure."""
+    out = []
+    for t in spec["data"]:
+        texts = t.get("text")
+        if t["type"] == "heatmap" and texts:
+            out += [(s, t["textfont"]["size"]) for row in texts for s in row]
+        elif t.get("mode") == "text" and isinstance(texts, list):
+            out += [(s.lstrip("×"), t["textfont"]["size"]) for s in texts]
+    return out
+
+
+@pytest.mark.parametrize("width", [None, 350])
+@pytest.mark.parametrize("K", ["Gaussian", "Box blur", "Sobel x"])
+def test_every_number_fits_its_cell(K, width):
+    from core import kernels
+    from viz.grid import PAD_PX, label_px
+
+    for X, padding in ((windows.D2L_X, 0), (windows.random_grid(16, 16, seed=3), 1)):
+        trace = sliding_windows(torch.tensor(X, dtype=torch.float32) if isinstance(X, list)
+                                else X, kernels.preset(K), padding=padding)
+        L = sliding._Layout(trace, formula_lines=3, controls=True, width=width)
+        spec = as_json(sliding.animation(trace, width=width))
+        for text, size in cell_texts(spec):
+            assert label_px(text, size) <= L.cell - PAD_PX, (text, size, L.cell)
