@@ -9,6 +9,7 @@ from core.images import stripes
 from ui.frame import Frame, reject
 from ui.grid import grid_input
 from ui.url import BIND
+from ui.viewport import main_width
 from viz import colours, heatmap, sliding
 from viz.grid import column_widths
 
@@ -27,11 +28,11 @@ def traced(X: tuple, K: tuple, padding: tuple, stride: tuple, dilation: tuple, m
 
 @st.cache_resource(max_entries=32)
 def animated(X: tuple, K: tuple, padding: tuple, stride: tuple, dilation: tuple, mode: str,
-             flip: bool):
+             flip: bool, width: int | None = None):
     """The animation for one configuration. Building it costs up to ~200 ms at 16×16, and the
     cell picker reruns the page without changing it. Shared read-only: st.plotly_chart
     serialises a copy and never changes the figure."""
-    return sliding.animation(traced(X, K, padding, stride, dilation, mode, flip))
+    return sliding.animation(traced(X, K, padding, stride, dilation, mode, flip), width=width)
 
 
 def plain(T: torch.Tensor) -> tuple:
@@ -58,8 +59,9 @@ with st.sidebar:
         # number_input bound to the URL, while a slider drops the value.
         rows = rows_col.slider("Rows", 1, 16, 6, key="sw_rows", **BIND)
         cols = cols_col.slider("Columns", 1, 16, 6, key="sw_cols", **BIND)
-        seed = st.slider("Random seed (digits 0–9)", 0, 99, 0, key="sw_seed",
-                         **BIND)
+        seed = st.slider("Random seed", 0, 99, 0, key="sw_seed", **BIND,
+                         help="X's entries are random digits 0–9; the seed picks which. "
+                              "The same seed gives the same X.")
         X = windows.random_grid(int(rows), int(cols), seed=int(seed))
     else:
         X, x_error = grid_input("X", key="sw_xgrid", default="0 1 2; 3 4 5; 6 7 8",
@@ -111,7 +113,8 @@ except ValueError as e:
     page.stop()
 
 Ho, Wo = trace.Y.shape
-st.plotly_chart(animated(*setting), key="sw_anim", config={"displayModeBar": False})
+narrow = sliding.narrow(main_width())  # a phone's width: the panels stack; None: wide
+st.plotly_chart(animated(*setting, narrow), key="sw_anim", config={"displayModeBar": False})
 st.caption("Green: the window, the cells K multiplies (each one's weight in its corner when "
            f"there is room) · grey: padding ({mode}) · dashed line: the edge of X · empty: not "
            "computed yet · cells: white 0, red positive, blue negative, deeper for larger |value| "
@@ -134,7 +137,7 @@ w, field = trace.windows[n], windows.receptive_field(trace, n)
 st.markdown(f"### Y[{w.i}, {w.j}] = {w.formula()}")
 st.code(f"Y[{w.i}, {w.j}] = {windows.symbolic(trace, n)}", language=None, wrap_lines=True)
 st.markdown(f"**Receptive field 感受野:** {windows.describe_field(field)}")
-st.plotly_chart(sliding.snapshot(trace, n), key="sw_pick", config=STATIC)
+st.plotly_chart(sliding.snapshot(trace, n, width=narrow), key="sw_pick", config=STATIC)
 
 st.header("Cross-correlation vs convolution 互相关 vs 卷积")
 if flip:

@@ -36,6 +36,11 @@ GAP = 1.4  # cells between panels
 AXIS = {"showgrid": False, "zeroline": False, "fixedrange": True, "ticklabeloverflow": "allow"}
 
 
+def narrow(width: int | None) -> int | None:
+    """``width`` if it is a phone's (under NARROW: the panels stack), else None (wide)."""
+    return width if width is not None and width < NARROW else None
+
+
 def _colors(A: np.ndarray) -> dict:
     """Colour scale and range for a grid: viz.colours' scale, ±max|A| / LIGHT (light cells)."""
     return colours.scale(colours.top(A) / LIGHT)
@@ -89,7 +94,9 @@ class _Layout:
             self.cell = int(min(96, max(18, min(self.width, WIDTH) / units)))
         self.font = int(min(28, max(10, self.cell * 0.4)))
         self.tick = max(10, min(self.font - 6, 14))
-        head = self.tick + 40  # a panel's title above its column numbers
+        # A panel's title sits title_shift px above its grid, clear of the column numbers.
+        self.title_shift = int(1.4 * self.tick) + 14
+        head = self.title_shift + 34
         # Formula lines: one per kernel row (plus the step line), smaller type for wider
         # kernels, and never wider than the chart.
         longest = max((len(line) for w in trace.windows
@@ -100,7 +107,7 @@ class _Layout:
         self.formula_px = int(formula_lines * self.formula_font * 1.45) + (
             28 if formula_lines else 0)
         self.bottom = 150 if controls else 10
-        self.top = head + 20
+        self.top = head + 10
         bodies = [r * self.cell for r in rows]
         if self.stacked:
             grid_px = sum(bodies) + 2 * head
@@ -203,7 +210,7 @@ def _base(trace: WindowTrace, L: _Layout, *, title: str) -> tuple[list, go.Layou
         }
         annotations.append(dict(
             text=f"<b>{name}</b>", x=(x0 + x1) / 2, y=y1, xref="paper", yref="paper",
-            yanchor="bottom", yshift=L.tick + 12, showarrow=False, font={"size": 20},
+            yanchor="bottom", yshift=L.title_shift, showarrow=False, font={"size": 20},
             xanchor="left" if L.stacked else "center",
         ) | ({"x": x0} if L.stacked else {}))
     layout.annotations = annotations
