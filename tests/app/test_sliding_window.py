@@ -177,3 +177,22 @@ def test_invalid_configurations_explain_the_rule_without_crashing(query, message
     assert_clean(at)
     assert not at.error, [e.value for e in at.error]
     assert animation(at)
+
+
+def test_the_seed_slider_says_what_the_seed_does():
+    at = run_page(PAGE, {"sw_x": "random integers"})
+    seed = at.slider(key="sw_seed")
+    assert seed.label == "Random seed" and seed.max == 99
+    assert "digits 0–9" in seed.help and "seed picks which" in seed.help
+
+
+@pytest.mark.parametrize("padding", ["1", "2"])
+def test_the_animation_sent_at_16x16_stays_under_a_megabyte(padding):
+    """A size, not a time: the bytes of the animated figure as the page sends it."""
+    at = run_page(PAGE, {"sw_x": "random integers", "sw_rows": "16", "sw_cols": "16",
+                         "sw_k": "preset", "sw_kpreset": "Sobel x", "sw_pad_h": padding,
+                         "sw_pad_w": padding})
+    assert_clean(at)
+    sizes = [len(c.proto.spec.encode()) for c in at.get("plotly_chart")
+             if '"frames": [{' in c.proto.spec or '"frames":[{' in c.proto.spec]
+    assert len(sizes) == 1 and sizes[0] < 1_000_000, sizes
