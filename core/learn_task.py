@@ -14,7 +14,7 @@ import torch.nn.functional as F
 
 from core.corr import as_tensor, corr2d
 from core.geometry import IntOrPair, Pair, pair
-from core.learn import MAX_TRAIN_SIDE, MAX_LEARNED_KERNEL, Optimum
+from core.learn import MAX_LEARNED_KERNEL, MAX_TRAIN_SIDE, Optimum
 
 #: Largest noise σ added to Y.
 MAX_NOISE = 10.0
@@ -88,8 +88,8 @@ def make_task(
     (H, W), (th, tw) = X.shape, K_true.shape
     kh, kw = pair(kernel_size if kernel_size is not None else (th, tw), "kernel_size", minimum=1)
     if max(kh, kw) > MAX_LEARNED_KERNEL:
-        raise ValueError(f"the learned kernel may be at most {MAX_LEARNED_KERNEL}×{MAX_LEARNED_KERNEL}, "
-                         f"got {kh}×{kw}")
+        side = MAX_LEARNED_KERNEL
+        raise ValueError(f"the learned kernel may be at most {side}×{side}, got {kh}×{kw}")
     for what, (a, b) in (("target kernel", (th, tw)), ("learned kernel", (kh, kw))):
         if a > H or b > W:
             raise ValueError(f"the {what} {a}×{b} does not fit in the {H}×{W} input; pick a "
