@@ -14,6 +14,7 @@ from ui.grid import grid_input
 from ui.learn_run import train
 from ui.learn_setups import BOOK_LAYER, SETUPS, divergence_text, editions_markdown, new_start, use
 from ui.url import BIND
+from viz import STATIC
 from viz.grid import column_widths
 from viz.learn import input_grid, kernel_grid, training_animation
 
@@ -23,7 +24,6 @@ OPTIMIZERS = {"sgd": "the notebook's update w ← w − lr·∇w", "momentum": "
               "adam": "torch.optim.Adam"}
 LOSSES = {"sum": "Σ (Ŷ − Y)², the notebook's", "mean": "its mean, as nn.MSELoss"}
 INITS = {"randn": "torch.randn, the notebook's", "conv2d": "nn.Conv2d's own, the book's 2nd ed."}
-STATIC = {"staticPlot": True}
 
 
 def four_decimals(v: float) -> str:

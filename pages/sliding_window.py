@@ -10,12 +10,11 @@ from ui.frame import Frame, reject
 from ui.grid import grid_input
 from ui.url import BIND
 from ui.viewport import main_width
-from viz import colours, heatmap, sliding
+from viz import STATIC, colours, heatmap, sliding
 from viz.grid import column_widths
 
 INPUTS = ("seed 3×3", "seed stripes 6×8", "random integers", "typed")
 KERNELS = ("d2l 2×2", "edge [1, -1]", "preset", "typed")
-STATIC = {"staticPlot": True}
 
 
 @st.cache_data(max_entries=64)
@@ -55,8 +54,6 @@ with st.sidebar:
         X = stripes()
     elif source == INPUTS[2]:
         rows_col, cols_col = st.columns(2)
-        # Sliders, not number inputs: Streamlit 1.67 crashes on ?key=inf for an int
-        # number_input bound to the URL, while a slider drops the value.
         rows = rows_col.slider("Rows", 1, 16, 6, key="sw_rows", **BIND)
         cols = cols_col.slider("Columns", 1, 16, 6, key="sw_cols", **BIND)
         seed = st.slider("Random seed", 0, 99, 0, key="sw_seed", **BIND,

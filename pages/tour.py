@@ -12,7 +12,7 @@ from core.kernels import D2L_2X2, D2L_EDGE
 from core.windows import D2L_X
 from ui.frame import Frame
 from ui.nav import page_link
-from viz import colours, heatmap
+from viz import STATIC, colours, heatmap
 from viz.grid import column_widths
 
 page = Frame("tour_", "ConvScope · 卷积可视化", share=False, intro=(
@@ -28,7 +28,7 @@ def grids(cell: str, *named: tuple[str, torch.Tensor]) -> None:
     widths = column_widths(len(named))
     for n, (col, (title, T)) in enumerate(zip(st.columns(len(named)), named)):
         col.plotly_chart(heatmap(T, title=title, zmax=top, width=widths[n]),
-                         key=f"tour_{cell}_{n}", config={"staticPlot": True})
+                         key=f"tour_{cell}_{n}", config=STATIC)
     st.caption(colours.legend(top, (T for _, T in named)))
 
 

@@ -23,10 +23,9 @@ _NET = (("sh_net_c", LENET_INPUT[0]), ("sh_net_h", LENET_INPUT[1]),
 
 def int_input(col, label: str, lo: int, hi: int, default: int, key: str,
               on_change=None) -> int:
-    """A whole-number box bound to the URL. Float-valued on purpose: Streamlit 1.67 crashes
-    on ?key=inf for an int number_input bound to the URL; a float one drops the value."""
-    return int(round(col.number_input(label, float(lo), float(hi), float(default), step=1.0,
-                                      format="%.0f", key=key, **BIND, on_change=on_change)))
+    """A whole-number box bound to the URL (``?key=inf`` is dropped by ui.url.UrlCheck)."""
+    return int(col.number_input(label, lo, hi, default, step=1, key=key, **BIND,
+                                on_change=on_change))
 
 
 def pair_input(col, title: str, name: str, lo: int, hi: int, *, boxes: bool = False,

@@ -2,4 +2,7 @@
 
 from viz.grid import heatmap, picture
 
-__all__ = ["heatmap", "picture"]
+#: Plotly config for a figure that is only looked at: no hover, no zoom, no mode bar.
+STATIC = {"staticPlot": True}
+
+__all__ = ["STATIC", "heatmap", "picture"]

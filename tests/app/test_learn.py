@@ -367,3 +367,25 @@ def test_every_element_key_of_the_page_carries_its_lk_prefix():
     assert keys and all(k.startswith("lk_") for k in keys), keys
     assert all("lkc_" not in c for c in charts), charts
     assert "learn_run" not in at.session_state and "learn_paced" not in at.session_state
+
+
+@pytest.mark.parametrize("name", list(SETUPS))
+def test_a_set_up_button_logs_no_session_state_warning(name, monkeypatch):
+    """The buttons set widgets in callbacks, as Streamlit's docs show; the server log stays
+    clean (the warning is logged once per process, so the test re-arms it)."""
+    import logging
+
+    from streamlit.elements.lib import policies
+
+    monkeypatch.setattr(policies, "_shown_default_value_warning", False)
+    seen: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: seen.append(record.getMessage())  # type: ignore[method-assign]
+    policies._LOGGER.addHandler(handler)
+    try:
+        at = run_page(PAGE, {})
+        at.button(key=f"lk_setup_{name}").click().run()
+        assert_clean(at)
+    finally:
+        policies._LOGGER.removeHandler(handler)
+    assert not [m for m in seen if "Session State API" in m], seen
