@@ -52,15 +52,22 @@ def test_planner_edit_goes_into_the_link_and_the_code_export_is_shown(server, pa
     expect(page.locator(CODE, has_text="nn.Sequential(")).to_be_visible(timeout=FIRST)
     expect(page.get_by_text("✓ Ran this code")).to_be_visible()
 
-    # Double-click the first layer's kernel cell (columns: row marker, layer, out ch, k, …)
-    grid = page.locator('[class*="st-key-sh_layers_ed"]').first.bounding_box()
-    page.mouse.dblclick(grid["x"] + 33 + 90 + 70 + 26, grid["y"] + 35 + 17)
+    # Select the first layer's "layer" cell (columns: row marker 33 px, layer 90 px, out ch,
+    # k, …), step two cells right to its kernel with the keyboard (pixel offsets into the
+    # canvas grid missed the cell when column widths settled late), then type over it
+    grid = page.locator('[class*="st-key-sh_layers_ed"]').first
+    expect(grid.locator("canvas").first).to_be_visible()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 33 + 45, box["y"] + 35 + 17)
+    for _ in range(2):
+        page.keyboard.press("ArrowRight")
+    page.keyboard.type("3")  # typing on a selected cell opens its editor with that text
     # the grid's cell editor has opened and has the focus (not the layers' own textarea)
     page.wait_for_function(
         """() => { const e = document.activeElement;
                    return e && ['INPUT', 'TEXTAREA'].includes(e.tagName)
-                          && !e.closest('.st-key-sh_layers'); }""", timeout=10_000)
-    page.keyboard.type("3")
+                          && !e.closest('.st-key-sh_layers') && e.value === '3'; }""",
+        timeout=10_000)
     page.keyboard.press("Enter")
     wait_idle(page)
     edited = "conv:6,3,1,2;pool:avg,2,2;conv:16,5,1,0;pool:avg,2,2"
