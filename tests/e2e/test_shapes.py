@@ -53,14 +53,18 @@ def test_planner_edit_goes_into_the_link_and_the_code_export_is_shown(server, pa
     expect(page.get_by_text("✓ Ran this code")).to_be_visible()
 
     # Select the first layer's "layer" cell (columns: row marker 33 px, layer 90 px, out ch,
-    # k, …), step two cells right to its kernel with the keyboard (pixel offsets into the
-    # canvas grid missed the cell when column widths settled late), then type over it
+    # k, …), then step right with the keyboard to its kernel, each step awaited on the grid's
+    # accessible cells (glide-cell-<col>-<row>, aria-selected): a pixel offset into the canvas
+    # missed the cell, and an arrow sent before the click's selection landed was lost
     grid = page.locator('[class*="st-key-sh_layers_ed"]').first
     expect(grid.locator("canvas").first).to_be_visible()
     box = grid.bounding_box()
     page.mouse.click(box["x"] + 33 + 45, box["y"] + 35 + 17)
-    for _ in range(2):
-        page.keyboard.press("ArrowRight")
+    for col in (1, 2, 3):
+        if col > 1:
+            page.keyboard.press("ArrowRight")
+        expect(grid.locator(f"#glide-cell-{col}-0")).to_have_attribute("aria-selected", "true")
+    expect(grid.locator("#glide-cell-3-0")).to_have_text("5")  # the first conv's kernel
     page.keyboard.type("3")  # typing on a selected cell opens its editor with that text
     # the grid's cell editor has opened and has the focus (not the layers' own textarea)
     page.wait_for_function(
