@@ -7,8 +7,6 @@ and that no rerun went unseen.
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from bench.bench_browser import FLOOR_APP, FLOOR_KEY, WATCH, _interaction, _visit, timed
@@ -19,12 +17,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 @pytest.fixture(scope="module")
 def floor_page():
-    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, need_chromium
 
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"chromium not found at {CHROMIUM}; .ci/run should have installed it")
-        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
+    need_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p, Server(script=FLOOR_APP) as server:

@@ -81,13 +81,18 @@ def server() -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="session")
-def browser():
-    """Headless Debian chromium through Playwright."""
+def need_chromium() -> None:
+    """Skip without Debian's chromium; in CI (which installs it) its absence fails instead."""
     if not os.path.exists(CHROMIUM):
         if os.environ.get("CI") == "true":
             pytest.fail(f"chromium not found at {CHROMIUM}; .ci/run should have installed it")
         pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian chromium through Playwright."""
+    need_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
