@@ -30,9 +30,10 @@ lint: $(VENV)/.dev-stamp
 test: lint
 	$(BIN)/python -m pytest
 
-# The inner loop while editing: ruff plus every test not marked e2e (browser) or slow.
+# The inner loop while editing: ruff plus every test not marked e2e (browser) or slow, on
+# both cores (pytest-xdist; a file's tests stay in one worker, so a file's caches build once).
 check: lint
-	$(BIN)/python -m pytest -m "not e2e and not slow" -q
+	$(BIN)/python -m pytest -m "not e2e and not slow" -q -n 2 --dist loadfile
 
 bench: $(VENV)/.dev-stamp
 	$(BIN)/python -m bench
