@@ -11,12 +11,12 @@ from core.images import SAMPLES
 from core.kernels import PRESETS
 from ui.frame import Frame, reject
 from ui.grid import grid_input
-from ui.learn_run import train
+from ui.learn_run import animation, train
 from ui.learn_setups import BOOK_LAYER, SETUPS, divergence_text, editions_markdown, new_start, use
 from ui.url import BIND
 from viz import STATIC
 from viz.grid import column_widths
-from viz.learn import input_grid, kernel_grid, training_animation
+from viz.learn import input_grid, kernel_grid
 
 TYPED = "Typed…"
 # Option values double as URL values (lk_opt=momentum): no format_func, captions explain them.
@@ -116,11 +116,9 @@ shown = ("every step" if len(run.steps) == run.last_step else
          f"every {max(1, round(run.last_step / len(run.steps)))} steps between")
 st.caption(f"The whole run, computed at once: ▶ plays it in your browser, ■ pauses, the slider "
            f"picks a step. It shows {shown}. Every frame is a real step of `core.learn_kernel`.")
-st.plotly_chart(
-    training_animation(run.losses, run.steps, run.weights, run.grads, run.preds, task.Y,
-                       total=run.total, optimum=best.loss, log=log,
-                       diverged=run.status == "diverged", kmax=kmax, ymax=ymax, bias=bias),
-    key="lk_fig_run", config={"displayModeBar": False})
+st.plotly_chart(animation(source, K_plain, size, noise, log=log, optimum=best.loss, kmax=kmax,
+                          ymax=ymax, **settings),
+                key="lk_fig_run", config={"displayModeBar": False})
 s = run.last
 if run.status == "diverged":
     tip = learn.divergence_advice(task.X, task.kernel_size, lr=lr, bias=bias, loss=loss,

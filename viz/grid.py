@@ -64,11 +64,11 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) <= EXACT * abs(b)
 
 
-def _exact_forms(v: float) -> list[str]:
-    """Short forms that equal v to float32 round-off: integer, decimal, fraction; shortest first
-    (ties keep that order)."""
+def _exact_form(v: float) -> str | None:
+    """The shortest form that equals v to float32 round-off: an integer, a decimal or a
+    fraction, in that order on a tie; None when there is none."""
     if v == 0:
-        return ["0"]
+        return "0"
     forms = []
     if round(v) != 0 and _close(v, round(v)) and abs(v) < 1e15:
         forms.append(str(int(round(v))))
@@ -77,11 +77,14 @@ def _exact_forms(v: float) -> list[str]:
         if _close(float(text), v):
             forms.append(_plain(text))
             break
-    f = Fraction(v).limit_denominator(MAX_DENOMINATOR)
-    if f.denominator > 1 and _close(f.numerator / f.denominator, v):
-        forms.append(f"{f.numerator}/{f.denominator}")
+    # A fraction ("1/9", "−3/4") has 3 characters or more besides the sign: it can only win
+    # against a longer form (limit_denominator is the cost of a cell's label otherwise).
+    if not forms or min(map(len, forms)) > 3 + (v < 0):
+        f = Fraction(v).limit_denominator(MAX_DENOMINATOR)
+        if f.denominator > 1 and _close(f.numerator / f.denominator, v):
+            forms.append(f"{f.numerator}/{f.denominator}")
     forms = [t.replace("-", "−") for t in forms]
-    return sorted(forms, key=len)  # stable: on a tie, the integer, then the decimal
+    return min(forms, key=len) if forms else None  # min keeps the first on a tie
 
 
 def number_label(v: float, max_chars: int | None = None) -> str | None:
@@ -99,10 +102,10 @@ def number_label(v: float, max_chars: int | None = None) -> str | None:
     fits = (lambda t: True) if max_chars is None else (lambda t: len(t) <= max_chars)
     if not np.isfinite(v):
         return "–" if fits("–") else None
-    exact = _exact_forms(float(v))
+    exact = _exact_form(float(v))
     # An exact form wins unless it is much longer than 3 digits would be (123456789 → 1.23e8)
-    if exact and fits(exact[0]) and len(exact[0]) <= len(_plain(f"{v:.3g}")) + 2:
-        return exact[0]
+    if exact and fits(exact) and len(exact) <= len(_plain(f"{v:.3g}")) + 2:
+        return exact
     for digits in (3, 2, 1):
         text = _plain(f"{v:.{digits}g}")
         if fits(text):

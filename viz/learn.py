@@ -209,9 +209,16 @@ def training_animation(
                             "xref": "paper", "yref": "paper", "yanchor": "bottom",
                             "showarrow": False, "font": {"size": 14}})
     layout["annotations"] = annotations
-    fig = FramedFigure(data=data, layout=layout, raw_frames=frames)
+    fig = FramedFigure(data=data, layout=layout, raw_frames=frames,
+                       raw_layout=_controls(steps, total, y_all))
     for shape in curve.layout.shapes:  # the dashed least-squares line
         fig.add_shape(shape.to_plotly_json(), xref="x", yref="y")
+    return fig
+
+
+def _controls(steps: Sequence[int], total: int, y_all: np.ndarray) -> dict:
+    """The animation's play buttons and step slider, as plain layout (FramedFigure's
+    raw_layout: Plotly would validate each of up to 100 slider steps on every build)."""
     now = {"mode": "immediate", "transition": {"duration": 0}}
     buttons = [dict(label="⟲ Replay", method="animate",
                     args=[[str(s) for s in steps], {**now, "fromcurrent": False,
@@ -224,12 +231,12 @@ def training_animation(
                                   "frame": {"duration": ms, "redraw": True}}])
                 for label, ms in SPEEDS]
     n = len(steps)
-    fig.update_layout(
+    return dict(
         updatemenus=[dict(type="buttons", direction="left", buttons=buttons, x=0, y=0.06,
                           xanchor="left", yanchor="top", showactive=False,
                           font={"size": 14})],
         sliders=[dict(
-            active=last, x=0.45, y=0.09, len=0.55, xanchor="left", yanchor="top",
+            active=n - 1, x=0.45, y=0.09, len=0.55, xanchor="left", yanchor="top",
             currentvalue={"prefix": "step ", "font": {"size": 15, "color": "#222"}},
             # tick labels ("7 of 20 · loss 1.23") only show the current one: they would overlap
             font={"size": 11, "color": "rgba(0,0,0,0)"}, ticklen=0 if n > 20 else 4,
@@ -239,4 +246,3 @@ def training_animation(
                    for s in steps],
         )],
     )
-    return fig
