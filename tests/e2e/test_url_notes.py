@@ -136,6 +136,7 @@ def test_sliding_window_output_row_2_then_a_larger_stride(app, page):
     _nudge(page, "Stride h")  # Y: 4×2 → 2×2, the page moves the pick to row 1
     _url_has(page, r"sw_stride_h=2")
     expect(page.locator("h3", has_text="Y[1, 0] = ")).to_be_visible()
+    _url_has(page, r"sw_r=1(&|$)")  # the clamped pick stays in the link
     _no_note(page)
 
 
