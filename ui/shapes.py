@@ -107,8 +107,10 @@ def layer_table(text: str, p: Plan) -> int:
     df = pd.DataFrame(rows, columns=ROW_KEYS).join(
         pd.DataFrame(table_rows(p, len(rows)), columns=RESULT_COLUMNS))
     bad = p.error.index if p.error else None
-    styled = df.style.apply(lambda r: ["background-color: #fcbba1" if r.name == bad else ""
-                                       for _ in r], axis=1, subset=list(RESULT_COLUMNS))
+    # a Styler only to paint a failing layer: marshalling one costs a few ms every rerun
+    styled = df if bad is None else df.style.apply(
+        lambda r: ["background-color: #fcbba1" if r.name == bad else "" for _ in r], axis=1,
+        subset=list(RESULT_COLUMNS))
     key = f"sh_layers_ed{st.session_state.get('sh_layers_v', 0)}"
     st.data_editor(
         styled, key=key, on_change=_table_edited, args=(rows, key), num_rows="dynamic",

@@ -78,6 +78,17 @@ def test_invalid_settings_give_a_message_and_the_page_goes_on(query, message):
     assert "Padding solver · 填充求解" in all_text(at)  # the rest of the page rendered
 
 
+def _painted(at) -> str:
+    """The style rules the planner's table carries (pandas Styler CSS)."""
+    return next(e for e in at.get("data_editor")).proto.arrow_data.styler.styles
+
+
+def test_the_failing_layer_is_painted_and_a_good_stack_is_not():
+    bad = run_page(PAGE, {"sh_layers": "conv:4,3;conv:8,99,1,0"})
+    assert "#fcbba1" in _painted(bad)
+    assert "#fcbba1" not in _painted(run_page(PAGE, {"sh_layers": "conv:4,3;conv:8,3,1,1"}))
+
+
 def test_big_settings_are_checked_on_the_meta_device():
     at = run_page(PAGE, {"sh_in_h": "1024", "sh_in_w": "1024", "sh_k_h": "32", "sh_k_w": "32",
                          "sh_p_h": "0", "sh_p_w": "0", "sh_net_h": "1024", "sh_net_w": "1024",
