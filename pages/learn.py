@@ -14,8 +14,9 @@ from ui.grid import grid_input
 from ui.learn_run import train
 from ui.learn_setups import BOOK_LAYER, SETUPS, divergence_text, editions_markdown, new_start, use
 from ui.url import BIND
+from ui.viewport import main_width
 from viz import STATIC
-from viz.grid import column_widths
+from viz.grid import column_widths, narrow
 from viz.learn import input_grid, kernel_grid, training_animation
 
 TYPED = "Typed…"
@@ -119,7 +120,8 @@ st.caption(f"The whole run, computed at once: ▶ plays it in your browser, ■ 
 st.plotly_chart(
     training_animation(run.losses, run.steps, run.weights, run.grads, run.preds, task.Y,
                        total=run.total, optimum=best.loss, log=log,
-                       diverged=run.status == "diverged", kmax=kmax, ymax=ymax, bias=bias),
+                       diverged=run.status == "diverged", kmax=kmax, ymax=ymax, bias=bias,
+                       width=narrow(main_width())),  # a phone's: the grids go two to a row
     key="lk_fig_run", config={"displayModeBar": False})
 s = run.last
 if run.status == "diverged":

@@ -2,8 +2,9 @@
 
 Figures choose their own layout from the measured width (ui.viewport.main_width); these rules
 only make the page's text blocks fit a phone's column: code wraps instead of running past the
-screen, Markdown and st.table tables wrap their cells, and a wide formula scrolls inside its
-own box. One style sheet per page, nothing drawn twice; desktop widths are untouched.
+screen, Markdown and st.table tables wrap their cells (an st.table of five columns or more
+puts the fifth and later under each row), and a wide formula scrolls inside its own box.
+One style sheet per page, nothing drawn twice; desktop widths are untouched.
 """
 
 import streamlit as st
@@ -20,6 +21,14 @@ CSS = f"""<style>
   [data-testid="stMarkdownContainer"] th, [data-testid="stMarkdownContainer"] td,
   [data-testid="stTable"] th, [data-testid="stTable"] td {{
     padding: 0.25rem 0.3rem; overflow-wrap: anywhere; white-space: normal; }}
+  /* (Streamlit's Markdown in a cell sets its own overflow-wrap) */
+  [data-testid="stTable"] td *, [data-testid="stTable"] th * {{
+    overflow-wrap: anywhere !important; }}
+  /* Five columns or more: the first four side by side, each later one (the long text:
+     the Cost table's nn.Conv2d lines) the row's full width under them. */
+  [data-testid="stTable"] tr:has(> :nth-child(5)) {{
+    display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); }}
+  [data-testid="stTable"] tr:has(> :nth-child(5)) > :nth-child(n+5) {{ grid-column: 1 / -1; }}
   .katex-display {{ overflow-x: auto; overflow-y: hidden; }}
 }}
 </style>"""

@@ -35,6 +35,9 @@ export default function (component) {
     if (px > 0 && (last === null || Math.abs(px - last) >= data.step)) {
       last = px;
       setStateValue('width', px);
+      // When (page clock) the width last went to the server, on the page's root (it
+      // outlives a remount of this element): a browser test waits for the run after it.
+      document.documentElement.setAttribute('data-vp-reported', String(performance.now()));
     }
   };
   const watch = new ResizeObserver(report);
