@@ -26,6 +26,8 @@ export default function (component) {
   const main = here.closest('[data-testid="stMainBlockContainer"]')
             ?? document.querySelector('[data-testid="stMainBlockContainer"]');
   if (!main) return;
+  // Nothing to show: its element's box would add a gap (1 rem) to the column.
+  here.closest('[data-testid="stElementContainer"]')?.style.setProperty('display', 'none');
   let last = data.known;
   const report = () => {
     const style = getComputedStyle(main);
