@@ -16,8 +16,10 @@ CSS = f"""<style>
 @media (max-width: {NARROW_MAX_PX}px) {{
   [data-testid="stCode"] pre, [data-testid="stCode"] code {{
     white-space: pre-wrap !important; overflow-wrap: anywhere; }}
+  /* Columns as wide as their text asks (a header stays whole while the row fits: no
+     "kernel_siz e"); any word still breaks where it must (overflow-wrap below). */
   [data-testid="stMarkdownContainer"] table, [data-testid="stTable"] table {{
-    width: 100%; table-layout: fixed; font-size: 0.8rem; }}
+    width: 100%; table-layout: auto; font-size: 0.8rem; }}
   [data-testid="stMarkdownContainer"] th, [data-testid="stMarkdownContainer"] td,
   [data-testid="stTable"] th, [data-testid="stTable"] td {{
     padding: 0.25rem 0.3rem; overflow-wrap: anywhere; white-space: normal; }}
