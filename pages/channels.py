@@ -9,7 +9,9 @@ from core import channels as ch
 from core.errors import ChannelMismatch, NoOutput
 from ui.frame import Frame, reject
 from ui.url import BIND
+from ui.viewport import main_width
 from viz.channels import groups_figure, matmul_figure, multi_in_figure, multi_out_figure
+from viz.grid import narrow
 
 CHART_CONFIG = {"displayModeBar": False}  # hover stays: compact views are read by hovering
 TABS = ["Many inputs", "Many outputs", "1×1 convolution", "Cost"]
@@ -54,6 +56,7 @@ with st.sidebar:
 tab_in, tab_out, tab_1x1, tab_cost = st.tabs(TABS, key="ch_tab", **BIND)
 
 k_channels = ci if k_channels == "same as X" else k_channels
+phone = narrow(main_width())  # a phone's column: the sheets lay themselves out for it
 T = ch.channel_tensors(ci=ci, co=co, n=n, k=k, k_channels=k_channels, values=values,
                        seed=int(seed))
 
@@ -89,7 +92,7 @@ def many_inputs() -> None:
     except ValueError as e:
         fail(e)
     else:
-        chart(multi_in_figure(T.X, T.K[0], mi.parts, mi.Y), "ch_fig_in")
+        chart(multi_in_figure(T.X, T.K[0], mi.parts, mi.Y, width=phone), "ch_fig_in")
         st.code(f"corr2d_multi_in(X, K)  # X: {tuple(T.X.shape)}, K: {tuple(T.K[0].shape)}, "
                 f"padding={pad}, stride={stride} → {tuple(mi.Y.shape)}", language="python")
 
@@ -109,7 +112,7 @@ def many_outputs() -> None:
         fail(e)
     else:
         names = [f"K + {o}" if o else "K" for o in range(co)] if values == "notebook" else None
-        chart(multi_out_figure(T.K, Y, col_names=names), "ch_fig_out")
+        chart(multi_out_figure(T.K, Y, col_names=names, width=phone), "ch_fig_out")
         st.code(f"corr2d_multi_in_out(X, K)  # K: {tuple(T.K.shape)} → Y: {tuple(Y.shape)}",
                 language="python")
 
@@ -128,7 +131,7 @@ def one_by_one_section() -> None:
     except ValueError as e:
         fail(e)
     else:
-        chart(matmul_figure(ob.Xm, ob.Km, ob.Ym, ob.Y1), "ch_fig_1x1")
+        chart(matmul_figure(ob.Xm, ob.Km, ob.Ym, ob.Y1, width=phone), "ch_fig_1x1")
         verdict = "< 1e-6 ✓ the same" if ob.passes else "≥ 1e-6 ✗ different"
         (st.success if ob.passes else st.error)(
             f"Y1 = corr2d_multi_in_out_1x1(X, K), Y2 = corr2d_multi_in_out(X, K): "

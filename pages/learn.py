@@ -14,8 +14,9 @@ from ui.grid import grid_input
 from ui.learn_run import animation, train
 from ui.learn_setups import BOOK_LAYER, SETUPS, divergence_text, editions_markdown, new_start, use
 from ui.url import BIND
+from ui.viewport import main_width
 from viz import STATIC
-from viz.grid import column_widths
+from viz.grid import column_widths, narrow
 from viz.learn import input_grid, kernel_grid
 
 TYPED = "Typed…"
@@ -117,8 +118,8 @@ shown = ("every step" if len(run.steps) == run.last_step else
 st.caption(f"The whole run, computed at once: ▶ plays it in your browser, ■ pauses, the slider "
            f"picks a step. It shows {shown}. Every frame is a real step of `core.learn_kernel`.")
 st.plotly_chart(animation(source, K_plain, size, noise, log=log, optimum=best.loss, kmax=kmax,
-                          ymax=ymax, **settings),
-                key="lk_fig_run", config={"displayModeBar": False})
+                          ymax=ymax, width=narrow(main_width()), **settings),
+                key="lk_fig_run", config={"displayModeBar": False})  # phone: 2 grids a row
 s = run.last
 if run.status == "diverged":
     tip = learn.divergence_advice(task.X, task.kernel_size, lr=lr, bias=bias, loss=loss,

@@ -11,7 +11,7 @@ from ui.grid import grid_input
 from ui.url import BIND
 from ui.viewport import main_width
 from viz import STATIC, colours, heatmap, sliding
-from viz.grid import column_widths
+from viz.grid import column_widths, narrow
 
 INPUTS = ("seed 3×3", "seed stripes 6×8", "random integers", "typed")
 KERNELS = ("d2l 2×2", "edge [1, -1]", "preset", "typed")
@@ -110,8 +110,8 @@ except ValueError as e:
     page.stop()
 
 Ho, Wo = trace.Y.shape
-narrow = sliding.narrow(main_width())  # a phone's width: the panels stack; None: wide
-st.plotly_chart(animated(*setting, narrow), key="sw_anim", config={"displayModeBar": False})
+phone = narrow(main_width())  # a phone's width: the panels stack; None: wide
+st.plotly_chart(animated(*setting, phone), key="sw_anim", config={"displayModeBar": False})
 st.caption("Green: the window, the cells K multiplies (each one's weight in its corner when "
            f"there is room) · grey: padding ({mode}) · dashed line: the edge of X · empty: not "
            "computed yet · cells: white 0, red positive, blue negative, deeper for larger |value| "
@@ -134,7 +134,7 @@ w, field = trace.windows[n], windows.receptive_field(trace, n)
 st.markdown(f"### Y[{w.i}, {w.j}] = {w.formula()}")
 st.code(f"Y[{w.i}, {w.j}] = {windows.symbolic(trace, n)}", language=None, wrap_lines=True)
 st.markdown(f"**Receptive field 感受野:** {windows.describe_field(field)}")
-st.plotly_chart(sliding.snapshot(trace, n, width=narrow), key="sw_pick", config=STATIC)
+st.plotly_chart(sliding.snapshot(trace, n, width=phone), key="sw_pick", config=STATIC)
 
 st.header("Cross-correlation vs convolution 互相关 vs 卷积")
 if flip:

@@ -19,6 +19,7 @@ from typing import Any, Literal, NoReturn
 import streamlit as st
 
 from ui.nav import ensure_router
+from ui.phone import narrow_rules
 from ui.share import share_link
 from ui.url import UrlCheck
 
@@ -35,6 +36,7 @@ class Frame:
                  share_note: str | None = None) -> None:
         ensure_router()
         self.prefix, self.share, self.share_note = prefix, share, share_note
+        narrow_rules()  # code and tables fit a phone's column (CSS only)
         st.title(title)
         (st.caption if intro_as == "caption" else st.markdown)(intro)
         self.check = UrlCheck(prefix)

@@ -118,14 +118,15 @@ def train(source: str, K: tuple[tuple[float, ...], ...], kernel_size: tuple[int,
 @st.cache_resource(max_entries=16, show_spinner=False)
 def animation(source: str, K: tuple[tuple[float, ...], ...], kernel_size: tuple[int, int] | None,
               noise: float, *, log: bool, optimum: float, kmax: float, ymax: float,
-              **settings: Any) -> go.Figure:
-    """``train``'s run as one animation (viz.learn.training_animation), built once per
-    settings and view and shared, read-only, by every session: Streamlit copies a figure
-    before it sends it. Building it costs far more than sending it (≈ 130 ms against ≈ 5 ms
-    for the notebook's run), so a rerun that changes nothing of the run builds nothing."""
+              width: int | None = None, **settings: Any) -> go.Figure:
+    """``train``'s run as one animation (viz.learn.training_animation; ``width``: a phone's,
+    see viz.grid.narrow), built once per settings and view and shared, read-only, by every
+    session: Streamlit copies a figure before it sends it. Building it costs far more than
+    sending it (≈ 130 ms against ≈ 5 ms for the notebook's run), so a rerun that changes
+    nothing of the run builds nothing."""
     run = train(source, K, kernel_size, noise, **settings)
     Y = _task(source, K, kernel_size, noise, settings.get("seed", 0)).Y
     return training_animation(run.losses, run.steps, run.weights, run.grads, run.preds, Y,
                               total=run.total, optimum=optimum, log=log,
                               diverged=run.status == "diverged", kmax=kmax, ymax=ymax,
-                              bias=settings.get("bias", True))
+                              bias=settings.get("bias", True), width=width)

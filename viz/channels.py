@@ -31,6 +31,13 @@ LEGEND = ("Colours 颜色: white = 0, red positive, blue negative, deeper for la
           "each tensor on its own scale.")
 
 Box = tuple[float, float, int, int]  # (left x, top y, height, width) in cells
+#: The sheets' left and right margins together, and the height of a wrapped caption's line.
+MARGIN_PX, LINE_PX = 8, 16
+
+
+def _text_px(text: str, size: int) -> float:
+    """Estimated width of ``text`` at font ``size``: 0.55 em a glyph, 1 em a CJK one."""
+    return sum(1.0 if ord(ch) >= 0x2E80 else 0.55 for ch in text) * size
 
 
 def _np(T: Any) -> np.ndarray:
@@ -40,13 +47,17 @@ def _np(T: Any) -> np.ndarray:
 class Sheet:
     """A canvas measured in cells (x to the right, y downwards); blocks placed by top-left cell.
 
-    ``cols`` cells of blocks plus ``px`` pixels of gaps and labels must fit WIDTH_PX: that
-    fixes the cell size, so gaps and captions can then be sized in pixels (``cells``).
+    ``cols`` cells of blocks plus ``px`` pixels of gaps and labels must fit WIDTH_PX, or a
+    phone's column ``width`` (viz.grid.narrow; None: the wide page): that fixes the cell
+    size, so gaps and captions can then be sized in pixels (``cells``). On a phone, long
+    captions wrap to the column (``wrap``).
     """
 
     def __init__(self, cols: int, px: float = 0, *, numbers: bool | None = None,
-                 left_px: float = 0) -> None:
-        fit = (WIDTH_PX - px - left_px) / max(cols, 1)
+                 left_px: float = 0, width: int | None = None) -> None:
+        self.width = width
+        room = WIDTH_PX if width is None else width - MARGIN_PX
+        fit = (room - px - left_px) / max(cols, 1)
         self.numbers = fit >= MIN_NUMBERED_PX if numbers is None else numbers
         self.cell = max(4.0, min(MAX_CELL_PX, fit))
         self.left = self.cells(left_px) if left_px else 0
@@ -63,6 +74,21 @@ class Sheet:
     def fits(self, text: str, width: float, size: int = 12) -> bool:
         """Whether ``text`` at font ``size`` fits in ``width`` cells (about 0.55 em a glyph)."""
         return len(text) * size * 0.55 <= width * self.cell
+
+    def wrap(self, text: str, *, size: int = 12, x: float = -0.5) -> tuple[str, int]:
+        """``text`` broken into lines (``<br>``) at spaces so that each fits from cell x to
+        the right edge of a phone's column at font ``size``: (text, lines). Wide: as is."""
+        if self.width is None:
+            return text, 1
+        room = self.width - MARGIN_PX - (x + 0.5 + self.left) * self.cell
+        lines = [""]
+        for word in text.split(" "):
+            line = f"{lines[-1]} {word}".strip()
+            if lines[-1] and _text_px(line, size) > room:
+                lines.append(word)
+            else:
+                lines[-1] = line
+        return "<br>".join(lines), len(lines)
 
     def whole(self, px: float) -> int:
         """Whole cells for ``px`` pixels of blank inside one trace (at least 1)."""
@@ -114,12 +140,15 @@ class Sheet:
         font = {"size": size} if colour is None else {"size": size, "color": colour}
         self.notes.append({"x": x, "y": y, "text": text, "showarrow": False,
                            "xanchor": anchor, "yanchor": valign, "font": font})
+        if self.width is not None and "<br>" in text:  # wrapped lines start where it does
+            self.notes[-1]["align"] = anchor
 
     def figure(self) -> go.Figure:
         # The colour scale in words, under everything (each trace has its own ±max).
         note_y = self.bottom + 0.5 + self.cells(10)
-        self.label(-0.5 - self.left, note_y, LEGEND, size=12, anchor="left", valign="top")
-        self.bottom = note_y + self.cells(20)
+        legend, lines = self.wrap(LEGEND, x=-0.5 - self.left)
+        self.label(-0.5 - self.left, note_y, legend, size=12, anchor="left", valign="top")
+        self.bottom = note_y + self.cells(20 + LINE_PX * (lines - 1))
         fig = go.Figure(self.traces)
         # A frame per block (zeros are white and would vanish), then the red marks; set in
         # one go: add_shape validates each call, seconds for 64 kernels.
@@ -136,7 +165,8 @@ class Sheet:
         fig.update_layout(
             annotations=self.notes, plot_bgcolor="rgba(0,0,0,0)",
             height=int((self.bottom - top + 1.5) * self.cell) + 16,
-            margin={"l": 4, "r": 4, "t": 8, "b": 8}, meta={"numbers": self.numbers},
+            margin={"l": MARGIN_PX // 2, "r": MARGIN_PX // 2, "t": 8, "b": 8},
+            meta={"numbers": self.numbers},
         )
         fig.update_xaxes(visible=False, range=[-0.5 - self.left, self.right + 0.5])
         fig.update_yaxes(visible=False, range=[self.bottom + 0.5, top], scaleanchor="x",
@@ -148,36 +178,47 @@ def _shape(T: np.ndarray) -> str:
     return " × ".join(map(str, T.shape))
 
 
-def multi_in_figure(X: Any, K: Any, parts: Any, Y: Any, *,
-                    numbers: bool | None = None) -> go.Figure:
+def multi_in_figure(X: Any, K: Any, parts: Any, Y: Any, *, numbers: bool | None = None,
+                    width: int | None = None) -> go.Figure:
     """X (ci, H, W) over K (ci, kh, kw) over corr2d(X[c], K[c]) (ci, Ho, Wo), then "=" their
-    sum Y (Ho, Wo): channel c's column reads top to bottom, the last row adds across."""
+    sum Y (Ho, Wo): channel c's column reads top to bottom, the last row adds across.
+    width: a phone's column (px; None: the wide page), see Sheet."""
     X, K, parts, Y = _np(X), _np(K), _np(parts), _np(Y)
     ci = X.shape[0]
     pitch = max(X.shape[2], K.shape[2], parts.shape[2])
-    s = Sheet(ci * pitch + Y.shape[1], ci * 36, numbers=numbers)
-    gap_x, head = s.whole(36), s.cells(62)  # room for "+", and for two lines of captions
+    s = Sheet(ci * pitch + Y.shape[1], ci * 36, numbers=numbers, width=width)
+    gap_x = s.whole(36)  # room for "+"
     step = pitch + gap_x
+    headers = [s.wrap(h, size=14) for h in (
+        f"input X: ci × h × w = {_shape(X)}",
+        f"kernel K: ci × kh × kw = {_shape(K)}, one slice per channel",
+        "one cross-correlation per channel, then added up 按通道相加")]
+
+    def head(lines: int) -> float:  # room above a row for two lines of captions (or more)
+        return s.cells(62 + 18 * (lines - 1))
 
     def channel_row(blocks: np.ndarray, y: float, caption: str, header: str) -> None:
         names = [caption.format(c=c) for c in range(ci)]
-        if not s.fits(names[-1], step - 0.5):
+        # Centred over its block, a name may reach into the gaps (on a phone, the first one
+        # would reach past the left edge: there it stays over its block)
+        if not s.fits(names[-1], step - 0.5 if s.width is None else blocks.shape[2]):
             names = [f"c={c}" for c in range(ci)]
         for (bx, _, _, w), nm in zip(s.row(list(blocks), 0, y, step=step, names=names), names):
             s.label(bx + (w - 1) / 2, y - 0.5, nm, size=12)
         s.label(-0.5, y - 0.5 - s.cells(22), header, anchor="left")
 
-    y = head
-    channel_row(X, y, "X[{c}]", f"input X: ci × h × w = {_shape(X)}")
-    y += X.shape[1] + head
-    channel_row(K, y, "K[{c}]", f"kernel K: ci × kh × kw = {_shape(K)}, one slice per channel")
-    y += K.shape[1] + head
+    y = head(headers[0][1])
+    channel_row(X, y, "X[{c}]", headers[0][0])
+    y += X.shape[1] + head(headers[1][1])
+    channel_row(K, y, "K[{c}]", headers[1][0])
+    y += K.shape[1] + head(headers[2][1])
     # Each row has its own colour scale (a shared one would wash out the terms when ci is large).
-    channel_row(parts, y, "corr2d(X[{c}], K[{c}])",
-                "one cross-correlation per channel, then added up 按通道相加")
+    channel_row(parts, y, "corr2d(X[{c}], K[{c}])", headers[2][0])
     sx = ci * step
     s.row([Y], sx, y, step=0, names=["Y"])
     total = "Σ corr2d_multi_in(X, K)"
+    if s.width is not None:  # a phone: the shortest name of the sum that fits over it
+        total = next((t for t in (total, "Y = Σ") if s.fits(t, Y.shape[1] + 1)), "Y")
     s.label(sx + (Y.shape[1] - 1) / 2, y - 0.5, total, size=12, colour=RED)
     overhang = len(total) * 12 * 0.55 / s.cell - Y.shape[1]  # in cells, both sides together
     s.right += max(0.0, overhang / 2)
@@ -190,18 +231,20 @@ def multi_in_figure(X: Any, K: Any, parts: Any, Y: Any, *,
 
 
 def multi_out_figure(K: Any, Y: Any, *, col_names: Sequence[str] | None = None,
-                     numbers: bool | None = None) -> go.Figure:
+                     numbers: bool | None = None, width: int | None = None) -> go.Figure:
     """K (co, ci, kh, kw) as co columns of ci kernel slices; below column o, its output
-    map Y[o] (Ho, Wo). The kernel tensor's shape co × ci × kh × kw is written above."""
+    map Y[o] (Ho, Wo). The kernel tensor's shape co × ci × kh × kw is written above.
+    width: a phone's column (px; None: the wide page), see Sheet."""
     K, Y = _np(K), _np(Y)
     co, ci, kh, kw = K.shape
     pitch = max(kw, Y.shape[2])
-    s = Sheet(co * pitch, co * 30, numbers=numbers, left_px=48)
+    s = Sheet(co * pitch, co * 30, numbers=numbers, left_px=48, width=width)
     step, vgap = pitch + s.whole(30), s.cells(14)
     names = col_names or [f"K[{o}]" for o in range(co)]
-    y = s.cells(52)
-    s.label(-0.5 - s.left, y - 0.5 - s.cells(26),
-            f"kernel K: co × ci × kh × kw = {co} × {ci} × {kh} × {kw}", anchor="left")
+    heading, lines = s.wrap(f"kernel K: co × ci × kh × kw = {co} × {ci} × {kh} × {kw}",
+                            size=14, x=-0.5 - s.left)
+    y = s.cells(52 + 18 * (lines - 1))
+    s.label(-0.5 - s.left, y - 0.5 - s.cells(26), heading, anchor="left")
     kmax = colours.top(K)  # one scale for all of K's rows
     for c in range(ci):  # one trace per input channel: the row K[·, c]
         boxes = s.row(list(K[:, c]), 0, y, step=step, top=kmax,
@@ -209,7 +252,10 @@ def multi_out_figure(K: Any, Y: Any, *, col_names: Sequence[str] | None = None,
         s.label(-0.8, y + (kh - 1) / 2, f"c={c}", anchor="right", valign="middle", size=12)
         if c == 0:
             for (bx, _, _, w), nm, o in zip(boxes, names, range(co)):
-                s.label(bx + (w - 1) / 2, y - 0.5, f"o={o} · {nm}", size=12)
+                head = f"o={o} · {nm}"
+                if s.width is not None and not s.fits(head, step - 0.5):  # a phone's column
+                    head = f"o={o}"
+                s.label(bx + (w - 1) / 2, y - 0.5, head, size=12)
         y += kh + vgap
     edge = y - vgap - 0.5  # bottom edge of the last kernel row
     for o in range(co):
@@ -220,35 +266,39 @@ def multi_out_figure(K: Any, Y: Any, *, col_names: Sequence[str] | None = None,
     s.label(-0.8, y + (min(Y.shape[1], 3) - 1) / 2, "Y[o]", anchor="right", valign="middle",
             size=12, colour=RED)
     note_y = s.bottom + 0.5 + s.cells(4)
-    s.label(-0.5 - s.left, note_y, f"output Y: co × h_out × w_out = {_shape(Y)}",
-            anchor="left", valign="top", colour=RED)
-    s.bottom = note_y + s.cells(24)  # the note hangs below its y
+    note, lines = s.wrap(f"output Y: co × h_out × w_out = {_shape(Y)}", size=14,
+                         x=-0.5 - s.left)
+    s.label(-0.5 - s.left, note_y, note, anchor="left", valign="top", colour=RED)
+    s.bottom = note_y + s.cells(24 + 18 * (lines - 1))  # the note hangs below its y
     return s.figure()
 
 
-def matmul_figure(Xm: Any, Km: Any, Ym: Any, Y1: Any, *, numbers: bool | None = None
-                  ) -> go.Figure:
+def matmul_figure(Xm: Any, Km: Any, Ym: Any, Y1: Any, *, numbers: bool | None = None,
+                  width: int | None = None) -> go.Figure:
     """The 1×1 convolution as K (co × ci) · X (ci × h·w) = Y (co × h·w), laid out so that
     Y[o, j] sits where K's row o meets X's column j (Y[0, 0]'s are outlined in red);
-    below, Y reshaped to (co, h, w)."""
+    below, Y reshaped to (co, h, w). width: a phone's column (px; None: the wide page)."""
     Xm, Km, Ym, Y1 = _np(Xm), _np(Km), _np(Ym), _np(Y1)
     ci, hw = Xm.shape
     co, h, w = Y1.shape
-    s = Sheet(max(ci + hw, co * w + ci), 40, numbers=numbers, left_px=60)
+    s = Sheet(max(ci + hw, co * w + ci), 40, numbers=numbers, left_px=60, width=width)
     xx = ci + s.whole(40)  # X and Y start here; K sits left of Y
-    y = s.cells(50)
+    # Captions over X, Y and Y1 (wrapped on a phone: each extra line takes 18 px above)
+    (cx, lx), (cy, ly), (cr, lr) = (s.wrap(t, size=14, x=xx - 0.5) for t in (
+        f"X.view(ci, h·w): {ci} × {hw}", f"Y = torch.mm(K, X): {co} × {hw}",
+        f"Y.view(co, h, w): {co} × {h} × {w}"))
+    y = s.cells(50 + 18 * (lx - 1))
     s.row([Xm], xx, y, step=0, names=["X"])
-    s.label(xx - 0.5, y - 0.5, f"X.view(ci, h·w): {ci} × {hw}", anchor="left")
-    yy = y + ci + s.cells(36)
+    s.label(xx - 0.5, y - 0.5, cx, anchor="left")
+    yy = y + ci + s.cells(36 + 18 * (ly - 1))
     s.row([Km], 0, yy, step=0, names=["K"])
     s.label(ci - 0.5, yy - 0.5, f"K.view(co, ci)<br>{co} × {ci}", anchor="right", size=12)
     s.row([Ym], xx, yy, step=0, names=["Y"])
-    s.label(xx - 0.5, yy - 0.5, f"Y = torch.mm(K, X): {co} × {hw}", anchor="left", colour=RED)
+    s.label(xx - 0.5, yy - 0.5, cy, anchor="left", colour=RED)
     s.marks += [(0, yy, 1, ci), (xx, y, ci, 1), (xx, yy, 1, 1)]
-    yr = yy + co + s.cells(44)
+    yr = yy + co + s.cells(44 + 18 * (lr - 1))
     s.row(list(Y1), xx, yr, step=w + s.whole(16), names=[f"Y1[{o}]" for o in range(co)])
-    s.label(xx - 0.5, yr - 0.5, f"Y.view(co, h, w): {co} × {h} × {w}", anchor="left",
-            colour=RED)
+    s.label(xx - 0.5, yr - 0.5, cr, anchor="left", colour=RED)
     return s.figure()
 
 

@@ -30,6 +30,9 @@ PAD_PX = 4
 #: Width of the main column of the wide layout on a 1280-px laptop screen with the sidebar
 #: open, and of the gap between st.columns: what a figure can count on.
 MAIN_PX, GAP_PX = 820, 16
+#: Below this width of the main column (a phone's), figures lay themselves out for it:
+#: panels stacked, fewer or smaller labels, controls that fit.
+NARROW = 600
 #: Largest denominator written as a fraction (1/9, 1/16, 7/16 …).
 MAX_DENOMINATOR = 64
 #: Relative difference under which a float32 value counts as equal to a short form of it.
@@ -50,6 +53,12 @@ def column_widths(spec: int | Sequence[float], *, main_px: float = MAIN_PX) -> l
     weights = [1.0] * spec if isinstance(spec, int) else [float(s) for s in spec]
     room = main_px - (len(weights) - 1) * GAP_PX
     return [int(room * w / sum(weights)) for w in weights]
+
+
+def narrow(width: int | None) -> int | None:
+    """``width`` if it is a phone's (under NARROW: figures lay out for it), else None (wide:
+    the figures' own default layout)."""
+    return width if width is not None and width < NARROW else None
 
 
 def _plain(text: str) -> str:

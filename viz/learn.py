@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from viz.grid import MAX_NUMBERED, heatmap, labels, picture
+from viz import colours
+from viz.grid import CELL_PX, MAX_NUMBERED, cell_text, fit_labels, heatmap, labels, narrow, picture
 
 LOSS = "#1f77b4"
 OPTIMUM = "#2ca02c"
@@ -138,7 +139,7 @@ def training_animation(
     losses: Sequence[float], steps: Sequence[int], weights: np.ndarray, grads: np.ndarray,
     preds: np.ndarray, Y: Any, *, total: int, optimum: float | None = None, log: bool = True,
     diverged: bool = False, kmax: float | None = None, ymax: float | None = None,
-    bias: bool = True, height: int = 720,
+    bias: bool = True, height: int = 720, width: int | None = None,
 ) -> go.Figure:
     """A whole run as ONE Plotly animation that plays in the browser: frame f is step
     ``steps[f]``: the loss curve up to it (later steps covered), K after it (kh, kw),
@@ -146,6 +147,9 @@ def training_animation(
 
     Play (three speeds), pause, replay from step 1 and a slider ("step s of N") are Plotly's
     own updatemenus and slider: no server round trip. It opens on the last step shown.
+    width: pixels of the column; under viz.grid.NARROW (a phone) the four grids stand in two
+    rows of two under the loss, each with its scale, numbers fitted to their cells, and the
+    slider under the buttons (``_phone_layout``). None: the wide layout, four grids in a row.
     """
     from viz.sliding import FramedFigure  # frames as plain dicts: no validation per frame
 
@@ -209,16 +213,23 @@ def training_animation(
                             "xref": "paper", "yref": "paper", "yanchor": "bottom",
                             "showarrow": False, "font": {"size": 14}})
     layout["annotations"] = annotations
-    fig = FramedFigure(data=data, layout=layout, raw_frames=frames,
-                       raw_layout=_controls(steps, total, y_all))
+    fig = FramedFigure(data=data, layout=layout, raw_frames=frames)
     for shape in curve.layout.shapes:  # the dashed least-squares line
         fig.add_shape(shape.to_plotly_json(), xref="x", yref="y")
+    phone = None
+    if narrow(width):
+        _phone_layout(fig, frames, first, width, titles=titles, levels=levels and ymax,
+                      grids=((weights, kmax), (grads, None), (preds, ymax), ([Y], ymax)))
+        phone = fig.layout.meta
+    fig._raw_layout = _controls(steps, total, y_all, phone=phone)  # FramedFigure's
     return fig
 
 
-def _controls(steps: Sequence[int], total: int, y_all: np.ndarray) -> dict:
+def _controls(steps: Sequence[int], total: int, y_all: np.ndarray, *,
+              phone: dict | None = None) -> dict:
     """The animation's play buttons and step slider, as plain layout (FramedFigure's
-    raw_layout: Plotly would validate each of up to 100 slider steps on every build)."""
+    raw_layout: Plotly would validate each of up to 100 slider steps on every build).
+    ``phone``: where the phone layout puts them (its ``layout.meta``); None: the wide layout."""
     now = {"mode": "immediate", "transition": {"duration": 0}}
     buttons = [dict(label="⟲ Replay", method="animate",
                     args=[[str(s) for s in steps], {**now, "fromcurrent": False,
@@ -231,18 +242,124 @@ def _controls(steps: Sequence[int], total: int, y_all: np.ndarray) -> dict:
                                   "frame": {"duration": ms, "redraw": True}}])
                 for label, ms in SPEEDS]
     n = len(steps)
-    return dict(
-        updatemenus=[dict(type="buttons", direction="left", buttons=buttons, x=0, y=0.06,
-                          xanchor="left", yanchor="top", showactive=False,
-                          font={"size": 14})],
-        sliders=[dict(
-            active=n - 1, x=0.45, y=0.09, len=0.55, xanchor="left", yanchor="top",
-            currentvalue={"prefix": "step ", "font": {"size": 15, "color": "#222"}},
-            # tick labels ("7 of 20 · loss 1.23") only show the current one: they would overlap
-            font={"size": 11, "color": "rgba(0,0,0,0)"}, ticklen=0 if n > 20 else 4,
-            minorticklen=0,
-            steps=[dict(method="animate", label=f"{s} of {total} · loss {y_all[s - 1]:.4g}",
-                        args=[[str(s)], {**now, "frame": {"duration": 0, "redraw": True}}])
-                   for s in steps],
-        )],
-    )
+    slider = dict(
+        active=n - 1, xanchor="left", yanchor="top",
+        # tick labels ("7 of 20 · loss 1.23") only show the current one: they would overlap
+        font={"size": 11, "color": "rgba(0,0,0,0)"}, ticklen=0 if n > 20 else 4,
+        minorticklen=0,
+        steps=[dict(method="animate", label=f"{s} of {total} · loss {y_all[s - 1]:.4g}",
+                    args=[[str(s)], {**now, "frame": {"duration": 0, "redraw": True}}])
+               for s in steps])
+    if phone:
+        menu = dict(x=phone["left"], y=phone["controls"], pad={"t": 0, "r": 4},
+                    font={"size": 12})
+        slider.update(x=0, y=phone["controls"] - phone["slider"], len=1,
+                      pad={"t": 0, "l": 8, "r": 8},
+                      currentvalue={"prefix": "step ", "font": {"size": 13, "color": "#222"}})
+    else:
+        menu = dict(x=0, y=0.06, font={"size": 14})
+        slider.update(x=0.45, y=0.09, len=0.55,
+                      currentvalue={"prefix": "step ", "font": {"size": 15, "color": "#222"}})
+    return {"updatemenus": [dict(type="buttons", direction="left", buttons=buttons,
+                                 xanchor="left", yanchor="top", showactive=False, **menu)],
+            "sliders": [slider]}
+
+
+#: A phone's animation, in pixels from the top of its plot area: the loss curve, room for
+#: its step axis, then per row of grids a title line, the grids and their colour bars, and
+#: at the bottom the buttons above the slider.
+PHONE_LOSS_PX, PHONE_AXIS_PX, PHONE_TITLE_PX, PHONE_BAR_PX = 190, 56, 24, 46
+PHONE_CONTROLS_PX, PHONE_SLIDER_PX = 112, 40
+PHONE_MARGIN = {"l": 48, "r": 14, "t": 56, "b": 8}
+#: Tallest row of grids on a phone, and the gap between the two grids of a row.
+PHONE_ROW_PX, PHONE_GAP_PX = 240, 16
+
+
+def _fitted(series: Sequence[np.ndarray], cell: float, zmax: float | None
+            ) -> tuple[list[list], int] | None:
+    """Cell texts of every grid of ``series`` (one per frame, one shape) for cells ``cell``
+    px wide, at ONE type size at which each frame's labels fit (the smallest of their sizes):
+    (texts per frame, size), or None when some frame's numbers do not fit (colours only)."""
+    fits = []
+    for A in series:
+        A = _cells(np.asarray(A, dtype=np.float64))
+        f = fit_labels(A, cell) if max(A.shape) <= MAX_NUMBERED else None
+        if f is None:
+            return None
+        fits.append(cell_text(f[0], A, colours.top(A, zmax=zmax)) + [f[1]])
+    return [f[:-1] for f in fits], min(f[-1] for f in fits)
+
+
+def _phone_layout(fig: go.Figure, frames: list[dict], first: int, width: int, *,
+                  grids: Sequence[tuple[Any, float | None]], titles: list[str],
+                  levels: float | None) -> None:
+    """Lay ``fig`` (training_animation's) out for a phone's ``width``: the loss on top, K and
+    ∂loss/∂K in a row, Ŷ and Y in a row under them, square cells sized in pixels, the
+    numbers refitted to those cells in every frame, a colour bar under each grid.
+
+    grids: each grid's frames (Y: one) and colour limit; traces first+2‥first+5 draw them.
+    levels: Ŷ's and Y's scale when they carry colour levels (no numbers then), else None.
+    Writes the paper y of the controls' top and the slider's offset into ``fig.layout.meta``.
+    """
+    plot_w = width - PHONE_MARGIN["l"] - PHONE_MARGIN["r"]
+    pw = (plot_w - PHONE_GAP_PX) / 2  # one grid's room
+    shapes = [np.shape(grids[0][0])[1:], np.shape(grids[3][0])[1:]]
+    cells = [min(CELL_PX, pw / c, PHONE_ROW_PX / r) for r, c in shapes]
+    inner = (PHONE_LOSS_PX + PHONE_AXIS_PX + PHONE_CONTROLS_PX
+             + sum(PHONE_TITLE_PX + r * cell + PHONE_BAR_PX
+                   for (r, _), cell in zip(shapes, cells)))
+
+    def y(px: float) -> float:  # paper y of a point px below the plot area's top
+        return 1 - px / inner
+
+    layout = fig.layout
+    layout.height = int(inner + PHONE_MARGIN["t"] + PHONE_MARGIN["b"])
+    layout.margin = PHONE_MARGIN
+    layout.title.update(text=layout.title.text.replace(" · ", "<br>"), font={"size": 13},
+                        y=1, yref="paper", yanchor="bottom", pad={"b": 16})
+    layout.yaxis.domain = [y(PHONE_LOSS_PX), 1]
+    layout.yaxis.title.font.size = 11
+    layout.xaxis.title.standoff = 4
+    # The wide layout's grid titles go; the phone's sit over its own rows.
+    annotations = [a for a in layout.annotations if a.text not in
+                   {f"<b>{t}</b>" for t in titles}]
+    top = PHONE_LOSS_PX + PHONE_AXIS_PX
+    for n in range(2, 6):
+        row, col = divmod(n - 2, 2)
+        (rows, _), cell = shapes[row], cells[row]
+        body = rows * cell
+        x0 = col * (pw + PHONE_GAP_PX) / plot_w
+        x1 = min(1.0, x0 + pw / plot_w)
+        layout[f"xaxis{n}"].domain = [x0, x1]
+        layout[f"yaxis{n}"].domain = [y(top + PHONE_TITLE_PX + body), y(top + PHONE_TITLE_PX)]
+        annotations.append({"text": f"<b>{titles[n - 2]}</b>", "x": (x0 + x1) / 2,
+                            "y": y(top + PHONE_TITLE_PX - 4), "xref": "paper", "yref": "paper",
+                            "xanchor": "center", "yanchor": "bottom", "showarrow": False,
+                            "font": {"size": 12}})
+        bar = {**colours.COLORBAR, "x": (x0 + x1) / 2, "len": (x1 - x0) * 0.9,
+               "y": y(top + PHONE_TITLE_PX + body), "thickness": 8, "ypad": 6,
+               "tickfont": {"size": 10}, "nticks": 5}
+        if levels and n >= 4:  # the bar's ends are ±LEVELS: write the values they stand for
+            bar.update(tickvals=[-LEVELS, 0, LEVELS], ticktext=[
+                f"{-levels:.3g}".replace("-", "−"), "0", f"{levels:.3g}"])
+        trace = fig.data[first + n]
+        trace.colorbar = bar
+        # The numbers, refitted to these cells: one type size for all of the grid's frames.
+        series, zmax = grids[n - 2]
+        fitted = None if levels and n >= 4 else _fitted(series, cell, zmax)
+        if fitted is None:
+            trace.update(text=None, texttemplate=None)
+        else:
+            texts, size = fitted
+            trace.update(text=texts[-1], texttemplate="%{text}",
+                         textfont={"size": size, "color": colours.BLACK})
+        if n < 5:  # Y does not move; frame data: cover, dot, K, ∂loss/∂K, Ŷ
+            for f, frame in enumerate(frames):
+                frame["data"][n].pop("text", None)
+                if fitted is not None:
+                    frame["data"][n]["text"] = fitted[0][f]
+        if col == 1:
+            top += PHONE_TITLE_PX + body + PHONE_BAR_PX
+    layout.annotations = annotations
+    layout.meta = {"controls": y(inner - PHONE_CONTROLS_PX), "slider": PHONE_SLIDER_PX / inner,
+                   "left": -PHONE_MARGIN["l"] / plot_w}  # the figure's left edge, in paper x

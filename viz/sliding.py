@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from core.windows import WindowTrace, num
 from viz import colours
-from viz.grid import fit_labels
+from viz.grid import NARROW, fit_labels
 
 TAP = "#009e73"  # the window: bluish green (Okabe–Ito), a hue neither sign of a cell has
 PAD = "#d9d9d9"  # padding cells: grey, their numbers grey too
@@ -26,19 +26,12 @@ SPEEDS = (("▶ Slow", 1500), ("▶ Play", 700), ("▶▶ Fast", 200))
 #: Width in pixels the layout assumes for the chart when the page's width is not known (the
 #: wide layout's main column on a laptop; wider screens keep these cell sizes).
 WIDTH = 880
-#: Below this width (a phone) the panels are stacked, X above K above Y, not side by side.
-NARROW = 600
 GAP = 1.4  # cells between panels
 #: Every text Plotly measures with a page-wide layout (getBoundingClientRect) costs a
 #: forced layout of the whole Streamlit page: tick labels are left as drawn ("allow",
 #: not "hide past div"), and the margins are fixed, so that the controls and labels do not
 #: make Plotly redraw the figure to grow its margins (bench: python -m bench sliding).
 AXIS = {"showgrid": False, "zeroline": False, "fixedrange": True, "ticklabeloverflow": "allow"}
-
-
-def narrow(width: int | None) -> int | None:
-    """``width`` if it is a phone's (under NARROW: the panels stack), else None (wide)."""
-    return width if width is not None and width < NARROW else None
 
 
 def _colors(A: np.ndarray) -> dict:

@@ -99,3 +99,15 @@ def test_groups_figure_colours_one_cell_per_kernel():
     assert z.shape == (8, 4)
     assert int(np.isfinite(z).sum()) == 8 * 4 // 2
     assert sorted({int(v) for v in z[np.isfinite(z)]}) == [0, 1]
+
+
+def test_on_a_phone_a_sheet_sizes_its_cells_for_the_column_and_wraps_its_captions():
+    mi = ch.multi_in(ch.SEED_X, ch.SEED_K)
+    fig = multi_in_figure(ch.SEED_X, ch.SEED_K, mi.parts, mi.Y, width=340)
+    wide = multi_in_figure(ch.SEED_X, ch.SEED_K, mi.parts, mi.Y)
+    assert fig.layout.height < wide.layout.height  # smaller cells
+    notes = [TAG.sub("", t.replace("<br>", " ")) for t in texts(fig)]
+    assert any(t.startswith("Colours") for t in notes)
+    assert any("<br>" in t for t in texts(fig))  # the legend no longer runs past 340 px
+    assert "c=0" in notes  # "corr2d(X[0], K[0])" is wider than its block there
+    assert fig.layout.meta["numbers"] and cells(fig.data[-1]) == ["56", "72", "104", "120"]

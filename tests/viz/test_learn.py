@@ -92,3 +92,37 @@ def test_the_animation_has_one_frame_per_shown_step_with_that_steps_kernel():
     assert d["layout"]["sliders"][0]["active"] == 2  # opens on the last step shown
     go_fig = type(fig).__mro__[1](d)  # plotly validates the frames once
     assert len(go_fig.frames) == 3
+
+
+def test_on_a_phone_the_grids_stand_two_to_a_row_with_numbers_that_fit_every_frame():
+    from viz.grid import label_px
+    from viz.learn import PHONE_GAP_PX, PHONE_MARGIN, training_animation
+
+    W = np.array([[[1.0, -0.5]], [[1.5, -0.98765]], [[1.01, -0.98]]])
+    P = np.arange(3 * 6 * 7, dtype=float).reshape(3, 6, 7) / 10
+    fig = training_animation([9.0, 4.0, 0.5], [1, 2, 3], W, -W, P, P[-1], total=3, width=340)
+    d = fig.to_dict()
+    lay = d["layout"]
+    # K beside ∂loss/∂K, Ŷ beside Y, the second row under the first
+    assert lay["xaxis2"]["domain"][1] < lay["xaxis3"]["domain"][0]
+    assert lay["yaxis2"]["domain"] == lay["yaxis3"]["domain"]
+    assert lay["yaxis4"]["domain"][1] < lay["yaxis2"]["domain"][0]
+    # each frame's K labels fit a cell at the trace's one type size
+    plot_w = 340 - PHONE_MARGIN["l"] - PHONE_MARGIN["r"]
+    cell = min(48, (plot_w - PHONE_GAP_PX) / 2 / 2)
+    k_trace = d["data"][-4]
+    size = k_trace["textfont"]["size"]
+    for frame in d["frames"]:
+        for t in np.ravel(frame["data"][2]["text"]):
+            assert label_px(TAG.sub("", t), size) <= cell
+    assert [TAG.sub("", t) for t in np.ravel(k_trace["text"])] == ["1.01", "−0.98"]
+    assert len(d["layout"]["updatemenus"][0]["buttons"]) == 5  # the same controls as wide
+
+
+def test_without_a_width_the_animation_keeps_its_wide_layout():
+    from viz.learn import training_animation
+
+    W = np.ones((2, 1, 2))
+    fig = training_animation([2.0, 1.0], [1, 2], W, W, np.zeros((2, 2, 2)), np.zeros((2, 2)),
+                             total=2, width=1200)
+    assert fig.layout.xaxis2.domain == (0.01, 0.24)  # four grids in a row
