@@ -16,6 +16,8 @@ OPTIMUM = "#2ca02c"
 DIVERGED = "#d62728"
 #: Below this fraction of the largest loss, the least-squares optimum counts as 0 on a log axis.
 EXACT = 1e-9
+#: Paper y where the wide layout's grids end: their colour bars, then the controls, below.
+GRIDS_BOTTOM = 0.25
 #: Entries this small relative to a grid's largest are shown as 0 (round-off, not signal).
 TINY = 1e-6
 
@@ -114,7 +116,7 @@ def _grid_trace(A: np.ndarray, n: int, zmax: float | None, *, levels: bool = Fal
         top = zmax or float(np.abs(A).max()) or 1.0
         z = np.clip(np.round(A / top * LEVELS), -LEVELS, LEVELS).astype(int)
         trace = heatmap(z, zmax=LEVELS, numbers=False).data[0].to_plotly_json()
-        trace.update(hoverinfo="skip", hovertemplate=None)
+        trace.update(hoverinfo="skip", hovertemplate=None, showscale=True)  # its bar: _bar
     else:
         trace = kernel_grid(A, zmax=zmax).data[0].to_plotly_json()
     trace.update(xaxis=f"x{n}", yaxis=f"y{n}")
@@ -139,7 +141,7 @@ def training_animation(
     losses: Sequence[float], steps: Sequence[int], weights: np.ndarray, grads: np.ndarray,
     preds: np.ndarray, Y: Any, *, total: int, optimum: float | None = None, log: bool = True,
     diverged: bool = False, kmax: float | None = None, ymax: float | None = None,
-    bias: bool = True, height: int = 720, width: int | None = None,
+    bias: bool = True, height: int = 780, width: int | None = None,
 ) -> go.Figure:
     """A whole run as ONE Plotly animation that plays in the browser: frame f is step
     ``steps[f]``: the loss curve up to it (later steps covered), K after it (kh, kw),
@@ -205,13 +207,16 @@ def training_animation(
         layout[f"xaxis{n}"] = {"domain": [x0 + 0.01, x0 + 0.24], "anchor": f"y{n}",
                                "showgrid": False, "zeroline": False, "showticklabels": False,
                                "fixedrange": True, "constrain": "domain"}
-        layout[f"yaxis{n}"] = {"domain": [0.12, split - 0.04], "anchor": f"x{n}",
+        layout[f"yaxis{n}"] = {"domain": [GRIDS_BOTTOM, split - 0.04], "anchor": f"x{n}",
                                "showgrid": False, "zeroline": False, "showticklabels": False,
                                "autorange": "reversed", "scaleanchor": f"x{n}",
                                "constrain": "domain", "fixedrange": True}
         annotations.append({"text": f"<b>{title}</b>", "x": x0 + 0.125, "y": split - 0.02,
                             "xref": "paper", "yref": "paper", "yanchor": "bottom",
                             "showarrow": False, "font": {"size": 14}})
+        # each grid's colour bar under it, as wide as its column (not four on one line)
+        data[first + n]["colorbar"] = _bar(x0 + 0.125, 0.2, GRIDS_BOTTOM,
+                                           ymax if levels and n >= 4 else None)
     layout["annotations"] = annotations
     fig = FramedFigure(data=data, layout=layout, raw_frames=frames)
     for shape in curve.layout.shapes:  # the dashed least-squares line
@@ -223,6 +228,17 @@ def training_animation(
         phone = fig.layout.meta
     fig._raw_layout = _controls(steps, total, y_all, phone=phone)  # FramedFigure's
     return fig
+
+
+def _bar(x: float, length: float, y: float, levels_of: float | None) -> dict:
+    """A grid's horizontal colour bar centred at paper ``x``, its top at paper ``y``.
+    ``levels_of``: the value the ±LEVELS ends of a colour-levels grid stand for (Ŷ, Y)."""
+    bar = {**colours.COLORBAR, "x": x, "len": length, "y": y, "thickness": 8, "ypad": 6,
+           "tickfont": {"size": 10}, "nticks": 5}
+    if levels_of:
+        bar.update(tickvals=[-LEVELS, 0, LEVELS], ticktext=[
+            f"{-levels_of:.3g}".replace("-", "−"), "0", f"{levels_of:.3g}"])
+    return bar
 
 
 def _controls(steps: Sequence[int], total: int, y_all: np.ndarray, *,
@@ -257,8 +273,9 @@ def _controls(steps: Sequence[int], total: int, y_all: np.ndarray, *,
                       pad={"t": 0, "l": 8, "r": 8},
                       currentvalue={"prefix": "step ", "font": {"size": 13, "color": "#222"}})
     else:
-        menu = dict(x=0, y=0.06, font={"size": 14})
-        slider.update(x=0.45, y=0.09, len=0.55,
+        # buttons on their own row, the slider under them: side by side they overlapped
+        menu = dict(x=0, y=0.155, font={"size": 14})
+        slider.update(x=0, y=0.085, len=1, pad={"t": 0, "l": 8, "r": 8},
                       currentvalue={"prefix": "step ", "font": {"size": 15, "color": "#222"}})
     return {"updatemenus": [dict(type="buttons", direction="left", buttons=buttons,
                                  xanchor="left", yanchor="top", showactive=False, **menu)],
@@ -336,14 +353,9 @@ def _phone_layout(fig: go.Figure, frames: list[dict], first: int, width: int, *,
                             "y": y(top + PHONE_TITLE_PX - 4), "xref": "paper", "yref": "paper",
                             "xanchor": "center", "yanchor": "bottom", "showarrow": False,
                             "font": {"size": 12}})
-        bar = {**colours.COLORBAR, "x": (x0 + x1) / 2, "len": (x1 - x0) * 0.9,
-               "y": y(top + PHONE_TITLE_PX + body), "thickness": 8, "ypad": 6,
-               "tickfont": {"size": 10}, "nticks": 5}
-        if levels and n >= 4:  # the bar's ends are ±LEVELS: write the values they stand for
-            bar.update(tickvals=[-LEVELS, 0, LEVELS], ticktext=[
-                f"{-levels:.3g}".replace("-", "−"), "0", f"{levels:.3g}"])
         trace = fig.data[first + n]
-        trace.colorbar = bar
+        trace.colorbar = _bar((x0 + x1) / 2, (x1 - x0) * 0.9, y(top + PHONE_TITLE_PX + body),
+                              levels if n >= 4 else None)
         # The numbers, refitted to these cells: one type size for all of the grid's frames.
         series, zmax = grids[n - 2]
         fitted = None if levels and n >= 4 else _fitted(series, cell, zmax)
