@@ -348,8 +348,8 @@ def test_outcome_measures_errors_against_truth_and_optimum():
 
 def autograd_steps(X, Y, *, kernel_size, lr, steps, seed, bias, optimizer, loss, init):
     """The plain reference: Conv2D's forward, autograd's backward, torch.optim's update (the
-    notebook's w ← w − lr·∇w for "sgd"), one step at a time; yields (loss, weight, bias, grad,
-    prediction, diverged) as learn_kernel's Step holds them."""
+    notebook's w ← w − lr·∇w for "sgd"), one step at a time. Yields what learn_kernel's Step
+    holds, and the kernel and bias the forward pass used (``K_in``, ``b_in``)."""
     net = learn.Conv2D(kernel_size, bias=bias, init=init,
                        generator=torch.Generator().manual_seed(seed))
     params = list(net.parameters())
@@ -357,6 +357,8 @@ def autograd_steps(X, Y, *, kernel_size, lr, steps, seed, bias, optimizer, loss,
            "adam": torch.optim.Adam(params, lr=lr)}[optimizer]
     first = None
     for _ in range(steps):
+        K_in = net.weight.detach().clone()
+        b_in = 0.0 if net.bias is None else float(net.bias.detach()[0])
         Y_hat = net(X)
         err = (Y_hat - Y) ** 2
         l = err.sum() if loss == "sum" else err.mean()
@@ -374,25 +376,49 @@ def autograd_steps(X, Y, *, kernel_size, lr, steps, seed, bias, optimizer, loss,
                         p -= lr * p.grad
             else:
                 opt.step()
-        yield (value, net.weight.detach().clone(),
-               None if net.bias is None else float(net.bias.detach()[0]), grad,
-               Y_hat.detach().clone(), diverged)
+        yield types.SimpleNamespace(
+            loss=value, weight=net.weight.detach().clone(),
+            bias=None if net.bias is None else float(net.bias.detach()[0]), grad=grad,
+            prediction=Y_hat.detach().clone(), diverged=diverged, K_in=K_in, b_in=b_in)
         if diverged:
             return
 
 
-def assert_same_steps(ours, theirs, *, rtol=1e-4):
+def float32_reach(X, Y, ref, loss, dK, db):
+    """How far float32 lets two honest computations of a step's loss and ∂L/∂K lie apart when
+    their kernels going in differ by dK (kh, kw) and their biases by db.
+
+    Each cell of r = Ŷ − Y sums terms of total size R = corr2d(|X|, |K|) + |b| + |Y|, so it is
+    known to δ = a few ulps of R (not of itself: near the optimum it cancels) plus what the
+    inputs differ by, corr2d(|X|, dK) + db. Then L = Σr² (÷ n) is known to Σ(2|r|δ + δ²) (÷ n)
+    and ∂L/∂K = 2·corr2d(X, r) (÷ n) to 2·corr2d(|X|, δ) (÷ n).
+    """
+    def corr(A, B):
+        return F.conv2d(A[None, None], B[None, None])[0, 0]
+    ulps = 8 * torch.finfo(torch.float32).eps
+    Xa = X.abs().double()
+    R = corr(Xa, ref.K_in.abs().double()) + abs(ref.b_in) + Y.abs().double()
+    delta = ulps * R + corr(Xa, dK.double()) + db
+    r, n = (ref.prediction - Y).abs().double(), Y.numel() if loss == "mean" else 1
+    return float((2 * r * delta + delta**2).sum()) / n, 2 * float(corr(Xa, delta).max()) / n
+
+
+def assert_same_steps(ours, theirs, X, Y, loss, *, rtol=1e-4):
     """Step by step: the same loss, weight, bias, grad and prediction to float32 tolerance."""
     assert len(ours) == len(theirs)
-    for s, (value, weight, b, grad, Y_hat, diverged) in zip(ours, theirs):
-        assert s.diverged == diverged, s.step
-        assert s.loss == pytest.approx(value, rel=rtol, abs=1e-6), s.step
-        for a, e in ((s.weight, weight), (s.grad, grad), (s.prediction, Y_hat)):
-            atol = 1e-5 * max(1.0, float(e.abs().max()))  # float32 sums of up to 64² terms
+    dK, db = torch.zeros_like(ours[0].weight), 0.0  # the same start
+    for s, ref in zip(ours, theirs):
+        loss_atol, grad_atol = float32_reach(X, Y, ref, loss, dK, db)
+        assert s.diverged == ref.diverged, s.step
+        assert s.loss == pytest.approx(ref.loss, rel=rtol, abs=loss_atol), s.step
+        assert torch.allclose(s.grad, ref.grad, rtol=rtol, atol=grad_atol), (s.step, s.grad, ref)
+        assert (s.bias is None) == (ref.bias is None)
+        theta = [torch.cat([w.reshape(-1), torch.tensor([b] if b is not None else [])])
+                 for w, b in ((s.weight, s.bias), (ref.weight, ref.bias))]  # [vec K; b]
+        for a, e in (theta, (s.prediction, ref.prediction)):
+            atol = 1e-5 * max(1.0, float(e.abs().max()))  # the bias moves on K's scale
             assert torch.allclose(a, e, rtol=rtol, atol=atol), (s.step, a, e)
-        assert (s.bias is None) == (b is None)
-        if b is not None:
-            assert s.bias == pytest.approx(b, rel=rtol, abs=1e-5), s.step
+        dK, db = (s.weight - ref.weight).abs(), abs((s.bias or 0.0) - (ref.bias or 0.0))
 
 
 @settings(max_examples=80, deadline=None)  # each example runs up to 40 autograd steps
@@ -413,7 +439,8 @@ def test_every_step_is_the_step_autograd_and_torch_optim_take(
     lr = f / 10 if optimizer == "adam" or bound is None else f * bound
     run = {"kernel_size": (kh, kw), "lr": lr, "steps": steps, "seed": seed, "bias": bias,
            "optimizer": optimizer, "loss": loss, "init": init}
-    assert_same_steps(list(core.learn_kernel(X, Y, **run)), list(autograd_steps(X, Y, **run)))
+    assert_same_steps(list(core.learn_kernel(X, Y, **run)), list(autograd_steps(X, Y, **run)), X, Y,
+                      loss)
 
 
 @pytest.mark.parametrize("optimizer, lr", [("sgd", 0.1), ("momentum", 0.2), ("adam", 0.05)])
@@ -422,5 +449,5 @@ def test_three_hundred_steps_on_a_picture_are_the_steps_torch_optim_takes(optimi
     run = {"kernel_size": (3, 3), "lr": lr, "steps": 300, "seed": 0, "bias": True,
            "optimizer": optimizer, "loss": "mean", "init": "randn"}
     ours = list(core.learn_kernel(task.X, task.Y, **run))
-    assert_same_steps(ours, list(autograd_steps(task.X, task.Y, **run)))
+    assert_same_steps(ours, list(autograd_steps(task.X, task.Y, **run)), task.X, task.Y, "mean")
     assert not ours[-1].diverged and ours[-1].loss < ours[0].loss / 100  # and they learn
