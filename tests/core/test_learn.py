@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import math
 import sys
 import threading
 import types
@@ -341,3 +342,112 @@ def test_outcome_measures_errors_against_truth_and_optimum():
     out = learn_task.outcome(torch.tensor([[1.5, -1.0]]), task, best)
     assert out.max_error == pytest.approx(0.5) and out.to_optimum == pytest.approx(0.5, abs=1e-5)
     assert out.error.tolist() == [[0.5, 0.0]]
+
+
+# --- every step against autograd + torch.optim (compute twice, compare) -------------------------
+
+def autograd_steps(X, Y, *, kernel_size, lr, steps, seed, bias, optimizer, loss, init):
+    """The plain reference: Conv2D's forward, autograd's backward, torch.optim's update (the
+    notebook's w ← w − lr·∇w for "sgd"), one step at a time. Yields what learn_kernel's Step
+    holds, and the kernel and bias the forward pass used (``K_in``, ``b_in``)."""
+    net = learn.Conv2D(kernel_size, bias=bias, init=init,
+                       generator=torch.Generator().manual_seed(seed))
+    params = list(net.parameters())
+    opt = {"sgd": None, "momentum": torch.optim.SGD(params, lr=lr, momentum=0.9),
+           "adam": torch.optim.Adam(params, lr=lr)}[optimizer]
+    first = None
+    for _ in range(steps):
+        K_in = net.weight.detach().clone()
+        b_in = 0.0 if net.bias is None else float(net.bias.detach()[0])
+        Y_hat = net(X)
+        err = (Y_hat - Y) ** 2
+        l = err.sum() if loss == "sum" else err.mean()
+        for p in params:
+            p.grad = None
+        l.backward()
+        value = l.item()
+        first = value if first is None else first
+        diverged = not math.isfinite(value) or value > learn.DIVERGENCE_FACTOR * max(first, 1e-12)
+        grad = net.weight.grad.clone()
+        if not diverged:
+            if opt is None:
+                with torch.no_grad():
+                    for p in params:
+                        p -= lr * p.grad
+            else:
+                opt.step()
+        yield types.SimpleNamespace(
+            loss=value, weight=net.weight.detach().clone(),
+            bias=None if net.bias is None else float(net.bias.detach()[0]), grad=grad,
+            prediction=Y_hat.detach().clone(), diverged=diverged, K_in=K_in, b_in=b_in)
+        if diverged:
+            return
+
+
+def float32_reach(X, Y, ref, loss, dK, db):
+    """How far float32 lets two honest computations of a step's loss and ∂L/∂K lie apart when
+    their kernels going in differ by dK (kh, kw) and their biases by db.
+
+    Each cell of r = Ŷ − Y sums terms of total size R = corr2d(|X|, |K|) + |b| + |Y|, so it is
+    known to δ = a few ulps of R (not of itself: near the optimum it cancels) plus what the
+    inputs differ by, corr2d(|X|, dK) + db. Then L = Σr² (÷ n) is known to Σ(2|r|δ + δ²) (÷ n)
+    and ∂L/∂K = 2·corr2d(X, r) (÷ n) to 2·corr2d(|X|, δ) (÷ n).
+    """
+    def corr(A, B):
+        return F.conv2d(A[None, None], B[None, None])[0, 0]
+    ulps = 8 * torch.finfo(torch.float32).eps
+    Xa = X.abs().double()
+    R = corr(Xa, ref.K_in.abs().double()) + abs(ref.b_in) + Y.abs().double()
+    delta = ulps * R + corr(Xa, dK.double()) + db
+    r, n = (ref.prediction - Y).abs().double(), Y.numel() if loss == "mean" else 1
+    return float((2 * r * delta + delta**2).sum()) / n, 2 * float(corr(Xa, delta).max()) / n
+
+
+def assert_same_steps(ours, theirs, X, Y, loss, *, rtol=1e-4):
+    """Step by step: the same loss, weight, bias, grad and prediction to float32 tolerance."""
+    assert len(ours) == len(theirs)
+    dK, db = torch.zeros_like(ours[0].weight), 0.0  # the same start
+    for s, ref in zip(ours, theirs):
+        loss_atol, grad_atol = float32_reach(X, Y, ref, loss, dK, db)
+        assert s.diverged == ref.diverged, s.step
+        assert s.loss == pytest.approx(ref.loss, rel=rtol, abs=loss_atol), s.step
+        assert torch.allclose(s.grad, ref.grad, rtol=rtol, atol=grad_atol), (s.step, s.grad, ref)
+        assert (s.bias is None) == (ref.bias is None)
+        theta = [torch.cat([w.reshape(-1), torch.tensor([b] if b is not None else [])])
+                 for w, b in ((s.weight, s.bias), (ref.weight, ref.bias))]  # [vec K; b]
+        for a, e in (theta, (s.prediction, ref.prediction)):
+            atol = 1e-5 * max(1.0, float(e.abs().max()))  # the bias moves on K's scale
+            assert torch.allclose(a, e, rtol=rtol, atol=atol), (s.step, a, e)
+        dK, db = (s.weight - ref.weight).abs(), abs((s.bias or 0.0) - (ref.bias or 0.0))
+
+
+@settings(max_examples=80, deadline=None)  # each example runs up to 40 autograd steps
+@given(st.integers(1, 12), st.integers(1, 12), st.integers(1, 4), st.integers(1, 4),
+       st.sampled_from(learn.OPTIMIZERS), st.sampled_from(learn.LOSSES), st.booleans(),
+       st.sampled_from(learn.INITS), st.integers(0, 10_000), st.integers(1, 40),
+       st.sampled_from([0.1, 0.5, 0.9, 1.5]))
+def test_every_step_is_the_step_autograd_and_torch_optim_take(
+        H, W, kh, kw, optimizer, loss, bias, init, seed, steps, f):
+    """Random sizes, kernels, optimizers, losses, bias on or off, starts, seeds and lengths; lr
+    is f × the plain-descent bound (Adam: f / 10), so some runs converge and some diverge."""
+    kh, kw = min(kh, H), min(kw, W)
+    g = torch.Generator().manual_seed(seed)
+    X = torch.randn(H, W, generator=g)
+    Y = core.corr2d(X, torch.randn(kh, kw, generator=g)) + 0.1 * torch.randn(
+        H - kh + 1, W - kw + 1, generator=g)
+    bound = learn.stable_lr(X, (kh, kw), bias=bias, loss=loss)
+    lr = f / 10 if optimizer == "adam" or bound is None else f * bound
+    run = {"kernel_size": (kh, kw), "lr": lr, "steps": steps, "seed": seed, "bias": bias,
+           "optimizer": optimizer, "loss": loss, "init": init}
+    assert_same_steps(list(core.learn_kernel(X, Y, **run)), list(autograd_steps(X, Y, **run)), X, Y,
+                      loss)
+
+
+@pytest.mark.parametrize("optimizer, lr", [("sgd", 0.1), ("momentum", 0.2), ("adam", 0.05)])
+def test_three_hundred_steps_on_a_picture_are_the_steps_torch_optim_takes(optimizer, lr):
+    task = learn_task.make_task(SAMPLES["Shapes 64×64"](), SOBEL_X)
+    run = {"kernel_size": (3, 3), "lr": lr, "steps": 300, "seed": 0, "bias": True,
+           "optimizer": optimizer, "loss": "mean", "init": "randn"}
+    ours = list(core.learn_kernel(task.X, task.Y, **run))
+    assert_same_steps(ours, list(autograd_steps(task.X, task.Y, **run)), task.X, task.Y, "mean")
+    assert not ours[-1].diverged and ours[-1].loss < ours[0].loss / 100  # and they learn
