@@ -31,9 +31,9 @@ test: lint
 	$(BIN)/python -m pytest
 
 # The inner loop while editing: ruff plus every test not marked e2e (browser) or slow, on
-# both cores (pytest-xdist; a file's tests stay in one worker, so a file's caches build once).
+# both cores (pytest-xdist; an idle worker takes tests queued for the other).
 check: lint
-	$(BIN)/python -m pytest -m "not e2e and not slow" -q -n 2 --dist loadfile
+	$(BIN)/python -m pytest -m "not e2e and not slow" -q -n 2 --dist worksteal
 
 bench: $(VENV)/.dev-stamp
 	$(BIN)/python -m bench
