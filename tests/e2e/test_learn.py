@@ -13,6 +13,7 @@ from core.images import stripes
 from core.kernels import D2L_EDGE
 from tests.e2e.conftest import assert_no_errors, goto, screenshot, wait_idle
 from viz.grid import labels
+from viz.learn import SPEEDS
 
 ANIMATION = '[data-testid="stPlotlyChart"] .js-plotly-plot:has(.slider-rail-rect)'
 #: The run's animation: (active slider index, number of frames, the slider's label, whether
@@ -91,7 +92,15 @@ def _numbers(K) -> list[str]:
     return [str(t) for t in labels(K.numpy(), zmax=1.0)[0]]
 
 
+def _frames_of(label: str) -> int:
+    """The frame length (ms) of one of the animation's speed buttons."""
+    return dict(SPEEDS)[label]
+
+
 def test_default_view_learns_the_seed_kernel_and_plays_it_in_the_browser(server, page):
+    # The page's clock is Playwright's: it runs as wall time until the test pauses it, so
+    # "three frames of ▶ Slow" is three frames however busy the machine is.
+    page.clock.install()
     sent = _sent_frames(page)
     _open(page, f"{server}/learn")
     assert_no_errors(page)
@@ -108,7 +117,7 @@ def test_default_view_learns_the_seed_kernel_and_plays_it_in_the_browser(server,
     screenshot(page, "learn")
     _shot(page, "end")
 
-    # Scrubbing to step 1 shows step 1's kernel; replay plays the run from there, in the
+    # Scrubbing to step 1 shows step 1's kernel; ▶ Slow plays the run from there, in the
     # browser alone; pause stops on a step, which is then that step's K.
     before = len(sent)
     assert before > 0  # the listener works: loading the page asked the server for a run
@@ -116,18 +125,23 @@ def test_default_view_learns_the_seed_kernel_and_plays_it_in_the_browser(server,
     page.wait_for_function(f"({STATE})().active === 0", timeout=10_000)
     assert _state(page)["K"][0] == _numbers(steps[0].weight)
     _shot(page, "start")
+    page.clock.pause_at(page.evaluate("Date.now()") + 1_000)
     page.locator(".updatemenu-button", has_text="▶ Slow").click()
-    page.wait_for_function(f"({STATE})().active >= 3", timeout=15_000)
+    slow = _frames_of("▶ Slow")
+    page.clock.run_for(3 * slow + slow // 2)  # three and a half frames of page time
+    playing = _state(page)
+    assert playing["playing"] and 3 <= playing["active"] <= 4, playing
     page.locator(".updatemenu-button", has_text="Pause").click()
-    page.wait_for_function(f"!({STATE})().playing", timeout=10_000)
+    page.clock.run_for(5 * slow)  # five more frames' time: a paused run stays put
     paused = _state(page)
-    assert 3 <= paused["active"] < 19
+    assert not paused["playing"] and paused["active"] == playing["active"], (playing, paused)
     assert paused["label"].startswith(f"{paused['active'] + 1} of 20")
     assert paused["K"][0] == _numbers(steps[paused["active"]].weight)
     _shot(page, "middle")
+    page.clock.resume()
     page.locator(".updatemenu-button", has_text="Replay").click()
     page.wait_for_function(f"({STATE})().active === 19 && !({STATE})().playing",
-                           timeout=20_000)
+                           timeout=30_000)
     assert _state(page)["K"][0] == _numbers(steps[-1].weight)
     assert len(sent) == before, "playing, pausing and scrubbing must not call the server"
     assert_no_errors(page)
