@@ -9,9 +9,9 @@ import core
 from core import learn, learn_task
 from core.images import SAMPLES
 from core.kernels import PRESETS
+from ui import learn_run
 from ui.frame import Frame, reject
 from ui.grid import grid_input
-from ui.learn_run import animation, train
 from ui.learn_setups import BOOK_LAYER, SETUPS, divergence_text, editions_markdown, new_start, use
 from ui.url import BIND
 from ui.viewport import main_width
@@ -70,14 +70,14 @@ with st.sidebar:
 try:
     if bad:
         raise bad
-    task = learn_task.make_task(SAMPLES[source](), K, kernel_size=size, noise=noise, seed=seed)
-    best = core.best_kernel(task.X, task.Y, kernel_size=task.kernel_size, bias=bias, loss=loss)
-    free = learn.free_directions(task.X, task.kernel_size, bias=bias)
+    K_plain = tuple(tuple(float(v) for v in row) for row in core.as_tensor(K, "K", ndim=2).tolist())
+    task = learn_run.task(source, K_plain, size, noise, seed)
+    land = learn_run.landscape(source, K_plain, size, noise, seed, bias=bias, loss=loss)
+    best, free = land.best, land.free
     settings = {"lr": lr, "steps": steps, "seed": seed, "bias": bias, "optimizer": opt,
                 "loss": loss, "init": init}
-    K_plain = tuple(tuple(float(v) for v in row) for row in core.as_tensor(K, "K", ndim=2).tolist())
     # The visitor's run, computed at once and cached per settings (kept for tests and bench).
-    run = st.session_state.lk_run = train(source, K_plain, size, noise, **settings)
+    run = st.session_state.lk_run = learn_run.train(source, K_plain, size, noise, **settings)
 except ValueError as e:
     reject(e)
     page.stop()
@@ -117,8 +117,8 @@ shown = ("every step" if len(run.steps) == run.last_step else
          f"every {max(1, round(run.last_step / len(run.steps)))} steps between")
 st.caption(f"The whole run, computed at once: ▶ plays it in your browser, ■ pauses, the slider "
            f"picks a step. It shows {shown}. Every frame is a real step of `core.learn_kernel`.")
-st.plotly_chart(animation(source, K_plain, size, noise, log=log, optimum=best.loss, kmax=kmax,
-                          ymax=ymax, width=narrow(main_width()), **settings),
+st.plotly_chart(learn_run.animation(source, K_plain, size, noise, log=log, optimum=best.loss,
+                                    kmax=kmax, ymax=ymax, width=narrow(main_width()), **settings),
                 key="lk_fig_run", config={"displayModeBar": False})  # phone: 2 grids a row
 s = run.last
 if run.status == "diverged":
@@ -171,7 +171,7 @@ c2.markdown(
 with st.expander("Whose numbers? The book's editions 版本"):
     st.markdown(editions_markdown())
 n = task.Y.numel()
-sum_lr, mean_lr = (learn.stable_lr(task.X, task.kernel_size, bias=bias, loss=v) for v in LOSSES)
+sum_lr, mean_lr = land.stable["sum"], land.stable["mean"]
 with st.expander("Sum or mean of squares? 为什么用均方误差"):
     st.markdown(
         f"The sum adds one squared error per entry of Y, and Y has **{n}** entries here (the "

@@ -19,6 +19,7 @@ import plotly.graph_objects as go
 import streamlit as st
 import torch
 
+import core
 from core import learn, learn_task
 from core.images import SAMPLES
 from viz.learn import training_animation
@@ -100,10 +101,37 @@ def record(task: learn_task.Task, **settings: Any) -> Trajectory:
     )
 
 
-def _task(source: str, K: tuple[tuple[float, ...], ...], kernel_size: tuple[int, int] | None,
-          noise: float, seed: int) -> learn_task.Task:
+@st.cache_data(max_entries=64, show_spinner=False)
+def task(source: str, K: tuple[tuple[float, ...], ...], kernel_size: tuple[int, int] | None,
+         noise: float, seed: int) -> learn_task.Task:
+    """core.learn_task.make_task for the page's plain settings (a sample picture by name, K as
+    nested tuples), cached: the page, ``train`` and ``animation`` share one."""
     return learn_task.make_task(SAMPLES[source](), np.array(K, dtype=np.float32),
                                 kernel_size=kernel_size, noise=noise, seed=seed)
+
+
+@dataclass(frozen=True)
+class Landscape:
+    """What the page says about a task before any run: the least-squares ``best`` for the
+    chosen loss, the ``free`` directions X cannot pin down, and the stable learning rate of
+    plain gradient descent for each loss (``stable["sum"]``, ``stable["mean"]``; None if none)."""
+
+    best: learn.Optimum
+    free: int
+    stable: dict[str, float | None]
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def landscape(source: str, K: tuple[tuple[float, ...], ...],
+              kernel_size: tuple[int, int] | None, noise: float, seed: int, *, bias: bool,
+              loss: str) -> Landscape:
+    """core.learn's analysis of ``task(...)``, cached: a change of lr, steps, optimizer, start
+    or view solves nothing again."""
+    t = task(source, K, kernel_size, noise, seed)
+    return Landscape(
+        core.best_kernel(t.X, t.Y, kernel_size=t.kernel_size, bias=bias, loss=loss),
+        learn.free_directions(t.X, t.kernel_size, bias=bias),
+        {v: learn.stable_lr(t.X, t.kernel_size, bias=bias, loss=v) for v in ("sum", "mean")})
 
 
 @st.cache_data(max_entries=64, show_spinner="Training…")
@@ -111,7 +139,7 @@ def train(source: str, K: tuple[tuple[float, ...], ...], kernel_size: tuple[int,
           noise: float, **settings: Any) -> Trajectory:
     """``record`` for the page's plain settings (a sample picture by name, K as nested
     tuples), cached per settings: reruns that change only the view do not train again."""
-    return record(_task(source, K, kernel_size, noise, settings.get("seed", 0)), **settings)
+    return record(task(source, K, kernel_size, noise, settings.get("seed", 0)), **settings)
 
 
 #: A figure of a long run on a 64×64 picture holds ≈ 5 MB (tracemalloc): at most 80 MB kept.
@@ -125,7 +153,7 @@ def animation(source: str, K: tuple[tuple[float, ...], ...], kernel_size: tuple[
     sending it (≈ 130 ms against ≈ 5 ms for the notebook's run), so a rerun that changes
     nothing of the run builds nothing."""
     run = train(source, K, kernel_size, noise, **settings)
-    Y = _task(source, K, kernel_size, noise, settings.get("seed", 0)).Y
+    Y = task(source, K, kernel_size, noise, settings.get("seed", 0)).Y
     return training_animation(run.losses, run.steps, run.weights, run.grads, run.preds, Y,
                               total=run.total, optimum=optimum, log=log,
                               diverged=run.status == "diverged", kmax=kmax, ymax=ymax,
