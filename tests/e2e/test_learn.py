@@ -92,6 +92,15 @@ def _numbers(K) -> list[str]:
     return [str(t) for t in labels(K.numpy(), zmax=1.0)[0]]
 
 
+def _wait_for_kernel(page, active: int, row: list[str]) -> None:
+    """Wait until the slider is at ``active`` and the K panel's first row reads ``row``."""
+    page.wait_for_function(
+        f"want => {{ const s = ({STATE})(); return s && s.active === want[0] && "
+        "JSON.stringify(s.K[0]) === JSON.stringify(want[1]); }",
+        arg=[active, row], timeout=20_000)
+    assert _state(page)["K"][0] == row
+
+
 def _frames_of(label: str) -> int:
     """The frame length (ms) of one of the animation's speed buttons."""
     return dict(SPEEDS)[label]
@@ -122,8 +131,8 @@ def test_default_view_learns_the_seed_kernel_and_plays_it_in_the_browser(server,
     before = len(sent)
     assert before > 0  # the listener works: loading the page asked the server for a run
     _scrub(page, 0)
-    page.wait_for_function(f"({STATE})().active === 0", timeout=10_000)
-    assert _state(page)["K"][0] == _numbers(steps[0].weight)
+    # The slider marks step 1 at once; its frame is drawn on the next animation frame.
+    _wait_for_kernel(page, 0, _numbers(steps[0].weight))
     _shot(page, "start")
     page.clock.pause_at(page.evaluate("Date.now()") + 1_000)
     page.locator(".updatemenu-button", has_text="▶ Slow").click()
@@ -142,7 +151,7 @@ def test_default_view_learns_the_seed_kernel_and_plays_it_in_the_browser(server,
     page.locator(".updatemenu-button", has_text="Replay").click()
     page.wait_for_function(f"({STATE})().active === 19 && !({STATE})().playing",
                            timeout=30_000)
-    assert _state(page)["K"][0] == _numbers(steps[-1].weight)
+    _wait_for_kernel(page, 19, _numbers(steps[-1].weight))
     assert len(sent) == before, "playing, pausing and scrubbing must not call the server"
     assert_no_errors(page)
 
@@ -220,7 +229,7 @@ def test_two_visitors_at_once_see_their_own_runs(server, page, context):
         for p, seed in ((page, 0), (other, 1)):
             p.wait_for_function(f"({STATE})().active === 19 && !({STATE})().playing",
                                 timeout=20_000)
-            assert _state(p)["K"][0] == _numbers(_seed_steps(seed)[-1].weight)
+            _wait_for_kernel(p, 19, _numbers(_seed_steps(seed)[-1].weight))
         assert expected[0] in _printout(page) and expected[1] in _printout(other)
         assert expected[0] != expected[1]
     finally:
