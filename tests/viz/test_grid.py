@@ -143,3 +143,23 @@ def test_fit_labels_gives_up_only_when_cells_are_too_small_for_any_digit():
     assert fit_labels(np.array([[1.0, -1.0]]), 5) is None
     labels, size = fit_labels(np.array([[0.0625]]), 48)
     assert labels == [["1/16"]] and size == 16
+
+
+_VALUES = st.one_of(
+    st.floats(-1e4, 1e4, allow_nan=False, width=32),  # learned values: mostly no exact form
+    st.builds(lambda p, q: p / q, st.integers(-200, 200), st.integers(1, 80)),  # fractions
+    st.builds(lambda p, q, e: p / q * (1 + e), st.integers(-50, 50), st.integers(1, 70),
+              st.floats(-3e-6, 3e-6)),  # fractions near the edge of EXACT
+    st.sampled_from([0.0, float("nan"), float("inf"), -float("inf"), 1e15, 1e-12]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_VALUES, min_size=1, max_size=12))
+def test_the_grid_screen_gives_each_cell_its_own_exact_form(values):
+    """_exact_forms rules fractions out for a whole grid at once: it must agree with
+    _exact_form cell by cell (finite cells; a non-finite cell has none)."""
+    from viz.grid import _exact_form, _exact_forms
+
+    A = np.array([values], dtype=np.float64)
+    assert _exact_forms(A) == [[_exact_form(v) if np.isfinite(v) else None for v in values]]
