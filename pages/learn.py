@@ -17,7 +17,6 @@ from ui.url import BIND
 from ui.viewport import main_width
 from viz import STATIC
 from viz.grid import column_widths, narrow
-from viz.learn import input_grid, kernel_grid
 
 TYPED = "Typed…"
 # Option values double as URL values (lk_opt=momentum): no format_func, captions explain them.
@@ -87,10 +86,10 @@ kmax, ymax = float(task.K_view.abs().max()) or 1.0, float(task.Y.abs().max()) or
 st.subheader("The data 数据")
 c1, c2, c3 = st.columns([3, 2, 3])
 widths = column_widths([3, 2, 3])
-c1.plotly_chart(input_grid(task.X, title=f"X ({task.X.shape[0]}×{task.X.shape[1]})",
-                        width=widths[0]), key="lk_fig_X", config=STATIC)
-c2.plotly_chart(kernel_grid(task.K_true, title=f"true K ({th}×{tw}), hidden", width=widths[1]),
-                key="lk_fig_Kt", config=STATIC)
+c1.plotly_chart(learn_run.input_figure(source, title=f"X ({task.X.shape[0]}×{task.X.shape[1]})",
+                                       width=widths[0]), key="lk_fig_X", config=STATIC)
+c2.plotly_chart(learn_run.kernel_figure(task.K_true, title=f"true K ({th}×{tw}), hidden",
+                                        width=widths[1]), key="lk_fig_Kt", config=STATIC)
 with c3:
     st.markdown(f"The layer learns a **{kh}×{kw}** kernel{' and a bias' if bias else ''} from "
                 f"X and Y ({task.Y.shape[0]}×{task.Y.shape[1]}).")
@@ -146,7 +145,8 @@ for col, (T, title) in zip(st.columns(n_cols) * 2, [
     (s.weight, "learned K"), (task.K_view, f"true K{same}"), (best.weight, "least-squares optimum"),
     (out.error, "error = learned − true"),
 ]):
-    col.plotly_chart(kernel_grid(T, title=title, zmax=kmax, width=column_widths(n_cols)[0]),
+    col.plotly_chart(learn_run.kernel_figure(T, title=title, zmax=kmax,
+                                             width=column_widths(n_cols)[0]),
                      key=f"lk_fig_res_{title}", config=STATIC)
 st.markdown(
     f"Largest error per entry: **{out.max_error:.4g}** against the true K, "

@@ -22,7 +22,7 @@ import torch
 import core
 from core import learn, learn_task
 from core.images import SAMPLES
-from viz.learn import training_animation
+from viz.learn import input_grid, kernel_grid, training_animation
 
 #: Most frames an animation holds: every step up to this, else evenly spaced steps.
 MAX_FRAMES = 100
@@ -158,3 +158,28 @@ def animation(source: str, K: tuple[tuple[float, ...], ...], kernel_size: tuple[
                               total=run.total, optimum=optimum, log=log,
                               diverged=run.status == "diverged", kmax=kmax, ymax=ymax,
                               bias=settings.get("bias", True), width=width)
+
+
+def _plain(T: Any) -> tuple[tuple[float, ...], ...]:
+    return tuple(tuple(float(v) for v in row) for row in np.asarray(T, dtype=np.float64))
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def _kernel_figure(values: tuple[tuple[float, ...], ...], title: str, zmax: float | None,
+                   width: int | None) -> go.Figure:
+    return kernel_grid(np.array(values), title=title, zmax=zmax, width=width)
+
+
+def kernel_figure(T: Any, *, title: str, zmax: float | None = None,
+                  width: int | None = None) -> go.Figure:
+    """viz.learn.kernel_grid of a kernel-sized T (≤ MAX_LEARNED_KERNEL a side), built once per
+    numbers, title and width and shared read-only by every session, as ``animation``: the
+    page's four result grids and the true K cost nothing on a rerun that keeps them."""
+    return _kernel_figure(_plain(T), title, None if zmax is None else float(zmax), width)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def input_figure(source: str, *, title: str, width: int | None = None) -> go.Figure:
+    """viz.learn.input_grid of the sample ``source`` as the layer trains on it (shrunk by
+    core.learn_task.fit_input), built once per picture, title and width; shared read-only."""
+    return input_grid(learn_task.fit_input(SAMPLES[source]()), title=title, width=width)
