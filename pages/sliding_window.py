@@ -31,7 +31,15 @@ def animated(X: tuple, K: tuple, padding: tuple, stride: tuple, dilation: tuple,
     """The animation for one configuration. Building it costs up to ~200 ms at 16×16, and the
     cell picker reruns the page without changing it. Shared read-only: st.plotly_chart
     serialises a copy and never changes the figure."""
-    return sliding.animation(traced(X, K, padding, stride, dilation, mode, flip), width=width)
+    return sliding.animation(traced(X, K, padding, stride, dilation, mode, flip),
+                             width=width).freeze()
+
+
+@st.cache_resource(max_entries=64)
+def picked(X: tuple, K: tuple, padding: tuple, stride: tuple, dilation: tuple, mode: str,
+           flip: bool, n: int, width: int | None = None):
+    """The picked window's figure (sliding.snapshot), shared read-only like ``animated``."""
+    return sliding.snapshot(traced(X, K, padding, stride, dilation, mode, flip), n, width=width)
 
 
 def plain(T: torch.Tensor) -> tuple:
@@ -134,7 +142,7 @@ w, field = trace.windows[n], windows.receptive_field(trace, n)
 st.markdown(f"### Y[{w.i}, {w.j}] = {w.formula()}")
 st.code(f"Y[{w.i}, {w.j}] = {windows.symbolic(trace, n)}", language=None, wrap_lines=True)
 st.markdown(f"**Receptive field 感受野:** {windows.describe_field(field)}")
-st.plotly_chart(sliding.snapshot(trace, n, width=phone), key="sw_pick", config=STATIC)
+st.plotly_chart(picked(*setting, n, phone), key="sw_pick", config=STATIC)
 
 st.header("Cross-correlation vs convolution 互相关 vs 卷积")
 if flip:

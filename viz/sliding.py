@@ -287,16 +287,27 @@ class FramedFigure(go.Figure):
         super().__init__(*args, **kwargs)
         self._raw_frames = raw_frames or []  # plotly only allows new "_" attributes
         self._raw_layout = raw_layout or {}
+        self._frozen: dict | None = None
 
     @property
     def raw_frames(self) -> list[dict]:
         return self._raw_frames
 
     def to_dict(self) -> dict:
+        if self._frozen is not None:
+            return {**self._frozen}
         d = super().to_dict()
         d["frames"] = self._raw_frames  # shared, not copied: nobody writes to them
         d["layout"] = {**d["layout"], **self._raw_layout}
         return d
+
+    def freeze(self) -> FramedFigure:
+        """Keep ``to_dict`` as it is now and hand out that dict from then on (a shallow copy:
+        Streamlit only serialises it). For a figure shared read-only by every session (a
+        st.cache_resource value): Plotly's own to_dict deep-copies the figure on every send.
+        The figure must not change after this."""
+        self._frozen = self.to_dict()
+        return self
 
     def __reduce__(self):
         return _framed, (super().to_dict(), self._raw_frames, self._raw_layout)
