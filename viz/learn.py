@@ -9,7 +9,17 @@ import numpy as np
 import plotly.graph_objects as go
 
 from viz import colours
-from viz.grid import CELL_PX, MAX_NUMBERED, cell_text, fit_labels, heatmap, labels, narrow, picture
+from viz.grid import (
+    CELL_PX,
+    MAX_NUMBERED,
+    cell_text,
+    fit_labels,
+    heatmap,
+    heatmap_spec,
+    labels,
+    narrow,
+    picture,
+)
 
 LOSS = "#1f77b4"
 OPTIMUM = "#2ca02c"
@@ -115,10 +125,11 @@ def _grid_trace(A: np.ndarray, n: int, zmax: float | None, *, levels: bool = Fal
     if levels:
         top = zmax or float(np.abs(A).max()) or 1.0
         z = np.clip(np.round(A / top * LEVELS), -LEVELS, LEVELS).astype(int)
-        trace = heatmap(z, zmax=LEVELS, numbers=False).data[0].to_plotly_json()
-        trace.update(hoverinfo="skip", hovertemplate=None, showscale=True)  # its bar: _bar
-    else:
-        trace = kernel_grid(A, zmax=zmax).data[0].to_plotly_json()
+        trace = heatmap_spec(z, zmax=LEVELS, numbers=False)[0]
+        trace.pop("hovertemplate")
+        trace.update(hoverinfo="skip", showscale=True)  # its bar: _bar
+    else:  # kernel_grid's trace (A is already _cells'), as a plain dict
+        trace = heatmap_spec(A, zmax=zmax, colorbar=True)[0]
     trace.update(xaxis=f"x{n}", yaxis=f"y{n}")
     return trace
 
@@ -218,7 +229,9 @@ def training_animation(
         data[first + n]["colorbar"] = _bar(x0 + 0.125, 0.2, GRIDS_BOTTOM,
                                            ymax if levels and n >= 4 else None)
     layout["annotations"] = annotations
-    fig = FramedFigure(data=data, layout=layout, raw_frames=frames)
+    # Traces, frames and controls as plain dicts: tests validate them once (Plotly would
+    # validate every trace and its text grid on each build).
+    fig = FramedFigure(layout=layout, raw_data=data, raw_frames=frames)
     for shape in curve.layout.shapes:  # the dashed least-squares line
         fig.add_shape(shape.to_plotly_json(), xref="x", yref="y")
     phone = None
@@ -353,14 +366,15 @@ def _phone_layout(fig: go.Figure, frames: list[dict], first: int, width: int, *,
                             "y": y(top + PHONE_TITLE_PX - 4), "xref": "paper", "yref": "paper",
                             "xanchor": "center", "yanchor": "bottom", "showarrow": False,
                             "font": {"size": 12}})
-        trace = fig.data[first + n]
-        trace.colorbar = _bar((x0 + x1) / 2, (x1 - x0) * 0.9, y(top + PHONE_TITLE_PX + body),
-                              levels if n >= 4 else None)
+        trace = fig.raw_data[first + n]
+        trace["colorbar"] = _bar((x0 + x1) / 2, (x1 - x0) * 0.9, y(top + PHONE_TITLE_PX + body),
+                                 levels if n >= 4 else None)
         # The numbers, refitted to these cells: one type size for all of the grid's frames.
         series, zmax = grids[n - 2]
         fitted = None if levels and n >= 4 else _fitted(series, cell, zmax)
         if fitted is None:
-            trace.update(text=None, texttemplate=None)
+            trace.pop("text", None)
+            trace.pop("texttemplate", None)
         else:
             texts, size = fitted
             trace.update(text=texts[-1], texttemplate="%{text}",

@@ -279,24 +279,33 @@ class FramedFigure(go.Figure):
     rerun at 16×16), and a slider step by step; ours are built here from numbers, and
     tests validate them once with ``go.Figure(fig.to_dict())``. ``to_dict`` (what
     Streamlit sends) adds them back: ``raw_frames`` as the frames, ``raw_layout`` merged
-    into the layout (the play buttons and the step slider).
+    into the layout (the play buttons and the step slider), ``raw_data`` (if given) as the
+    traces, in place of any validated ones.
     """
 
     def __init__(self, *args, raw_frames: list[dict] | None = None,
-                 raw_layout: dict | None = None, **kwargs) -> None:
+                 raw_layout: dict | None = None, raw_data: list[dict] | None = None,
+                 **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._raw_frames = raw_frames or []  # plotly only allows new "_" attributes
         self._raw_layout = raw_layout or {}
+        self._raw_data = raw_data
         self._frozen: dict | None = None
 
     @property
     def raw_frames(self) -> list[dict]:
         return self._raw_frames
 
+    @property
+    def raw_data(self) -> list[dict] | None:
+        return self._raw_data
+
     def to_dict(self) -> dict:
         if self._frozen is not None:
             return {**self._frozen}
         d = super().to_dict()
+        if self._raw_data is not None:
+            d["data"] = self._raw_data
         d["frames"] = self._raw_frames  # shared, not copied: nobody writes to them
         d["layout"] = {**d["layout"], **self._raw_layout}
         return d
@@ -310,11 +319,13 @@ class FramedFigure(go.Figure):
         return self
 
     def __reduce__(self):
-        return _framed, (super().to_dict(), self._raw_frames, self._raw_layout)
+        return _framed, (super().to_dict(), self._raw_frames, self._raw_layout,
+                         self._raw_data)
 
 
-def _framed(props: dict, raw_frames: list[dict], raw_layout: dict) -> FramedFigure:
-    return FramedFigure(props, raw_frames=raw_frames, raw_layout=raw_layout)
+def _framed(props: dict, raw_frames: list[dict], raw_layout: dict,
+            raw_data: list[dict] | None = None) -> FramedFigure:
+    return FramedFigure(props, raw_frames=raw_frames, raw_layout=raw_layout, raw_data=raw_data)
 
 
 def _controls(n_steps: int, start: int, *, small: bool) -> dict:
