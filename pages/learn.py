@@ -69,7 +69,7 @@ with st.sidebar:
 try:
     if bad:
         raise bad
-    K_plain = tuple(tuple(float(v) for v in row) for row in core.as_tensor(K, "K", ndim=2).tolist())
+    K_plain = learn_run.plain(core.as_tensor(K, "K", ndim=2))
     task = learn_run.task(source, K_plain, size, noise, seed)
     land = learn_run.landscape(source, K_plain, size, noise, seed, bias=bias, loss=loss)
     best, free = land.best, land.free

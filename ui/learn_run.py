@@ -160,7 +160,9 @@ def animation(source: str, K: tuple[tuple[float, ...], ...], kernel_size: tuple[
                               bias=settings.get("bias", True), width=width).freeze()
 
 
-def _plain(T: Any) -> tuple[tuple[float, ...], ...]:
+def plain(T: Any) -> tuple[tuple[float, ...], ...]:
+    """A 2-D grid (tensor or array) as nested tuples of floats: a cache key, and what
+    ``task``, ``train`` and ``animation`` take for K."""
     return tuple(tuple(float(v) for v in row) for row in np.asarray(T, dtype=np.float64))
 
 
@@ -175,7 +177,7 @@ def kernel_figure(T: Any, *, title: str, zmax: float | None = None,
     """viz.learn.kernel_grid of a kernel-sized T (≤ MAX_LEARNED_KERNEL a side), built once per
     numbers, title and width and shared read-only by every session, as ``animation``: the
     page's four result grids and the true K cost nothing on a rerun that keeps them."""
-    return _kernel_figure(_plain(T), title, None if zmax is None else float(zmax), width)
+    return _kernel_figure(plain(T), title, None if zmax is None else float(zmax), width)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)

@@ -40,11 +40,8 @@ def kernel_grid(Z: Any, *, title: str = "", zmax: float | None = None, width: in
     width: pixels of the column it is drawn in (viz.grid.column_widths). The colour bar
     under it states the scale.
     """
-    A = np.asarray(Z.detach().cpu() if hasattr(Z, "detach") else Z, dtype=np.float64)
-    finite = A[np.isfinite(A)]
-    top = float(np.abs(finite).max()) if finite.size else 0.0
     # lstsq leaves ~1e-9 where the answer is 0: show 0, not "-4.93e-09"
-    A = np.where(np.abs(A) <= TINY * top, 0.0, A)
+    A = _cells(np.asarray(Z.detach().cpu() if hasattr(Z, "detach") else Z, dtype=np.float64))
     return heatmap(A, title=title, zmax=zmax, width=width, height=height, colorbar=True)
 
 
