@@ -132,13 +132,17 @@ def _grid_trace(A: np.ndarray, n: int, zmax: float | None, *, levels: bool = Fal
 
 
 def _grid_frame(A: np.ndarray, zmax: float | None, *, levels: bool = False) -> dict:
-    """What a frame changes in a grid trace: its numbers (and their labels when written)."""
+    """What a frame changes in a grid trace: its numbers (and their labels when written);
+    with ``zmax`` None also its scale ±max|A|, so a grid whose values shrink by orders over
+    the run (∂loss/∂K) is coloured on its own step's scale, as its bar then says."""
     A = _cells(np.asarray(A, dtype=np.float64))
     if levels:
         top = zmax or float(np.abs(A).max()) or 1.0
         return {"type": "heatmap",
                 "z": np.clip(np.round(A / top * LEVELS), -LEVELS, LEVELS).astype(int).tolist()}
     out: dict = {"type": "heatmap", "z": np.round(A, 6).tolist()}
+    if zmax is None:  # its own scale (∂loss/∂K shrinks by orders): colours, bar and labels
+        out.update(zmin=-(top := colours.top(A)), zmax=top)
     text = labels(A, zmax=zmax)
     if text is not None:
         out["text"] = text

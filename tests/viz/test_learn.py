@@ -94,6 +94,24 @@ def test_the_animation_has_one_frame_per_shown_step_with_that_steps_kernel():
     assert len(go_fig.frames) == 3
 
 
+def test_each_frame_colours_the_gradient_on_its_own_steps_scale():
+    # ∂loss/∂K shrinks by orders over a run: on the last step's ±0.4 scale, step 1's 13.1
+    # would be one saturated colour (seen in the notebook run). K keeps the run's one scale.
+    from viz.learn import training_animation
+
+    W = np.array([[[1.0, 2.0]], [[3.0, 4.0]]])
+    G = np.array([[[11.8, -13.1]], [[0.4, -0.2]]])
+    fig = training_animation([9.0, 1.0], [1, 2], W, G, np.zeros((2, 2, 2)), np.zeros((2, 2)),
+                             total=2, kmax=4.0)
+    d = fig.to_dict()
+    grads = [f["data"][3] for f in d["frames"]]
+    assert [(g["zmin"], g["zmax"]) for g in grads] == [(-13.1, 13.1), (-0.4, 0.4)]
+    assert all("zmin" not in f["data"][2] for f in d["frames"])  # K: one scale, kmax
+    shown = [t for t in d["data"] if t.get("xaxis") == "x3"][0]  # the opening view: last step
+    assert (shown["zmin"], shown["zmax"]) == (-0.4, 0.4)
+    type(fig).__mro__[1](d)  # and plotly accepts the frames
+
+
 def test_on_a_phone_the_grids_stand_two_to_a_row_with_numbers_that_fit_every_frame():
     from viz.grid import label_px
     from viz.learn import PHONE_GAP_PX, PHONE_MARGIN, training_animation
