@@ -64,7 +64,7 @@ T = ch.channel_tensors(ci=ci, co=co, n=n, k=k, k_channels=k_channels, values=val
 def chart(fig, key: str) -> None:
     """Draw a figure; say so when it is too big for numbers in the cells."""
     st.plotly_chart(fig, key=key, config=CHART_CONFIG)
-    if not fig.layout.meta["numbers"]:
+    if not fig.plain_layout["meta"]["numbers"]:
         st.caption("Compact view: too many cells to write every number; hover a cell to read it.")
 
 

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import plotly.graph_objects as go
 
 from viz import colours
+from viz.figure import PlainFigure
 from viz.grid import MAIN_PX, cell_text, fit_labels
 
 #: Pixels a figure can count on for its width: the main column of a wide page (viz.grid).
@@ -61,7 +61,7 @@ class Sheet:
         self.numbers = fit >= MIN_NUMBERED_PX if numbers is None else numbers
         self.cell = max(4.0, min(MAX_CELL_PX, fit))
         self.left = self.cells(left_px) if left_px else 0
-        self.traces: list[go.Heatmap] = []
+        self.traces: list[dict] = []
         self.notes: list[dict] = []
         self.boxes: list[Box] = []
         self.marks: list[Box] = []  # outlined in red
@@ -114,11 +114,12 @@ class Sheet:
         values = np.concatenate([a.ravel() for a in arrays])
         # One scale per row (or the given one): ±top, white at 0 (viz.colours).
         top = colours.top(values, zmax=top)
-        trace = go.Heatmap(
-            z=z, x0=x, dx=1, y0=y, dy=1, customdata=hover, hoverongaps=False,
-            hovertemplate="%{customdata}<extra></extra>", showscale=False,
+        trace = {
+            "type": "heatmap", "z": z, "x0": x, "dx": 1, "y0": y, "dy": 1,
+            "customdata": hover.tolist(), "hoverongaps": False,
+            "hovertemplate": "%{customdata}<extra></extra>", "showscale": False,
             **colours.scale(top),
-        )
+        }
         if self.numbers:
             # The blank gaps between blocks (NaN) are labelled "0" here and left empty below.
             fitted = fit_labels(np.nan_to_num(z), self.cell, font_px=15, min_font_px=8)
@@ -143,16 +144,14 @@ class Sheet:
         if self.width is not None and "<br>" in text:  # wrapped lines start where it does
             self.notes[-1]["align"] = anchor
 
-    def figure(self) -> go.Figure:
+    def figure(self) -> PlainFigure:
         # The colour scale in words, under everything (each trace has its own ±max).
         note_y = self.bottom + 0.5 + self.cells(10)
         legend, lines = self.wrap(LEGEND, x=-0.5 - self.left)
         self.label(-0.5 - self.left, note_y, legend, size=12, anchor="left", valign="top")
         self.bottom = note_y + self.cells(20 + LINE_PX * (lines - 1))
-        fig = go.Figure(self.traces)
-        # A frame per block (zeros are white and would vanish), then the red marks; set in
-        # one go: add_shape validates each call, seconds for 64 kernels.
-        fig.layout.shapes = [
+        # A frame per block (zeros are white and would vanish), then the red marks.
+        shapes = [
             {"type": "rect", "x0": x - 0.5, "x1": x + w - 0.5, "y0": y - 0.5, "y1": y + h - 0.5,
              "line": line}
             for boxes, line in ((self.boxes, {"color": "#999", "width": 1}),
@@ -162,16 +161,16 @@ class Sheet:
         # Captions sit above their y (yanchor bottom): leave them a line of room.
         top = min([n["y"] - self.cells(24) for n in self.notes]
                   + [y - 0.5 for _, y, _, _ in self.boxes])
-        fig.update_layout(
-            annotations=self.notes, plot_bgcolor="rgba(0,0,0,0)",
-            height=int((self.bottom - top + 1.5) * self.cell) + 16,
-            margin={"l": MARGIN_PX // 2, "r": MARGIN_PX // 2, "t": 8, "b": 8},
-            meta={"numbers": self.numbers},
-        )
-        fig.update_xaxes(visible=False, range=[-0.5 - self.left, self.right + 0.5])
-        fig.update_yaxes(visible=False, range=[self.bottom + 0.5, top], scaleanchor="x",
-                         constrain="domain")
-        return fig
+        # Plain dicts (viz.figure): Plotly validated 8 × 8 kernels' traces on every rerun.
+        return PlainFigure(self.traces, {
+            "shapes": shapes, "annotations": self.notes, "plot_bgcolor": "rgba(0,0,0,0)",
+            "height": int((self.bottom - top + 1.5) * self.cell) + 16,
+            "margin": {"l": MARGIN_PX // 2, "r": MARGIN_PX // 2, "t": 8, "b": 8},
+            "meta": {"numbers": self.numbers},
+            "xaxis": {"visible": False, "range": [-0.5 - self.left, self.right + 0.5]},
+            "yaxis": {"visible": False, "range": [self.bottom + 0.5, top], "scaleanchor": "x",
+                      "constrain": "domain"},
+        })
 
 
 def _shape(T: np.ndarray) -> str:
@@ -179,7 +178,7 @@ def _shape(T: np.ndarray) -> str:
 
 
 def multi_in_figure(X: Any, K: Any, parts: Any, Y: Any, *, numbers: bool | None = None,
-                    width: int | None = None) -> go.Figure:
+                    width: int | None = None) -> PlainFigure:
     """X (ci, H, W) over K (ci, kh, kw) over corr2d(X[c], K[c]) (ci, Ho, Wo), then "=" their
     sum Y (Ho, Wo): channel c's column reads top to bottom, the last row adds across.
     width: a phone's column (px; None: the wide page), see Sheet."""
@@ -231,7 +230,7 @@ def multi_in_figure(X: Any, K: Any, parts: Any, Y: Any, *, numbers: bool | None 
 
 
 def multi_out_figure(K: Any, Y: Any, *, col_names: Sequence[str] | None = None,
-                     numbers: bool | None = None, width: int | None = None) -> go.Figure:
+                     numbers: bool | None = None, width: int | None = None) -> PlainFigure:
     """K (co, ci, kh, kw) as co columns of ci kernel slices; below column o, its output
     map Y[o] (Ho, Wo). The kernel tensor's shape co × ci × kh × kw is written above.
     width: a phone's column (px; None: the wide page), see Sheet."""
@@ -274,7 +273,7 @@ def multi_out_figure(K: Any, Y: Any, *, col_names: Sequence[str] | None = None,
 
 
 def matmul_figure(Xm: Any, Km: Any, Ym: Any, Y1: Any, *, numbers: bool | None = None,
-                  width: int | None = None) -> go.Figure:
+                  width: int | None = None) -> PlainFigure:
     """The 1×1 convolution as K (co × ci) · X (ci × h·w) = Y (co × h·w), laid out so that
     Y[o, j] sits where K's row o meets X's column j (Y[0, 0]'s are outlined in red);
     below, Y reshaped to (co, h, w). width: a phone's column (px; None: the wide page)."""
@@ -302,7 +301,7 @@ def matmul_figure(Xm: Any, Km: Any, Ym: Any, Y1: Any, *, numbers: bool | None = 
     return s.figure()
 
 
-def groups_figure(mask: Any, *, kernel: str = "") -> go.Figure:
+def groups_figure(mask: Any, *, kernel: str = "") -> PlainFigure:
     """Which input channel each output channel sees: mask (co, ci) holds the group index
     where connected, −1 where not. Each coloured cell is one kernel of the weight."""
     M = _np(mask)
@@ -319,19 +318,18 @@ def groups_figure(mask: Any, *, kernel: str = "") -> go.Figure:
         c = ink[int(v) % len(GROUP_COLOURS)]
         return kernel if c == colours.BLACK else f'<span style="color:{c}">{kernel}</span>'
 
-    fig = go.Figure(go.Heatmap(
-        z=np.where(M >= 0, M, np.nan), zmin=-0.5, zmax=g - 0.5, colorscale=scale,
-        showscale=False, xgap=2, ygap=2, hoverongaps=False, customdata=M,
-        text=[[label(v) for v in row] for row in M], texttemplate="%{text}",
-        textfont={"size": 11 if ci <= 4 else 9, "color": colours.BLACK},
-        hovertemplate="output %{y} ← input %{x} (group %{customdata})<extra></extra>",
-    ))
-    fig.update_layout(
-        height=min(420, 90 + 36 * co), margin={"l": 60, "r": 10, "t": 60, "b": 10},
-        plot_bgcolor="#eee", meta={"numbers": True},
-    )
-    fig.update_xaxes(title="input channel c", side="top", dtick=1, showgrid=False,
-                     range=[-0.5, ci - 0.5], constrain="domain")
-    fig.update_yaxes(title="output channel o", range=[co - 0.5, -0.5], dtick=1, showgrid=False,
-                     scaleanchor="x", constrain="domain")
-    return fig
+    return PlainFigure([{
+        "type": "heatmap", "z": np.where(M >= 0, M, np.nan), "zmin": -0.5, "zmax": g - 0.5,
+        "colorscale": scale, "showscale": False, "xgap": 2, "ygap": 2, "hoverongaps": False,
+        "customdata": M, "text": [[label(v) for v in row] for row in M],
+        "texttemplate": "%{text}",
+        "textfont": {"size": 11 if ci <= 4 else 9, "color": colours.BLACK},
+        "hovertemplate": "output %{y} ← input %{x} (group %{customdata})<extra></extra>",
+    }], {
+        "height": min(420, 90 + 36 * co), "margin": {"l": 60, "r": 10, "t": 60, "b": 10},
+        "plot_bgcolor": "#eee", "meta": {"numbers": True},
+        "xaxis": {"title": {"text": "input channel c"}, "side": "top", "dtick": 1,
+                  "showgrid": False, "range": [-0.5, ci - 0.5], "constrain": "domain"},
+        "yaxis": {"title": {"text": "output channel o"}, "range": [co - 0.5, -0.5], "dtick": 1,
+                  "showgrid": False, "scaleanchor": "x", "constrain": "domain"},
+    })
