@@ -29,10 +29,9 @@ def traced(X: tuple, K: tuple, padding: tuple, stride: tuple, dilation: tuple, m
 def animated(X: tuple, K: tuple, padding: tuple, stride: tuple, dilation: tuple, mode: str,
              flip: bool, width: int | None = None):
     """The animation for one configuration. Building it costs up to ~200 ms at 16×16, and the
-    cell picker reruns the page without changing it. Shared read-only: st.plotly_chart
-    serialises a copy and never changes the figure."""
-    return sliding.animation(traced(X, K, padding, stride, dilation, mode, flip),
-                             width=width).freeze()
+    cell picker reruns the page without changing it. Shared read-only: a plain figure
+    (viz.figure) is sent as the dicts it was made of and never changed."""
+    return sliding.animation(traced(X, K, padding, stride, dilation, mode, flip), width=width)
 
 
 @st.cache_resource(max_entries=64)

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import plotly.graph_objects as go
 import streamlit as st
 import torch
 
 import core
 from core import learn, learn_task
 from core.images import SAMPLES
+from viz.figure import PlainFigure
 from viz.learn import input_grid, kernel_grid, training_animation
 
 #: Most frames an animation holds: every step up to this, else evenly spaced steps.
@@ -146,10 +146,10 @@ def train(source: str, K: tuple[tuple[float, ...], ...], kernel_size: tuple[int,
 @st.cache_resource(max_entries=16, show_spinner=False)
 def animation(source: str, K: tuple[tuple[float, ...], ...], kernel_size: tuple[int, int] | None,
               noise: float, *, log: bool, optimum: float, kmax: float, ymax: float,
-              width: int | None = None, **settings: Any) -> go.Figure:
+              width: int | None = None, **settings: Any) -> PlainFigure:
     """``train``'s run as one animation (viz.learn.training_animation; ``width``: a phone's,
     see viz.grid.narrow), built once per settings and view and shared, read-only, by every
-    session, frozen (FramedFigure.freeze: sent as one dict, not deep-copied per send).
+    session, plain (viz.figure.PlainFigure: sent as the dicts it was made of, never copied).
     Building it costs far more than sending it (the notebook's run: ≈ 50 ms of CPU against
     ≈ 1 ms for the frozen dict), so a rerun that changes nothing of the run builds nothing."""
     run = train(source, K, kernel_size, noise, **settings)
@@ -157,7 +157,7 @@ def animation(source: str, K: tuple[tuple[float, ...], ...], kernel_size: tuple[
     return training_animation(run.losses, run.steps, run.weights, run.grads, run.preds, Y,
                               total=run.total, optimum=optimum, log=log,
                               diverged=run.status == "diverged", kmax=kmax, ymax=ymax,
-                              bias=settings.get("bias", True), width=width).freeze()
+                              bias=settings.get("bias", True), width=width)
 
 
 def plain(T: Any) -> tuple[tuple[float, ...], ...]:
@@ -168,12 +168,12 @@ def plain(T: Any) -> tuple[tuple[float, ...], ...]:
 
 @st.cache_resource(max_entries=128, show_spinner=False)
 def _kernel_figure(values: tuple[tuple[float, ...], ...], title: str, zmax: float | None,
-                   width: int | None) -> go.Figure:
+                   width: int | None) -> PlainFigure:
     return kernel_grid(np.array(values), title=title, zmax=zmax, width=width)
 
 
 def kernel_figure(T: Any, *, title: str, zmax: float | None = None,
-                  width: int | None = None) -> go.Figure:
+                  width: int | None = None) -> PlainFigure:
     """viz.learn.kernel_grid of a kernel-sized T (≤ MAX_LEARNED_KERNEL a side), built once per
     numbers, title and width and shared read-only by every session, as ``animation``: the
     page's four result grids and the true K cost nothing on a rerun that keeps them."""
@@ -181,7 +181,7 @@ def kernel_figure(T: Any, *, title: str, zmax: float | None = None,
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def input_figure(source: str, *, title: str, width: int | None = None) -> go.Figure:
+def input_figure(source: str, *, title: str, width: int | None = None) -> PlainFigure:
     """viz.learn.input_grid of the sample ``source`` as the layer trains on it (shrunk by
     core.learn_task.fit_input), built once per picture, title and width; shared read-only."""
     return input_grid(learn_task.fit_input(SAMPLES[source]()), title=title, width=width)

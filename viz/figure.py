@@ -30,8 +30,9 @@ def _template(name: str) -> dict:
 
 
 def _without_none(d: dict) -> dict:
-    """d without None values (go.Figure drops them; Plotly.js would read a null)."""
-    return {k: v for k, v in d.items() if v is not None}
+    """A layout without None values and empty lists (no shapes, no annotations): go.Figure
+    drops both, and Plotly.js would read a null."""
+    return {k: v for k, v in d.items() if v is not None and not (isinstance(v, list) and not v)}
 
 
 def _typed(v: Any) -> Any:
@@ -52,20 +53,21 @@ def _typed(v: Any) -> Any:
 class PlainFigure(go.Figure):
     """``go.Figure`` whose content stays the plain dicts it was made from (see the module)."""
 
-    def __init__(self, data: list[dict], layout: dict) -> None:  # noqa: D107
+    def __init__(self, data: list[dict], layout: dict,
+                 frames: list[dict] | None = None) -> None:  # noqa: D107
         # go.Figure.__init__ is skipped on purpose: it validates and copies.
         layout = _without_none(layout)
-        object.__setattr__(self, "_plain", (data, layout))
+        object.__setattr__(self, "_plain", (data, layout, frames or []))
         # What is sent: NumPy arrays as Plotly.js typed arrays (base64), as go.Figure.to_dict
         # writes them; made once, the given dicts are left as they are (``validated`` reads).
-        object.__setattr__(self, "_sent", (_typed(data), _typed(layout)))
+        object.__setattr__(self, "_sent", (_typed(data), _typed(layout), _typed(frames or [])))
         object.__setattr__(self, "_checked", None)
 
     def to_dict(self) -> dict:
-        data, layout = self._sent
+        data, layout, frames = self._sent
         if "template" not in layout and pio.templates.default:
             layout = {"template": _template(pio.templates.default), **layout}
-        return {"data": data, "layout": layout}
+        return {"data": data, "layout": layout, **({"frames": frames} if frames else {})}
 
     def to_plotly_json(self) -> dict:
         return self.to_dict()
@@ -73,8 +75,9 @@ class PlainFigure(go.Figure):
     def validated(self) -> go.Figure:
         """The same figure through Plotly's validation (raises on a wrong property)."""
         if self._checked is None:
-            data, layout = self._plain
-            object.__setattr__(self, "_checked", go.Figure({"data": data, "layout": layout}))
+            data, layout, frames = self._plain
+            object.__setattr__(self, "_checked", go.Figure(
+                {"data": data, "layout": layout, "frames": frames}))
         return self._checked
 
     @property

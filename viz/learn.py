@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import plotly.graph_objects as go
 
 from viz import colours
+from viz.figure import PlainFigure
 from viz.grid import (
     CELL_PX,
     MAX_NUMBERED,
@@ -33,7 +33,7 @@ TINY = 1e-6
 
 
 def kernel_grid(Z: Any, *, title: str = "", zmax: float | None = None, width: int | None = None,
-                height: int | None = None) -> go.Figure:
+                height: int | None = None) -> PlainFigure:
     """A (rows, cols) grid: numbered heatmap when small, plain heatmap up to 64 a side.
 
     zmax: shared colour limit, so Ŷ and Y (or learned and true K) compare by colour;
@@ -45,7 +45,7 @@ def kernel_grid(Z: Any, *, title: str = "", zmax: float | None = None, width: in
     return heatmap(A, title=title, zmax=zmax, width=width, height=height, colorbar=True)
 
 
-def input_grid(Z: Any, *, title: str = "", width: int | None = None) -> go.Figure:
+def input_grid(Z: Any, *, title: str = "", width: int | None = None) -> PlainFigure:
     """The input X: numbered heatmap when small, one PNG when large (fast to send)."""
     rows, cols = np.shape(Z)
     if max(rows, cols) <= MAX_NUMBERED:
@@ -56,49 +56,61 @@ def input_grid(Z: Any, *, title: str = "", width: int | None = None) -> go.Figur
 def loss_curve(
     losses: Sequence[float], *, total: int, optimum: float | None = None, log: bool = True,
     diverged: bool = False, height: int = 330,
-) -> go.Figure:
+) -> PlainFigure:
     """Loss at steps 1‥len(losses) on an x axis fixed to 1‥total, so the curve grows as it runs.
 
     Non-finite losses (and ≤ 0 on a log axis) are left out, never drawn as data. optimum:
     the least-squares loss, a dashed line (a note instead when it is ≈ 0 on a log axis).
     diverged: the last step is marked with a red ✕. The title says when an exact fit exists.
     """
+    return PlainFigure(*_loss_spec(losses, total=total, optimum=optimum, log=log,
+                                   diverged=diverged, height=height))
+
+
+def _loss_spec(losses: Sequence[float], *, total: int, optimum: float | None, log: bool,
+               diverged: bool, height: int) -> tuple[list[dict], dict]:
+    """``loss_curve``'s traces and layout as plain dicts (viz.figure)."""
     y = np.asarray(losses, dtype=np.float64)
     x = np.arange(1, len(y) + 1)
     ok = np.isfinite(y) & ((y > 0) if log else True)
-    fig = go.Figure(go.Scatter(
-        x=x[ok], y=y[ok], mode="lines+markers" if total <= 60 else "lines", name="loss",
-        line={"color": LOSS, "width": 2}, marker={"size": 6},
-        hovertemplate="step %{x}: loss %{y:.4g}<extra></extra>",
-    ))
+    data = [{
+        "type": "scatter", "x": x[ok], "y": y[ok],
+        "mode": "lines+markers" if total <= 60 else "lines", "name": "loss",
+        "line": {"color": LOSS, "width": 2}, "marker": {"size": 6},
+        "hovertemplate": "step %{x}: loss %{y:.4g}<extra></extra>",
+    }]
     top = float(y[ok].max()) if ok.any() else 1.0
     title = "loss per step"
+    shapes, annotations = [], []
     if optimum is not None and np.isfinite(optimum):
         if log and optimum <= EXACT * top:
             title += " · best possible ≈ 0 (some kernel fits Y exactly)"
-        else:
-            fig.add_hline(
-                y=optimum, line={"color": OPTIMUM, "dash": "dash"},
-                annotation={"text": f"best possible (least squares): {optimum:.4g}",
-                            "font": {"color": OPTIMUM}},
-                annotation_position="top right",
-            )
+        else:  # a dashed line across the plot at the optimum, its note above its right end
+            shapes.append({"type": "line", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y",
+                           "y0": optimum, "y1": optimum,
+                           "line": {"color": OPTIMUM, "dash": "dash"}})
+            annotations.append({"text": f"best possible (least squares): {optimum:.4g}",
+                                "font": {"color": OPTIMUM}, "showarrow": False,
+                                "xref": "x domain", "x": 1, "xanchor": "right",
+                                "yref": "y", "y": optimum, "yanchor": "bottom"})
     if diverged and ok.any():
         last = int(np.flatnonzero(ok)[-1])
-        fig.add_trace(go.Scatter(
-            x=[x[last]], y=[y[last]], mode="markers+text", name="diverged",
-            marker={"color": DIVERGED, "symbol": "x", "size": 14},
-            text=[f"diverged at step {len(y)} "], textposition="middle left",
-            textfont={"color": DIVERGED}, hoverinfo="skip",
-        ))
-    fig.update_layout(
-        height=height, margin={"l": 10, "r": 10, "t": 30, "b": 40}, showlegend=False,
-        title={"text": title, "x": 0.5, "xanchor": "center", "font": {"size": 14}},
-    )
-    fig.update_xaxes(title="step", range=[0.5, total + 0.5])
-    fig.update_yaxes(title="loss (log scale)" if log else "loss", type="log" if log else "linear",
-                     exponentformat="power")
-    return fig
+        data.append({
+            "type": "scatter", "x": [int(x[last])], "y": [float(y[last])],
+            "mode": "markers+text", "name": "diverged",
+            "marker": {"color": DIVERGED, "symbol": "x", "size": 14},
+            "text": [f"diverged at step {len(y)} "], "textposition": "middle left",
+            "textfont": {"color": DIVERGED}, "hoverinfo": "skip",
+        })
+    layout = {
+        "height": height, "margin": {"l": 10, "r": 10, "t": 30, "b": 40}, "showlegend": False,
+        "title": {"text": title, "x": 0.5, "xanchor": "center", "font": {"size": 14}},
+        "xaxis": {"title": {"text": "step"}, "range": [0.5, total + 0.5]},
+        "yaxis": {"title": {"text": "loss (log scale)" if log else "loss"},
+                  "type": "log" if log else "linear", "exponentformat": "power"},
+        "shapes": shapes, "annotations": annotations,
+    }
+    return data, layout
 
 
 #: Play speeds of the training animation: label and milliseconds per frame.
@@ -154,7 +166,7 @@ def training_animation(
     preds: np.ndarray, Y: Any, *, total: int, optimum: float | None = None, log: bool = True,
     diverged: bool = False, kmax: float | None = None, ymax: float | None = None,
     bias: bool = True, height: int = 780, width: int | None = None,
-) -> go.Figure:
+) -> PlainFigure:
     """A whole run as ONE Plotly animation that plays in the browser: frame f is step
     ``steps[f]``: the loss curve up to it (later steps covered), K after it (kh, kw),
     ∂loss/∂K (kh, kw) and Ŷ (H_out, W_out) of its forward pass, beside the target Y.
@@ -165,12 +177,10 @@ def training_animation(
     rows of two under the loss, each with its scale, numbers fitted to their cells, and the
     slider under the buttons (``_phone_layout``). None: the wide layout, four grids in a row.
     """
-    from viz.sliding import FramedFigure  # frames as plain dicts: no validation per frame
-
     Y = np.asarray(Y.detach() if hasattr(Y, "detach") else Y, dtype=np.float64)
     levels = max(Y.shape) > MAX_NUMBERED
-    curve = loss_curve(losses, total=total, optimum=optimum, log=log, diverged=diverged)
-    data = [t.to_plotly_json() for t in curve.data]
+    data, layout = _loss_spec(losses, total=total, optimum=optimum, log=log,
+                              diverged=diverged, height=height)
     y_all = np.asarray(losses, dtype=np.float64)
     last = len(steps) - 1
 
@@ -203,9 +213,7 @@ def training_animation(
             _grid_frame(preds[f], ymax, levels=levels)]}
         for f, s in enumerate(steps)
     ]
-    layout = curve.layout.to_plotly_json()
-    layout.update(height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10}, dragmode=False)
-    layout.pop("shapes", None)  # the optimum line comes back below, on the loss axes only
+    layout.update(margin={"l": 10, "r": 10, "t": 30, "b": 10}, dragmode=False)
     top_gap, split = 0.08, 0.52  # loss above, four grids below
     layout["xaxis"] = {**layout.get("xaxis", {}), "domain": [0, 1], "anchor": "y"}
     layout["yaxis"] = {**layout.get("yaxis", {}), "domain": [split + top_gap, 1], "anchor": "x"}
@@ -230,18 +238,14 @@ def training_animation(
         data[first + n]["colorbar"] = _bar(x0 + 0.125, 0.2, GRIDS_BOTTOM,
                                            ymax if levels and n >= 4 else None)
     layout["annotations"] = annotations
-    # Traces, frames and controls as plain dicts: tests validate them once (Plotly would
-    # validate every trace and its text grid on each build).
-    fig = FramedFigure(layout=layout, raw_data=data, raw_frames=frames)
-    for shape in curve.layout.shapes:  # the dashed least-squares line
-        fig.add_shape(shape.to_plotly_json(), xref="x", yref="y")
     phone = None
     if narrow(width):
-        _phone_layout(fig, frames, first, width, titles=titles, levels=levels and ymax,
-                      grids=((weights, kmax), (grads, None), (preds, ymax), ([Y], ymax)))
-        phone = fig.layout.meta
-    fig._raw_layout = _controls(steps, total, y_all, phone=phone)  # FramedFigure's
-    return fig
+        phone = _phone_layout(layout, data, frames, first, width, titles=titles,
+                              levels=levels and ymax,
+                              grids=((weights, kmax), (grads, None), (preds, ymax), ([Y], ymax)))
+    # Traces, frames and controls as plain dicts (viz.figure): tests validate them once
+    # (Plotly would validate every trace, frame and slider step on each build).
+    return PlainFigure(data, {**layout, **_controls(steps, total, y_all, phone=phone)}, frames)
 
 
 def _bar(x: float, length: float, y: float, levels_of: float | None) -> dict:
@@ -257,8 +261,8 @@ def _bar(x: float, length: float, y: float, levels_of: float | None) -> dict:
 
 def _controls(steps: Sequence[int], total: int, y_all: np.ndarray, *,
               phone: dict | None = None) -> dict:
-    """The animation's play buttons and step slider, as plain layout (FramedFigure's
-    raw_layout: Plotly would validate each of up to 100 slider steps on every build).
+    """The animation's play buttons and step slider, as plain layout dicts (viz.figure:
+    Plotly would validate each of up to 100 slider steps on every build).
     ``phone``: where the phone layout puts them (its ``layout.meta``); None: the wide layout."""
     now = {"mode": "immediate", "transition": {"duration": 0}}
     buttons = [dict(label="⟲ Replay", method="animate",
@@ -321,16 +325,18 @@ def _fitted(series: Sequence[np.ndarray], cell: float, zmax: float | None
     return [f[:-1] for f in fits], min(f[-1] for f in fits)
 
 
-def _phone_layout(fig: go.Figure, frames: list[dict], first: int, width: int, *,
-                  grids: Sequence[tuple[Any, float | None]], titles: list[str],
-                  levels: float | None) -> None:
-    """Lay ``fig`` (training_animation's) out for a phone's ``width``: the loss on top, K and
-    ∂loss/∂K in a row, Ŷ and Y in a row under them, square cells sized in pixels, the
-    numbers refitted to those cells in every frame, a colour bar under each grid.
+def _phone_layout(layout: dict, data: list[dict], frames: list[dict], first: int, width: int,
+                  *, grids: Sequence[tuple[Any, float | None]], titles: list[str],
+                  levels: float | None) -> dict:
+    """Lay training_animation's figure (its ``layout``, ``data`` and ``frames``, plain dicts,
+    changed in place) out for a phone's ``width``: the loss on top, K and ∂loss/∂K in a row,
+    Ŷ and Y in a row under them, square cells sized in pixels, the numbers refitted to those
+    cells in every frame, a colour bar under each grid.
 
     grids: each grid's frames (Y: one) and colour limit; traces first+2‥first+5 draw them.
     levels: Ŷ's and Y's scale when they carry colour levels (no numbers then), else None.
-    Writes the paper y of the controls' top and the slider's offset into ``fig.layout.meta``.
+    Returns (and writes into ``layout["meta"]``) the paper y of the controls' top, the
+    slider's offset and the figure's left edge.
     """
     plot_w = width - PHONE_MARGIN["l"] - PHONE_MARGIN["r"]
     pw = (plot_w - PHONE_GAP_PX) / 2  # one grid's room
@@ -343,16 +349,19 @@ def _phone_layout(fig: go.Figure, frames: list[dict], first: int, width: int, *,
     def y(px: float) -> float:  # paper y of a point px below the plot area's top
         return 1 - px / inner
 
-    layout = fig.layout
-    layout.height = int(inner + PHONE_MARGIN["t"] + PHONE_MARGIN["b"])
-    layout.margin = PHONE_MARGIN
-    layout.title.update(text=layout.title.text.replace(" · ", "<br>"), font={"size": 13},
-                        y=1, yref="paper", yanchor="bottom", pad={"b": 16})
-    layout.yaxis.domain = [y(PHONE_LOSS_PX), 1]
-    layout.yaxis.title.font.size = 11
-    layout.xaxis.title.standoff = 4
+    layout["height"] = int(inner + PHONE_MARGIN["t"] + PHONE_MARGIN["b"])
+    layout["margin"] = PHONE_MARGIN
+    title = layout["title"]
+    layout["title"] = {**title, "text": title["text"].replace(" · ", "<br>"),
+                       "font": {"size": 13}, "y": 1, "yref": "paper", "yanchor": "bottom",
+                       "pad": {"b": 16}}
+    yaxis = layout["yaxis"]
+    layout["yaxis"] = {**yaxis, "domain": [y(PHONE_LOSS_PX), 1],
+                       "title": {**yaxis["title"], "font": {"size": 11}}}
+    xaxis = layout["xaxis"]
+    layout["xaxis"] = {**xaxis, "title": {**xaxis["title"], "standoff": 4}}
     # The wide layout's grid titles go; the phone's sit over its own rows.
-    annotations = [a for a in layout.annotations if a.text not in
+    annotations = [a for a in layout["annotations"] if a["text"] not in
                    {f"<b>{t}</b>" for t in titles}]
     top = PHONE_LOSS_PX + PHONE_AXIS_PX
     for n in range(2, 6):
@@ -361,13 +370,14 @@ def _phone_layout(fig: go.Figure, frames: list[dict], first: int, width: int, *,
         body = rows * cell
         x0 = col * (pw + PHONE_GAP_PX) / plot_w
         x1 = min(1.0, x0 + pw / plot_w)
-        layout[f"xaxis{n}"].domain = [x0, x1]
-        layout[f"yaxis{n}"].domain = [y(top + PHONE_TITLE_PX + body), y(top + PHONE_TITLE_PX)]
+        layout[f"xaxis{n}"] = {**layout[f"xaxis{n}"], "domain": [x0, x1]}
+        layout[f"yaxis{n}"] = {**layout[f"yaxis{n}"], "domain": [
+            y(top + PHONE_TITLE_PX + body), y(top + PHONE_TITLE_PX)]}
         annotations.append({"text": f"<b>{titles[n - 2]}</b>", "x": (x0 + x1) / 2,
                             "y": y(top + PHONE_TITLE_PX - 4), "xref": "paper", "yref": "paper",
                             "xanchor": "center", "yanchor": "bottom", "showarrow": False,
                             "font": {"size": 12}})
-        trace = fig.raw_data[first + n]
+        trace = data[first + n]
         trace["colorbar"] = _bar((x0 + x1) / 2, (x1 - x0) * 0.9, y(top + PHONE_TITLE_PX + body),
                                  levels if n >= 4 else None)
         # The numbers, refitted to these cells: one type size for all of the grid's frames.
@@ -387,6 +397,8 @@ def _phone_layout(fig: go.Figure, frames: list[dict], first: int, width: int, *,
                     frame["data"][n]["text"] = fitted[0][f]
         if col == 1:
             top += PHONE_TITLE_PX + body + PHONE_BAR_PX
-    layout.annotations = annotations
-    layout.meta = {"controls": y(inner - PHONE_CONTROLS_PX), "slider": PHONE_SLIDER_PX / inner,
-                   "left": -PHONE_MARGIN["l"] / plot_w}  # the figure's left edge, in paper x
+    layout["annotations"] = annotations
+    layout["meta"] = {"controls": y(inner - PHONE_CONTROLS_PX),
+                      "slider": PHONE_SLIDER_PX / inner,
+                      "left": -PHONE_MARGIN["l"] / plot_w}  # the figure's left edge, paper x
+    return layout["meta"]

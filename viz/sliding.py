@@ -9,10 +9,10 @@ output cells, the current cell, the formula), so a 16×16 input stays well under
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 
 from core.windows import WindowTrace, num
 from viz import colours
+from viz.figure import PlainFigure
 from viz.grid import NARROW, fit_labels
 
 TAP = "#009e73"  # the window: bluish green (Okabe–Ito), a hue neither sign of a cell has
@@ -132,7 +132,7 @@ class _Layout:
         self.weights = corner if self.cell >= 40 else None
 
 
-def _base(trace: WindowTrace, L: _Layout, *, title: str) -> tuple[list, go.Layout]:
+def _base(trace: WindowTrace, L: _Layout, *, title: str) -> tuple[list[dict], dict]:
     """Static traces and the layout with three square-celled panels.
 
     Traces: X's colours, the padding's grey, X's numbers (while they fit their cells), the
@@ -147,34 +147,34 @@ def _base(trace: WindowTrace, L: _Layout, *, title: str) -> tuple[list, go.Layou
     hover = "X[%{customdata[0]}, %{customdata[1]}] = %{z:.4g}<extra></extra>"
     custom = np.stack([rr - top, cc - left], axis=-1)
     data = [
-        go.Heatmap(z=real, customdata=custom, hovertemplate=hover, showscale=False,
-                   xgap=1, ygap=1, **_colors(real), xaxis="x", yaxis="y"),
-        go.Heatmap(z=np.where(pad, 0.0, np.nan), colorscale=[[0, PAD], [1, PAD]], showscale=False,
-                   xgap=1, ygap=1, hoverinfo="skip", xaxis="x", yaxis="y"),
+        dict(type="heatmap", z=real, customdata=custom, hovertemplate=hover, showscale=False,
+             xgap=1, ygap=1, **_colors(real), xaxis="x", yaxis="y"),
+        dict(type="heatmap", z=np.where(pad, 0.0, np.nan), colorscale=[[0, PAD], [1, PAD]],
+             showscale=False, xgap=1, ygap=1, hoverinfo="skip", xaxis="x", yaxis="y"),
     ]
     x_labels, k_labels, y_labels = L.labels
     if x_labels:
         text_color = np.where(pad, "#7a7a7a", "#111111").ravel().tolist()
-        data.append(go.Scatter(
+        data.append(dict(type="scatter",
             x=cc.ravel().tolist(), y=rr.ravel().tolist(), mode="text",
             text=[t for row in x_labels[0] for t in row],
             textfont={"size": x_labels[1], "color": text_color},
             hoverinfo="skip", showlegend=False, xaxis="x", yaxis="y",
         ))
     bx, by = _box(top, left, top + H - 1, left + W - 1)
-    data.append(go.Scatter(x=bx, y=by, mode="lines", line={"color": "#444", "dash": "dash",
-                                                             "width": 2},
-                           hoverinfo="skip", showlegend=False, xaxis="x", yaxis="y"))
+    data.append(dict(type="scatter", x=bx, y=by, mode="lines",
+                     line={"color": "#444", "dash": "dash", "width": 2},
+                     hoverinfo="skip", showlegend=False, xaxis="x", yaxis="y"))
     for A, fitted, name, axis in ((trace.K, k_labels, "K", "2"), (trace.Y, y_labels, "Y", "3")):
         A = A.numpy().astype(np.float64)
         text = {"text": fitted[0], "texttemplate": "%{text}",
                 "textfont": {"size": fitted[1], "color": "#111111"}} if fitted else {}
-        data.append(go.Heatmap(
+        data.append(dict(type="heatmap",
             z=A, showscale=False, xgap=1, ygap=1, **_colors(A), **text,
             hovertemplate=f"{name}[%{{y}}, %{{x}}] = %{{z:.4g}}<extra></extra>",
             xaxis=f"x{axis}", yaxis=f"y{axis}",
         ))
-    layout = go.Layout(
+    layout = dict(
         height=L.height, margin={**L.margin, "t": L.top, "b": L.bottom, "autoexpand": False},
         plot_bgcolor="rgba(0,0,0,0)", showlegend=False, dragmode=False,
         title={"text": title, "x": 0.01, "y": 0.995, "yanchor": "top", "yref": "container",
@@ -206,7 +206,7 @@ def _base(trace: WindowTrace, L: _Layout, *, title: str) -> tuple[list, go.Layou
             yanchor="bottom", yshift=L.title_shift, showarrow=False, font={"size": 20},
             xanchor="left" if L.stacked else "center",
         ) | ({"x": x0} if L.stacked else {}))
-    layout.annotations = annotations
+    layout["annotations"] = annotations
     return data, layout
 
 
@@ -264,68 +264,12 @@ def _moving(trace: WindowTrace, n: int, L: _Layout, *, cover: bool, labels: bool
     return out + ([text] if formula else [])
 
 
-def _formula_axes(layout: go.Layout, L: _Layout) -> None:
+def _formula_axes(layout: dict, L: _Layout) -> None:
     """A hidden panel under the grids where the arithmetic of the current window is written."""
     hidden = {"visible": False, "range": [0, 1], "fixedrange": True}
     layout["xaxis4"] = {**hidden, "domain": [0, 1], "anchor": "y4"}
     below = L.grid_y[0] * (L.formula_px - 28) / L.formula_px  # leave the air above free
     layout["yaxis4"] = {**hidden, "domain": [0, below], "anchor": "x4"}
-
-
-class FramedFigure(go.Figure):
-    """A ``go.Figure`` whose animation frames and controls are kept as plain dicts.
-
-    Plotly validates every frame trace by trace (about 1 ms a frame, the bulk of a
-    rerun at 16×16), and a slider step by step; ours are built here from numbers, and
-    tests validate them once with ``go.Figure(fig.to_dict())``. ``to_dict`` (what
-    Streamlit sends) adds them back: ``raw_frames`` as the frames, ``raw_layout`` merged
-    into the layout (the play buttons and the step slider), ``raw_data`` (if given) as the
-    traces, in place of any validated ones.
-    """
-
-    def __init__(self, *args, raw_frames: list[dict] | None = None,
-                 raw_layout: dict | None = None, raw_data: list[dict] | None = None,
-                 **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._raw_frames = raw_frames or []  # plotly only allows new "_" attributes
-        self._raw_layout = raw_layout or {}
-        self._raw_data = raw_data
-        self._frozen: dict | None = None
-
-    @property
-    def raw_frames(self) -> list[dict]:
-        return self._raw_frames
-
-    @property
-    def raw_data(self) -> list[dict] | None:
-        return self._raw_data
-
-    def to_dict(self) -> dict:
-        if self._frozen is not None:
-            return {**self._frozen}
-        d = super().to_dict()
-        if self._raw_data is not None:
-            d["data"] = self._raw_data
-        d["frames"] = self._raw_frames  # shared, not copied: nobody writes to them
-        d["layout"] = {**d["layout"], **self._raw_layout}
-        return d
-
-    def freeze(self) -> FramedFigure:
-        """Keep ``to_dict`` as it is now and hand out that dict from then on (a shallow copy:
-        Streamlit only serialises it). For a figure shared read-only by every session (a
-        st.cache_resource value): Plotly's own to_dict deep-copies the figure on every send.
-        The figure must not change after this."""
-        self._frozen = self.to_dict()
-        return self
-
-    def __reduce__(self):
-        return _framed, (super().to_dict(), self._raw_frames, self._raw_layout,
-                         self._raw_data)
-
-
-def _framed(props: dict, raw_frames: list[dict], raw_layout: dict,
-            raw_data: list[dict] | None = None) -> FramedFigure:
-    return FramedFigure(props, raw_frames=raw_frames, raw_layout=raw_layout, raw_data=raw_data)
 
 
 def _controls(n_steps: int, start: int, *, small: bool) -> dict:
@@ -358,7 +302,7 @@ def _controls(n_steps: int, start: int, *, small: bool) -> dict:
 
 
 def animation(trace: WindowTrace, *, start: int = 0, width: int | None = None
-              ) -> FramedFigure:
+              ) -> PlainFigure:
     """Every window of ``trace`` as a Plotly frame, with play/pause, speeds and a step slider.
 
     Frame n shows window n on the padded input, the products and their sum, and the
@@ -381,14 +325,15 @@ def animation(trace: WindowTrace, *, start: int = 0, width: int | None = None
                          steps=True)}
         for n in range(len(trace.windows))
     ]
-    return FramedFigure(data=data + shown, layout=layout, raw_frames=frames,
-                        raw_layout=_controls(len(frames), start, small=L.stacked))
+    # Plain dicts (viz.figure): Plotly validated every trace of every rebuild.
+    return PlainFigure(data + shown, {**layout, **_controls(len(frames), start, small=L.stacked)},
+                       frames)
 
 
 def snapshot(trace: WindowTrace, n: int, *, title: str = "", width: int | None = None
-             ) -> go.Figure:
+             ) -> PlainFigure:
     """Window n alone, every output cell shown: the picked cell and its receptive field."""
     L = _Layout(trace, formula_lines=0, controls=False, width=width)
     data, layout = _base(trace, L, title=title)
     moving = _moving(trace, n, L, cover=False, labels=L.weights is not None, formula=False)
-    return go.Figure(data=data + moving, layout=layout)
+    return PlainFigure(data + moving, layout)

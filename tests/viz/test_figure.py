@@ -8,12 +8,16 @@ import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
+import torch
 
 from core import channels as ch
 from core.formula import SEED_CELLS, window_map
+from core.windows import sliding_windows
+from viz import sliding
 from viz.channels import groups_figure, matmul_figure, multi_in_figure, multi_out_figure
 from viz.figure import PlainFigure
 from viz.grid import heatmap, picture
+from viz.learn import loss_curve, training_animation
 from viz.shapes import window_figure
 
 
@@ -27,6 +31,8 @@ def _builders():
     T = ch.channel_tensors(ci=2, co=3, n=3, k=2)
     ob = ch.one_by_one(T.X, T.K1)
     rng = np.random.default_rng(0)
+    W = np.array([[[1.0, -0.5]], [[1.5, -0.98765]], [[1.01, -0.98]]])
+    P = np.arange(3 * 6 * 7, dtype=float).reshape(3, 6, 7) / 10
     return {
         "heatmap 3×3 with numbers": lambda: heatmap(np.arange(9.0).reshape(3, 3) / 7,
                                                      title="X", colorbar=True),
@@ -38,6 +44,19 @@ def _builders():
         "multi_out_figure": lambda: multi_out_figure(T.K, T.K.sum(axis=1)),
         "matmul_figure": lambda: matmul_figure(ob.Xm, ob.Km, ob.Ym, ob.Y1),
         "groups_figure": lambda: groups_figure(ch.group_mask(4, 8, 2), kernel="3×3"),
+        "loss_curve with optimum, diverged": lambda: loss_curve(
+            [9.0, 4.0, 1e9], total=5, optimum=0.5, diverged=True),
+        "sliding animation 5×5, padding 1": lambda: sliding.animation(sliding_windows(
+            torch.arange(25.0).reshape(5, 5), torch.arange(9.0).reshape(3, 3), padding=1)),
+        "sliding snapshot": lambda: sliding.snapshot(sliding_windows(
+            torch.arange(9.0).reshape(3, 3), torch.arange(4.0).reshape(2, 2)), 2, title="n"),
+        "training_animation wide": lambda: training_animation(
+            [9.0, 4.0, 2.0], [1, 2, 3], W, -W, P, P[-1], total=3, optimum=0.5),
+        "training_animation phone": lambda: training_animation(
+            [9.0, 4.0, 2.0], [1, 2, 3], W, -W, P, P[-1], total=3, optimum=0.5, width=340),
+        "training_animation 20×20 levels": lambda: training_animation(
+            [9.0, 4.0], [1, 2], W[:2], -W[:2], rng.normal(size=(2, 20, 20)),
+            np.zeros((20, 20)), total=2),
     }
 
 

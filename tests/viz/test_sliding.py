@@ -168,17 +168,3 @@ def test_every_number_fits_its_cell(K, width):
         spec = as_json(sliding.animation(trace, width=width))
         for text, size in cell_texts(spec):
             assert label_px(text, size) <= L.cell - PAD_PX, (text, size, L.cell)
-
-
-def test_a_frozen_figure_sends_what_it_would_have_sent():
-    """FramedFigure.freeze keeps to_dict's result: the same JSON as before freezing, and a
-    new top-level dict each send (Streamlit only serialises it)."""
-    from viz.sliding import animation
-
-    fig = animation(sliding_windows(torch.arange(9.0).reshape(3, 3),
-                                    torch.arange(4.0).reshape(2, 2)))
-    before = pio.to_json(fig.to_dict(), validate=False)
-    assert fig.freeze() is fig
-    sent = fig.to_dict()
-    assert pio.to_json(sent, validate=False) == before
-    assert sent is not fig.to_dict() and len(sent["frames"]) == 4
