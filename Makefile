@@ -6,7 +6,7 @@ PORT ?= 8501
 STREAMLIT_FLAGS := --server.headless true --browser.serverAddress localhost \
 	--browser.gatherUsageStats false --server.port $(PORT)
 
-.PHONY: run test check lint bench load clean
+.PHONY: run test check lint bench load clean i18n-extract i18n-update i18n-compile
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,23 @@ bench: $(VENV)/.dev-stamp
 
 load: $(VENV)/.dev-stamp
 	$(BIN)/python -m bench.load
+
+# -- translations (README "Translations") -------------------------------------------------
+# Message ids are the English text in the code; i18n/locale/zh/LC_MESSAGES/convscope.po holds the
+# Chinese. Extract → update → translate the .po → compile; commit the .pot, .po and .mo
+# (Community Cloud runs no make; tests/i18n checks that the .mo is the compile of the .po).
+I18N_POT := i18n/convscope.pot
+I18N_DIR := i18n/locale
+
+i18n-extract: $(VENV)/.dev-stamp
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --project=ConvScope \
+		--copyright-holder=ConvScope -o $(I18N_POT) .
+
+i18n-update: $(VENV)/.dev-stamp
+	$(BIN)/pybabel update -D convscope -i $(I18N_POT) -d $(I18N_DIR) --ignore-obsolete
+
+i18n-compile: $(VENV)/.dev-stamp
+	$(BIN)/pybabel compile -D convscope -d $(I18N_DIR) --statistics
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

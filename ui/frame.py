@@ -1,15 +1,18 @@
 """The frame every page opens and closes the same way, and the one way a page shows a rejection.
 
 ``Frame(prefix, title, intro)`` at the top of a page routes it through app.py
-(``ui.nav.ensure_router``), writes the title and the intro, and starts the URL check
-(``ui.url.UrlCheck``) before any widget. ``frame.end()`` as the page's last line, or
-``frame.stop()`` instead of ``st.stop()`` to end early, puts the share link at the foot of the
-sidebar and reports the link's unusable values in the slot under the intro: after the widgets,
-whose values the report judges. ``st.stop()`` itself would not do: it raises at the next
-element the page writes, so nothing could be reported after it.
+(``ui.nav.ensure_router``), puts the language switch (中文 | English, ``ui.lang``) at the top
+of the sidebar, writes the title and the intro (already in the visitor's language: the page
+translates them with ``ui.lang.gettext_for_session()``, which ``frame.texts`` also holds), and
+starts the URL check (``ui.url.UrlCheck``) before any widget. ``frame.end()`` as the page's
+last line, or ``frame.stop()`` instead of ``st.stop()`` to end early, puts the share link at the
+foot of the sidebar and reports the link's unusable values in the slot under the intro: after
+the widgets, whose values the report judges. ``st.stop()`` itself would not do: it raises at
+the next element the page writes, so nothing could be reported after it.
 
-``reject(error)`` shows what ``core`` refused (a ``core.errors.CoreError``: its message is built
-from its numbers), optionally led by what could not be made and followed by what to change.
+``reject(error)`` shows what ``core`` refused (a ``core.errors.CoreError``: its message is
+rebuilt from its numbers in the visitor's language, ``i18n.error_text``), optionally led by what
+could not be made and followed by what to change.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from typing import Any, Literal, NoReturn
 
 import streamlit as st
 
+from i18n import error_text, fmt
+from ui.lang import gettext_for_session, switch
 from ui.nav import ensure_router
 from ui.phone import narrow_rules
 from ui.share import share_link
@@ -35,6 +40,8 @@ class Frame:
                  intro_as: Literal["markdown", "caption"] = "markdown", share: bool = True,
                  share_note: str | None = None) -> None:
         ensure_router()
+        self.lang = switch()
+        self.texts = gettext_for_session()
         self.prefix, self.share, self.share_note = prefix, share, share_note
         narrow_rules()  # code and tables fit a phone's column (CSS only)
         st.title(title)
@@ -64,7 +71,8 @@ def reject(error: ValueError, *, lead: str = "", hint: str = "", where: Any = No
     """Show a rejected setting: ``lead`` (what could not be made, bold), the error's message,
     then ``hint`` (what to change), in ``where`` (a column or container; the page by default).
     """
-    text = f"{str(error).rstrip('.')}."
+    t = gettext_for_session()
+    text = fmt(t, "{message}.", message=error_text(t, error).rstrip("."))
     if lead:
         text = f"**{lead}** {text}"
     if hint:

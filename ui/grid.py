@@ -21,6 +21,8 @@ import torch
 
 from core import format_grid
 from core.grids import GridError, cells_to_tensor, split_cells
+from i18n import fmt
+from ui.lang import gettext_for_session
 from ui.url import BIND
 
 #: A cell as the editor holds it: its text, or None when empty.
@@ -89,12 +91,14 @@ def grid_input(
     readable message, its attributes the numbers). The text field's key is ``key`` (also its
     URL parameter). The editor is drawn whenever the text can be cut into cells, typos
     included, so it does not vanish (and move what is below it) while a cell is wrong.
+    ``label`` and ``help`` come translated; the default help is worded in the session's language.
     """
     text = st.text_input(
         label, value=default, key=key, **BIND,
-        help=help or (f"Rows separated by “;”, numbers by spaces or commas (full-width ；，、 "
-                      f"work too), or the book's [[0, 1], [2, 3]] or torch.tensor(...); up to "
-                      f"{max_rows}×{max_cols}."),
+        help=help or fmt(gettext_for_session(),
+                         "Rows separated by “;”, numbers by spaces or commas (full-width ；，、 "
+                         "work too), or the book's [[0, 1], [2, 3]] or torch.tensor(...); up to "
+                         "{max_rows}×{max_cols}.", max_rows=max_rows, max_cols=max_cols),
         max_chars=20 * max_rows * max_cols,
     )
     try:

@@ -1,17 +1,21 @@
 """The app's pages: (file in pages/, title, emoji icon, URL path), in menu order.
 
+Titles are message ids (English): app.py shows them in the visitor's language.
+
 Emoji, not ":material/…:" icons, which would fetch a font from the internet. Each URL path
 is the file's name without ".py": on a server's very first request Streamlit still names
 pages after their files (see ensure_router), and a link must find its page both ways.
 """
 
+from i18n import N_
+
 PAGES = [
-    ("tour.py", "Notebook tour", "📓", "tour"),
-    ("sliding_window.py", "Sliding window", "🔲", "sliding_window"),
-    ("edges.py", "Edge detection", "🖼️", "edges"),
-    ("learn.py", "Learn a kernel", "📉", "learn"),
-    ("shapes.py", "Shapes & padding", "📐", "shapes"),
-    ("channels.py", "Channels & 1×1", "🧱", "channels"),
+    ("tour.py", N_("Notebook tour"), "📓", "tour"),
+    ("sliding_window.py", N_("Sliding window"), "🔲", "sliding_window"),
+    ("edges.py", N_("Edge detection"), "🖼️", "edges"),
+    ("learn.py", N_("Learn a kernel"), "📉", "learn"),
+    ("shapes.py", N_("Shapes & padding"), "📐", "shapes"),
+    ("channels.py", N_("Channels & 1×1"), "🧱", "channels"),
 ]
 
 

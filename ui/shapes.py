@@ -1,7 +1,8 @@
 """The shapes page's widgets and callbacks: number boxes and (h, w) pairs bound to the URL,
 the square lock, the notebook-cell buttons, and the layer planner's text and table.
 
-Keys are URL parameter names (``sh_`` prefix); callbacks only write session state.
+Keys are URL parameter names (``sh_`` prefix); callbacks only write session state. Labels and
+help are worded in the session's language (``ui.lang``); a ``title`` passed in comes translated.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from core.formula import SEED_CELLS
 from core.layers import LAYER_NAMES, ROW_KEYS, Shape3, rows_text
 from core.plan import LENET, LENET_INPUT, RESULT_COLUMNS, Plan, compact_from_code, table_rows
 from core.torchcode import editor_rows
+from ui.lang import gettext_for_session
 from ui.url import BIND
 
 #: The calculator's (h, w) pairs by key name, with their defaults.
@@ -32,14 +34,15 @@ def pair_input(col, title: str, name: str, lo: int, hi: int, *, boxes: bool = Fa
                disabled: bool = False, square: bool = False) -> tuple[int, int]:
     """A heading and two sliders (or boxes) for (rows, cols), keys sh_<name>_h / sh_<name>_w;
     with ``square``, one control (sh_<name>_h) for both."""
+    _ = gettext_for_session().gettext
     col.markdown(f"**{title}**" if title else "")
     default = PAIRS[name]
-    axes = ((("h", "rows = cols", ""),) if square
-            else (("h", "height", " (rows)"), ("w", "width", " (cols)")))
-    values = tuple(int_input(col, axis + side, lo, hi, default, f"sh_{name}_{a}") if boxes
-                   else col.slider(axis + side, lo, hi, default, key=f"sh_{name}_{a}", **BIND,
+    axes = ((("h", _("rows = cols")),) if square
+            else (("h", _("height (rows)")), ("w", _("width (cols)"))))
+    values = tuple(int_input(col, label, lo, hi, default, f"sh_{name}_{a}") if boxes
+                   else col.slider(label, lo, hi, default, key=f"sh_{name}_{a}", **BIND,
                                    disabled=disabled)
-                   for a, axis, side in axes)
+                   for a, label in axes)
     return (values[0], values[0]) if square else values  # type: ignore[return-value]
 
 
@@ -112,28 +115,31 @@ def layer_table(text: str, p: Plan) -> int:
         lambda r: ["background-color: #fcbba1" if r.name == bad else "" for _ in r], axis=1,
         subset=list(RESULT_COLUMNS))
     key = f"sh_layers_ed{st.session_state.get('sh_layers_v', 0)}"
+    _ = gettext_for_session().gettext
     st.data_editor(
         styled, key=key, on_change=_table_edited, args=(rows, key), num_rows="dynamic",
         disabled=list(RESULT_COLUMNS), width="stretch", hide_index=True,
         column_config={
             "layer": st.column_config.SelectboxColumn(
-                "layer", options=list(LAYER_NAMES.values()), required=True, width=90,
+                _("layer"), options=list(LAYER_NAMES.values()), required=True, width=90,
                 default="conv"),  # ＋ adds a 3×3 conv that keeps the size
-            "out": _text_col("out ch", "Output channels (convs); blank keeps the input's"),
-            "kernel": _text_col("k", "Kernel: 3, or rows×cols like 5x3", 52, "3"),
-            "stride": _text_col("s", "Stride: blank = 1 for convs, the kernel for pools", 52,
+            "out": _text_col(_("out ch"), _("Output channels (convs); blank keeps the input's")),
+            "kernel": _text_col("k", _("Kernel: 3, or rows×cols like 5x3"), 52, "3"),
+            "stride": _text_col("s", _("Stride: blank = 1 for convs, the kernel for pools"), 52,
                                 "1"),
-            "padding": _text_col("p", "Padding per side; convs also take same / valid", 52, "1"),
-            "dilation": _text_col("d", "Dilation (not for avg pool)", 52, "1"),
-            "groups": _text_col("groups", "Groups: must divide in and out channels", 64, "1"),
-            "bias": _text_col("bias", "True or False: one bias per output channel (convs)", 52,
-                              "True"),
-            "output": _text_col("output", "C×H×W after this layer", 95),
-            "params": _text_col("params", "Weights + biases", 80),
-            "MACs": _text_col("MACs", "Multiply-accumulates for one image", 100),
-            "RF size": _text_col("RF size", "Input cells one output cell sees (Distill)", 62),
-            "RF jump": _text_col("RF jump", "Input cells between neighbouring outputs", 62),
-            "RF start": _text_col("RF start", "First input cell output (0, 0) sees; negative = "
-                                              "in the padding", 62),
+            "padding": _text_col("p", _("Padding per side; convs also take same / valid"), 52,
+                                 "1"),
+            "dilation": _text_col("d", _("Dilation (not for avg pool)"), 52, "1"),
+            "groups": _text_col("groups", _("Groups: must divide in and out channels"), 64, "1"),
+            "bias": _text_col("bias", _("True or False: one bias per output channel (convs)"),
+                              52, "True"),
+            "output": _text_col(_("output"), _("C×H×W after this layer"), 95),
+            "params": _text_col(_("params"), _("Weights + biases"), 80),
+            "MACs": _text_col("MACs", _("Multiply-accumulates for one image"), 100),
+            "RF size": _text_col(_("RF size"), _("Input cells one output cell sees (Distill)"),
+                                 62),
+            "RF jump": _text_col(_("RF jump"), _("Input cells between neighbouring outputs"), 62),
+            "RF start": _text_col(_("RF start"), _("First input cell output (0, 0) sees; "
+                                                   "negative = in the padding"), 62),
         })
     return len(rows)

@@ -5,7 +5,8 @@ The link is the server's rendering of this session's ``st.query_params`` (the bo
 widgets' values), shown with ``st.code`` and copied by a small ``st.components.v2``
 button. The button's markup, style and script are constants; the link reaches the script
 as JSON data and goes only to the clipboard, never into HTML. ``st.code`` escapes it for
-display: a link can carry text a visitor typed (a grid, a layer stack).
+display: a link can carry text a visitor typed (a grid, a layer stack). The button's words
+come with the data too, in the visitor's language (the markup is registered once per process).
 """
 
 from __future__ import annotations
@@ -14,12 +15,17 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-LABEL = "🔗 Share this view"
-COPY = "📋 Copy link"
+from i18n import N_
+from ui.lang import gettext_for_session
 
-_HTML = f"""
+LABEL = N_("🔗 Share this view")
+COPY = N_("📋 Copy link")
+COPIED = N_("✓ Copied")
+REFUSED = N_("Not allowed here: select the link and copy it")
+
+_HTML = """
 <div class="row">
-  <button type="button">{COPY}</button>
+  <button type="button"></button>
   <span class="status" role="status" aria-live="polite"></span>
 </div>
 """
@@ -42,11 +48,12 @@ _JS = """
 export default function ({ parentElement, data }) {
   const button = parentElement.querySelector("button");
   const status = parentElement.querySelector(".status");
+  button.textContent = data.copy;
   status.textContent = "";
   button.onclick = async () => {
     try {
       await navigator.clipboard.writeText(data.url);  // absent outside https and localhost
-      status.textContent = "✓ Copied";
+      status.textContent = data.copied;
       return;
     } catch (e) {}
     const area = document.createElement("textarea");  // the old way, for plain http
@@ -58,7 +65,7 @@ export default function ({ parentElement, data }) {
     area.select();
     const copied = document.execCommand("copy");
     area.remove();
-    status.textContent = copied ? "✓ Copied" : "Not allowed here: select the link and copy it";
+    status.textContent = copied ? data.copied : data.refused;
   };
 }
 """
@@ -77,8 +84,10 @@ def view_url() -> str:
 
 def share_link(*, key: str) -> None:
     """A popover with the whole link to this exact view and a button that copies it."""
+    _ = gettext_for_session().gettext
     url = view_url()
-    with st.popover(LABEL, key=key, width="stretch"):
-        st.caption("Everything you set is in this link: whoever opens it sees this view.")
+    with st.popover(_(LABEL), key=key, width="stretch"):
+        st.caption(_("Everything you set is in this link: whoever opens it sees this view."))
         st.code(url, language=None, wrap_lines=True)
-        _copy_button(key=f"{key}_copy", data={"url": url})
+        _copy_button(key=f"{key}_copy", data={"url": url, "copy": _(COPY),
+                                              "copied": _(COPIED), "refused": _(REFUSED)})

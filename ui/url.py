@@ -11,6 +11,10 @@ since) looks like a link value that "did not survive". A bound widget reads the 
 when it is first drawn on a page visit; before that it has no binding. So a parameter is
 judged only while no widget is bound to it yet (the session's first run, a page entered by
 navigation or history), and an unknown one once per session and value.
+
+Notes are kept as data (the parameter, the link's value, the value used) and worded when shown,
+in the visitor's language of that moment. Parameters in ``GLOBAL`` belong to every page (the
+language, ``ui.lang``): their notes show on whichever page is open.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from typing import Any
 
 import streamlit as st
 
+from i18n import N_, count, fmt
+
 _NOTES = "_url_notes"
 #: (key, values) of unknown parameters already named this session: they stay in the URL.
 _NAMED = "_url_named"
@@ -27,6 +33,11 @@ _NAMED = "_url_named"
 BIND: dict[str, Any] = {"bind": "query-params"}
 #: Old parameter names kept working after a rename: {old: new}.
 ALIASES: dict[str, str] = {}
+#: Parameters of every page, not of one (no page prefix): judged by their own module.
+GLOBAL: frozenset[str] = frozenset({"lang"})
+#: The notes' wording, by kind: a parameter no page has, a value its widget could not take.
+_UNKNOWN = N_("`{key}` is not a setting of this page; ignored.")
+_INVALID = N_("`{key}={shown}` from the link is not a valid value; the page used `{used}` instead.")
 #: Parameters that no longer exist and whose old links open the same view: dropped silently.
 RETIRED: frozenset[str] = frozenset({
     "lk_slow",  # issue 12's slow-motion length: the browser now plays a run at its own speeds
@@ -66,6 +77,13 @@ def _is_bound(key: str) -> bool:
 
     with get_session_state().query_params() as qp:
         return qp.is_bound(key)
+
+
+def note_invalid(key: str, raw: str, used: object) -> None:
+    """Note that the link's ``key={raw}`` could not be used and ``used`` was (for a parameter
+    no widget is bound to, such as ``lang``); shown by the page's ``UrlCheck.report``."""
+    notes = st.session_state.setdefault(_NOTES, {})
+    notes[key] = (_INVALID, {"key": key, "shown": raw[:40], "used": used})
 
 
 class UrlCheck:
@@ -137,23 +155,26 @@ class UrlCheck:
             if key not in st.session_state:
                 if (key, tuple(raw)) not in named:  # Dismiss must hold on later runs
                     named.add((key, tuple(raw)))
-                    notes[key] = f"`{key}` is not a setting of this page; ignored."
+                    notes[key] = (_UNKNOWN, {"key": key})
             elif not _same(raw, st.session_state[key]):
-                notes[key] = (
-                    f"`{key}={shown}` from the link is not a valid value; the page used "
-                    f"`{st.session_state[key]}` instead."
-                )
+                notes[key] = (_INVALID, {"key": key, "shown": shown,
+                                         "used": st.session_state[key]})
             else:  # used after all (a widget that shows only once another is set)
                 notes.pop(key, None)
-        mine = {k: v for k, v in notes.items() if k.startswith(self.prefix)}
+        mine = {k: v for k, v in notes.items() if k.startswith(self.prefix) or k in GLOBAL}
         if mine:
+            from ui.lang import gettext_for_session  # ui.lang notes through this module
+
+            t = gettext_for_session()
             with self._slot.container(key=f"{self.prefix}url_notes"):
                 st.warning(
-                    "Some settings in the link could not be used:\n\n"
-                    + "\n".join(f"- {v}" for v in mine.values()),
+                    count(t, "A setting in the link could not be used:",
+                          "{n} settings in the link could not be used:", len(mine)) + "\n\n"
+                    + "\n".join(f"- {fmt(t, message, **fields)}"
+                                 for message, fields in mine.values()),
                     icon="⚠️",
                 )
-                if st.button("Dismiss", key=f"{self.prefix}dismiss_url_notes"):
+                if st.button(t.gettext("Dismiss"), key=f"{self.prefix}dismiss_url_notes"):
                     for k in mine:
                         notes.pop(k, None)
                     st.rerun()
