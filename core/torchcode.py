@@ -9,6 +9,7 @@ run) into ``core.layers.Layer`` records.
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
 import re
 import textwrap
@@ -287,3 +288,10 @@ def editor_rows(text: str) -> list[dict[str, str]]:
                 kind, f = "", {}
         rows.append(row(kind, f))
     return rows
+
+
+@functools.cache
+def source(obj: object) -> str:
+    """The source text of a function or class of ``core``, as a page shows it: read once per
+    server process (``inspect.getsource`` tokenises the whole file each time: ≈ 1 ms)."""
+    return inspect.getsource(obj)

@@ -1,7 +1,6 @@
 """Learn a kernel (seed cell 22): gradient descent finds K from X and Y = corr2d(X, K); the whole
 run is computed at once and played in the browser as one animation."""
 
-import inspect
 
 import streamlit as st
 
@@ -9,6 +8,7 @@ import core
 from core import learn, learn_task
 from core.images import SAMPLES
 from core.kernels import PRESETS
+from core.torchcode import source
 from ui import learn_run
 from ui.frame import Frame, reject
 from ui.grid import grid_input
@@ -184,6 +184,6 @@ with st.expander("Sum or mean of squares? 为什么用均方误差"):
            if sum_lr and mean_lr else "")
     )
 with st.expander("The training loop: core.learn_kernel"):
-    st.code(inspect.getsource(learn.learn_kernel) + "\n\n" + inspect.getsource(learn._descend),
+    st.code(source(learn.learn_kernel) + "\n\n" + source(learn._descend),
             language="python")
 page.end()

@@ -43,8 +43,10 @@ def _typed(v: Any) -> Any:
     if isinstance(v, dict):
         out = {k: x if is_skipped_key(k) else _typed(x) for k, x in v.items()}
         return v if all(out[k] is x for k, x in v.items()) else out
-    if isinstance(v, (list, tuple)) and any(isinstance(x, (dict, list, tuple, np.ndarray))
-                                            for x in v):
+    # A list is walked when its first item is a container: the traces, shapes, frames and
+    # rows of a grid are homogeneous, and a grid's labels (a list of strings) are not walked
+    # string by string. An array missed here is still sent right, as a list of numbers.
+    if isinstance(v, (list, tuple)) and v and isinstance(v[0], (dict, list, tuple, np.ndarray)):
         out = [_typed(x) for x in v]
         return v if all(a is b for a, b in zip(out, v)) else out
     return v
