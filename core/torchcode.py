@@ -291,7 +291,7 @@ def editor_rows(text: str) -> list[dict[str, str]]:
 
 
 @functools.cache
-def source(obj: object) -> str:
+def source_text(obj: object) -> str:
     """The source text of a function or class of ``core``, as a page shows it: read once per
     server process (``inspect.getsource`` tokenises the whole file each time: ≈ 1 ms)."""
     return inspect.getsource(obj)

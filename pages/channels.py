@@ -6,7 +6,7 @@ import streamlit as st
 import core
 from core import channels as ch
 from core.errors import ChannelMismatch, NoOutput
-from core.torchcode import source
+from core.torchcode import source_text
 from ui.frame import Frame, reject
 from ui.url import BIND
 from ui.viewport import main_width
@@ -138,7 +138,7 @@ def one_by_one_section() -> None:
             f"‖Y1 − Y2‖ = {ob.norm:.3g} {verdict}  (X: {tuple(T.X.shape)}, K: {tuple(T.K1.shape)})"
         )
         with st.expander("The code: 1×1 convolution as a matrix product"):
-            st.code(source(core.corr2d_multi_in_out_1x1), language="python")
+            st.code(source_text(core.corr2d_multi_in_out_1x1), language="python")
 
 
 def cost() -> None:

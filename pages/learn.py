@@ -8,7 +8,7 @@ import core
 from core import learn, learn_task
 from core.images import SAMPLES
 from core.kernels import PRESETS
-from core.torchcode import source
+from core.torchcode import source_text
 from ui import learn_run
 from ui.frame import Frame, reject
 from ui.grid import grid_input
@@ -184,6 +184,6 @@ with st.expander("Sum or mean of squares? 为什么用均方误差"):
            if sum_lr and mean_lr else "")
     )
 with st.expander("The training loop: core.learn_kernel"):
-    st.code(source(learn.learn_kernel) + "\n\n" + source(learn._descend),
+    st.code(source_text(learn.learn_kernel) + "\n\n" + source_text(learn._descend),
             language="python")
 page.end()
