@@ -18,6 +18,7 @@ from typing import Any
 import torch
 
 from core.errors import N_, CoreError
+from core.pysource import parse
 
 # ---------------------------------------------------------------------------------------------
 # Rejections
@@ -211,7 +212,7 @@ def _python_cells(src: str, *, name: str) -> list[list[str]]:
     """Rows of cell texts from Python data syntax (see :func:`split_cells`); never evaluated."""
     src = src.strip()
     try:
-        tree = ast.parse(src, mode="exec")
+        tree = parse(src, mode="exec")
     except SyntaxError as e:
         raise BadSyntax(name, e.lineno or 1, e.offset or 1) from None
     except (RecursionError, MemoryError, ValueError):  # absurd nesting, NUL bytes

@@ -9,7 +9,6 @@ run) into ``core.layers.Layer`` records.
 from __future__ import annotations
 
 import ast
-import functools
 import inspect
 import re
 import textwrap
@@ -31,6 +30,7 @@ from core.layers import (
     layer_fields,
     parse_layer,
 )
+from core.pysource import parse
 
 #: PyTorch's defaults for the arguments written out; a pool's stride defaults to its kernel.
 _DEFAULTS: dict[str, dict[str, object]] = {
@@ -239,7 +239,7 @@ def read_code(text: str) -> CodeRead:
     """
     source = textwrap.dedent(text).strip()
     try:
-        pieces = _items(ast.parse(source))
+        pieces = _items(parse(source))
     except (SyntaxError, ValueError, MemoryError, RecursionError) as e:
         where = f"line {e.lineno}: {e.msg}" if isinstance(e, SyntaxError) else str(e)
         return CodeRead((), error=LayerError(0, f"the code does not parse as Python ({where})"))
@@ -288,10 +288,3 @@ def editor_rows(text: str) -> list[dict[str, str]]:
                 kind, f = "", {}
         rows.append(row(kind, f))
     return rows
-
-
-@functools.cache
-def source_text(obj: object) -> str:
-    """The source text of a function or class of ``core``, as a page shows it: read once per
-    server process (``inspect.getsource`` tokenises the whole file each time: ≈ 1 ms)."""
-    return inspect.getsource(obj)

@@ -16,7 +16,7 @@ import torch.nn.functional as F
 from core import geometry
 from core.corr import PADDING_MODES, as_tensor, corr2d, corr2d_loop, pad2d
 from core.geometry import IntOrPair, PaddingArg, Pair, pair, resolve_padding, span
-from core.torchcode import source_text
+from core.pysource import source_text
 
 #: The seed notebook's input for the sliding-window example.
 D2L_X = ((0, 1, 2), (3, 4, 5), (6, 7, 8))

@@ -6,7 +6,7 @@ import streamlit as st
 import core
 from core import channels as ch
 from core.errors import ChannelMismatch, NoOutput
-from core.torchcode import source_text
+from core.pysource import source_text
 from ui.frame import Frame, reject
 from ui.url import BIND
 from ui.viewport import main_width

@@ -8,7 +8,7 @@ import core
 from core import learn, learn_task
 from core.images import SAMPLES
 from core.kernels import PRESETS
-from core.torchcode import source_text
+from core.pysource import source_text
 from ui import learn_run
 from ui.frame import Frame, reject
 from ui.grid import grid_input

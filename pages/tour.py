@@ -4,7 +4,6 @@ Each cell names its section in the book: the Chinese edition's numbers (zh.d2l.a
 English edition's (d2l.ai) in English; the two number the convolution chapter differently.
 """
 
-import inspect
 
 import streamlit as st
 import torch
@@ -13,6 +12,7 @@ import core
 from core import channels, learn
 from core.images import stripes
 from core.kernels import D2L_2X2, D2L_EDGE
+from core.pysource import source_text
 from core.windows import D2L_X
 from i18n import fmt
 from ui.frame import Frame
@@ -90,7 +90,7 @@ with st.expander(_("The app's own layer: `core.learn.Conv2D`")):
                   "optional, and a private seeded generator that draws what "
                   "`torch.manual_seed` would, so two visitors training at once never reseed "
                   "each other."))
-    st.code(inspect.getsource(core.Conv2D), language="python")
+    st.code(source_text(core.Conv2D), language="python")
 page_link("learn.py", _("Watch gradient descent find it, live →"))
 
 st.header(_("4 · Padding and stride"))
