@@ -15,10 +15,12 @@ from core.kernels import D2L_2X2, D2L_EDGE
 from core.pysource import source_text
 from core.windows import D2L_X
 from i18n import fmt
+from ui.charts import heatmap_figure
 from ui.frame import Frame
 from ui.lang import gettext_for_session
+from ui.learn_run import notebook_run
 from ui.nav import page_link
-from viz import STATIC, colours, heatmap
+from viz import STATIC, colours
 from viz.grid import column_widths
 
 t = gettext_for_session()
@@ -42,7 +44,7 @@ def grids(cell: str, *named: tuple[str, torch.Tensor]) -> None:
     top = colours.top(*(T for _, T in named))
     widths = column_widths(len(named))
     for n, (col, (title, T)) in enumerate(zip(st.columns(len(named)), named)):
-        col.plotly_chart(heatmap(T, title=title, zmax=top, width=widths[n]),
+        col.plotly_chart(heatmap_figure(T, title=title, zmax=top, width=widths[n]),
                          key=f"tour_{cell}_{n}", config=STATIC)
     st.caption(colours.legend(top, (T for _, T in named)))
 
@@ -75,11 +77,10 @@ st.markdown(_("The notebook's layer and training cell, as it has them (they need
               "`torch.manual_seed(0)`, computed here by `core.learn_kernel`."))
 st.code(learn.NOTEBOOK_CONV2D, language="python")
 st.code(learn.NOTEBOOK_TRAINING, language="python")
-Y = core.corr2d(X, K)
-steps = list(core.learn_kernel(X, Y, kernel_size=(1, 2), lr=0.01, steps=20, seed=0))
-st.code(learn.notebook_printout(steps), language=None)
+printout, learned = notebook_run()  # X, K: the edge cell's stripes and [1, −1]
+st.code(printout, language=None)
 st.markdown(fmt(t, "Learned kernel: `{learned}` (true: `1 -1`), with random seed 0.",
-                learned=core.format_grid(steps[-1].weight)))
+                learned=learned))
 st.caption(_(
     "The notebook printed 8.531, 2.260, 0.616, 0.170: its kernel started from an unseeded "
     "`torch.randn`, so its numbers differ from any seed's; no starting kernel reproduces all "

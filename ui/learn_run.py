@@ -20,7 +20,9 @@ import torch
 
 import core
 from core import learn, learn_task
-from core.images import SAMPLES
+from core.images import SAMPLES, stripes
+from core.kernels import D2L_EDGE
+from ui.charts import plain
 from viz.figure import PlainFigure
 from viz.learn import input_grid, kernel_grid, training_animation
 
@@ -160,12 +162,6 @@ def animation(source: str, K: tuple[tuple[float, ...], ...], kernel_size: tuple[
                               bias=settings.get("bias", True), width=width)
 
 
-def plain(T: Any) -> tuple[tuple[float, ...], ...]:
-    """A 2-D grid (tensor or array) as nested tuples of floats: a cache key, and what
-    ``task``, ``train`` and ``animation`` take for K."""
-    return tuple(tuple(float(v) for v in row) for row in np.asarray(T, dtype=np.float64))
-
-
 @st.cache_resource(max_entries=128, show_spinner=False)
 def _kernel_figure(values: tuple[tuple[float, ...], ...], title: str, zmax: float | None,
                    width: int | None) -> PlainFigure:
@@ -185,3 +181,14 @@ def input_figure(source: str, *, title: str, width: int | None = None) -> PlainF
     """viz.learn.input_grid of the sample ``source`` as the layer trains on it (shrunk by
     core.learn_task.fit_input), built once per picture, title and width; shared read-only."""
     return input_grid(learn_task.fit_input(SAMPLES[source]()), title=title, width=width)
+
+
+@st.cache_data(max_entries=1, show_spinner=False)
+def notebook_run() -> tuple[str, str]:
+    """The notebook's training cell (the stripes, K = [1, −1], a 1×2 kernel, lr 0.01, 20 steps,
+    seed 0) as the tour shows it: its printout and the learned kernel, as text. The same on
+    every visit, so trained once per process."""
+    X = stripes()
+    steps = list(core.learn_kernel(X, core.corr2d(X, D2L_EDGE), kernel_size=(1, 2), lr=0.01,
+                                   steps=20, seed=0))
+    return learn.notebook_printout(steps), core.format_grid(steps[-1].weight)

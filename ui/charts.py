@@ -1,0 +1,36 @@
+"""Figures shared read-only by every session: built once per numbers and view, kept by
+``st.cache_resource``, sent as the plain dicts they are made of (viz.figure).
+
+A page whose grids do not change with its settings (the notebook tour's) or change rarely
+builds nothing on a rerun: a heatmap costs ≈ 1 ms of CPU to build and far less to send.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+from viz.figure import PlainFigure
+from viz.grid import heatmap
+
+
+def plain(T: Any) -> tuple[tuple[float, ...], ...]:
+    """A 2-D grid (tensor or array) as nested tuples of floats: a cache key, and what the
+    cached builders take for a grid."""
+    A = np.asarray(T.detach() if hasattr(T, "detach") else T, dtype=np.float64)
+    return tuple(tuple(float(v) for v in row) for row in A)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _heatmap(values: tuple[tuple[float, ...], ...], title: str, zmax: float | None,
+             width: int | None) -> PlainFigure:
+    return heatmap(np.array(values, dtype=np.float64), title=title, zmax=zmax, width=width)
+
+
+def heatmap_figure(T: Any, *, title: str = "", zmax: float | None = None,
+                   width: int | None = None) -> PlainFigure:
+    """viz.grid.heatmap of T (≤ 16 a side: numbers in its cells), built once per numbers,
+    title (in the visitor's language), scale and width; shared read-only."""
+    return _heatmap(plain(T), title, None if zmax is None else float(zmax), width)
