@@ -10,6 +10,7 @@ from core.images import SAMPLES
 from core.kernels import PRESETS
 from core.pysource import source_text
 from ui import learn_run
+from ui.charts import plain
 from ui.frame import Frame, reject
 from ui.grid import grid_input
 from ui.learn_setups import BOOK_LAYER, SETUPS, divergence_text, editions_markdown, new_start, use
@@ -69,7 +70,7 @@ with st.sidebar:
 try:
     if bad:
         raise bad
-    K_plain = learn_run.plain(core.as_tensor(K, "K", ndim=2))
+    K_plain = plain(core.as_tensor(K, "K", ndim=2))
     task = learn_run.task(source, K_plain, size, noise, seed)
     land = learn_run.landscape(source, K_plain, size, noise, seed, bias=bias, loss=loss)
     best, free = land.best, land.free

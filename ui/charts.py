@@ -23,14 +23,31 @@ def plain(T: Any) -> tuple[tuple[float, ...], ...]:
     return tuple(tuple(float(v) for v in row) for row in A)
 
 
+#: A grid as a cache key: its shape and its float64 bytes.
+Packed = tuple[tuple[int, ...], bytes]
+
+
+def packed(T: Any) -> Packed:
+    """A grid as a cache key Streamlit hashes in one step (nested tuples of floats, like
+    ``plain``'s, are hashed value by value: the tour's grids spent more time being hashed
+    than their cached figures took to send)."""
+    A = np.ascontiguousarray(T.detach() if hasattr(T, "detach") else T, dtype=np.float64)
+    return A.shape, A.tobytes()
+
+
+def unpacked(key: Packed) -> np.ndarray:
+    """The grid ``packed`` made the key of."""
+    shape, data = key
+    return np.frombuffer(data, dtype=np.float64).reshape(shape)
+
+
 @st.cache_resource(max_entries=256, show_spinner=False)
-def _heatmap(values: tuple[tuple[float, ...], ...], title: str, zmax: float | None,
-             width: int | None) -> PlainFigure:
-    return heatmap(np.array(values, dtype=np.float64), title=title, zmax=zmax, width=width)
+def _heatmap(key: Packed, title: str, zmax: float | None, width: int | None) -> PlainFigure:
+    return heatmap(unpacked(key), title=title, zmax=zmax, width=width)
 
 
 def heatmap_figure(T: Any, *, title: str = "", zmax: float | None = None,
                    width: int | None = None) -> PlainFigure:
     """viz.grid.heatmap of T (≤ 16 a side: numbers in its cells), built once per numbers,
     title (in the visitor's language), scale and width; shared read-only."""
-    return _heatmap(plain(T), title, None if zmax is None else float(zmax), width)
+    return _heatmap(packed(T), title, None if zmax is None else float(zmax), width)

@@ -22,7 +22,7 @@ import core
 from core import learn, learn_task
 from core.images import SAMPLES, stripes
 from core.kernels import D2L_EDGE
-from ui.charts import plain
+from ui.charts import Packed, packed, unpacked
 from viz.figure import PlainFigure
 from viz.learn import input_grid, kernel_grid, training_animation
 
@@ -163,9 +163,9 @@ def animation(source: str, K: tuple[tuple[float, ...], ...], kernel_size: tuple[
 
 
 @st.cache_resource(max_entries=128, show_spinner=False)
-def _kernel_figure(values: tuple[tuple[float, ...], ...], title: str, zmax: float | None,
+def _kernel_figure(key: Packed, title: str, zmax: float | None,
                    width: int | None) -> PlainFigure:
-    return kernel_grid(np.array(values), title=title, zmax=zmax, width=width)
+    return kernel_grid(unpacked(key), title=title, zmax=zmax, width=width)
 
 
 def kernel_figure(T: Any, *, title: str, zmax: float | None = None,
@@ -173,7 +173,7 @@ def kernel_figure(T: Any, *, title: str, zmax: float | None = None,
     """viz.learn.kernel_grid of a kernel-sized T (≤ MAX_LEARNED_KERNEL a side), built once per
     numbers, title and width and shared read-only by every session, as ``animation``: the
     page's four result grids and the true K cost nothing on a rerun that keeps them."""
-    return _kernel_figure(plain(T), title, None if zmax is None else float(zmax), width)
+    return _kernel_figure(packed(T), title, None if zmax is None else float(zmax), width)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
