@@ -47,6 +47,10 @@ def _typed(v: Any) -> Any:
     # rows of a grid are homogeneous, and a grid's labels (a list of strings) are not walked
     # string by string. An array missed here is still sent right, as a list of numbers.
     if isinstance(v, (list, tuple)) and v and isinstance(v[0], (dict, list, tuple, np.ndarray)):
+        first = v[0]
+        if isinstance(first, (list, tuple)) and first and not isinstance(
+                first[0], (dict, list, tuple, np.ndarray)):
+            return v  # a grid of numbers or labels, row by row: nothing to convert
         out = [_typed(x) for x in v]
         return v if all(a is b for a, b in zip(out, v)) else out
     return v

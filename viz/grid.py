@@ -157,27 +157,33 @@ def fit_labels(A: Any, cell_px: float, *, font_px: int = FONT_PX,
     """
     A = _array(A)
     room = cell_px - PAD_PX
-    exact = _exact_forms(A)  # once per cell, whichever length the labels may take
+    # A label depends on its value only: label each distinct value once (a prediction's rows
+    # or a target's 0s and 1s repeat), then lay the labels out as the grid.
+    values, where = np.unique(A, return_inverse=True)
+    where = where.reshape(A.shape).tolist()
+    values = values.tolist()
+    exact = _exact_forms(np.array([values]))[0]  # once per value, whichever length wins
 
-    def size_for(labels: list[list[str | None]]) -> int:
-        longest = max((len(t) for row in labels for t in row), default=1)
+    def size_for(labels: list[str | None]) -> int:
+        longest = max((len(t) for t in labels), default=1)
         return min(font_px, math.floor(room / (CHAR_EM * max(longest, 1))))
 
-    def shortened(size: int) -> list[list[str | None]] | None:
+    def shortened(size: int) -> list[str | None] | None:
         max_chars = math.floor(room / (CHAR_EM * size))
-        labels = [[number_label(v, max_chars, exact=e) for v, e in zip(row, e_row)]
-                  for row, e_row in zip(A.tolist(), exact)]
-        ok = max_chars >= 1 and all(t is not None for row in labels for t in row)
+        labels = [number_label(v, max_chars, exact=e) for v, e in zip(values, exact)]
+        ok = max_chars >= 1 and all(t is not None for t in labels)
         return labels if ok else None
 
-    full = [[number_label(v, exact=e) for v, e in zip(row, e_row)]
-            for row, e_row in zip(A.tolist(), exact)]
+    def grid(labels: list[str | None]) -> list[list[str]]:
+        return [[labels[i] for i in row] for row in where]
+
+    full = [number_label(v, exact=e) for v, e in zip(values, exact)]
     comfort = min(COMFORT_FONT_PX, font_px)
     if size_for(full) >= comfort:
-        return full, size_for(full)
+        return grid(full), size_for(full)
     for labels in (shortened(comfort), full, shortened(min_font_px)):
         if labels is not None and size_for(labels) >= min_font_px:
-            return labels, size_for(labels)
+            return grid(labels), size_for(labels)
     return None
 
 
