@@ -63,7 +63,7 @@ def _sobel(image_id: str, padding: int, stride: int, mode: str,
 
 
 @st.cache_resource(max_entries=48, show_spinner=False)
-def _figure(source: tuple, title: str, width: int, zmax: float | None,
+def _figure(*, source: tuple, title: str, width: int, zmax: float | None,
             _Z: np.ndarray) -> go.Figure:
     """The figure of the grid that ``source`` (plain values) names. Shared by sessions and
     never changed: st.plotly_chart draws from a copy (Figure.to_dict). Unlike cache_data it
@@ -76,7 +76,7 @@ def panel(col, title: str, Z: np.ndarray, key: str, *, source: tuple, width: int
     """One grid in a column ``width`` px wide, its colour bar and, underneath, its shape and
     value range; ``zmax``: a colour scale shared with the panels beside it."""
     lo, hi = value_range(torch.from_numpy(Z))
-    col.plotly_chart(_figure(source, title, width, zmax, Z), key=key)
+    col.plotly_chart(_figure(source=source, title=title, width=width, zmax=zmax, _Z=Z), key=key)
     col.caption(f"{Z.shape[0]}×{Z.shape[1]}, values from {lo:.4g} to {hi:.4g}")
 
 
@@ -147,7 +147,8 @@ if not k_error:
     panel(k_fig_col, f"K · {kernel}", K.numpy(), "ed_fig_k", source=("K", K_rows),
          width=column_widths(FIGURES)[1])
     try:
-        Y = _correlate(image_id, K_rows, pad, stride, mode, X)
+        Y = _correlate(image_id=image_id, kernel=K_rows, padding=pad, stride=stride, mode=mode,
+                       _X=X)
     except ValueError as e:
         reject(e, lead="No output:", where=y_col)
     else:
@@ -164,7 +165,7 @@ if sobel:
     st.markdown("Sobel x finds vertical edges, Sobel y horizontal ones; the length of the "
                 "gradient (Gx, Gy) finds edges of **every** orientation.")
     try:
-        Gx, Gy, M = _sobel(image_id, pad, stride, mode, X)
+        Gx, Gy, M = _sobel(image_id=image_id, padding=pad, stride=stride, mode=mode, _X=X)
     except ValueError as e:
         reject(e, lead="No gradient:")
     else:

@@ -71,13 +71,15 @@ try:
     if bad:
         raise bad
     K_plain = plain(core.as_tensor(K, "K", ndim=2))
-    task = learn_run.task(source, K_plain, size, noise, seed)
-    land = learn_run.landscape(source, K_plain, size, noise, seed, bias=bias, loss=loss)
+    task = learn_run.task(source=source, K=K_plain, kernel_size=size, noise=noise, seed=seed)
+    land = learn_run.landscape(source=source, K=K_plain, kernel_size=size, noise=noise, seed=seed,
+                                bias=bias, loss=loss)
     best, free = land.best, land.free
     settings = {"lr": lr, "steps": steps, "seed": seed, "bias": bias, "optimizer": opt,
                 "loss": loss, "init": init}
     # The visitor's run, computed at once and cached per settings (kept for tests and bench).
-    run = st.session_state.lk_run = learn_run.train(source, K_plain, size, noise, **settings)
+    run = st.session_state.lk_run = learn_run.train(source=source, K=K_plain,
+                                                      kernel_size=size, noise=noise, **settings)
 except ValueError as e:
     reject(e)
     page.stop()
@@ -87,8 +89,9 @@ kmax, ymax = float(task.K_view.abs().max()) or 1.0, float(task.Y.abs().max()) or
 st.subheader("The data 数据")
 c1, c2, c3 = st.columns([3, 2, 3])
 widths = column_widths([3, 2, 3])
-c1.plotly_chart(learn_run.input_figure(source, title=f"X ({task.X.shape[0]}×{task.X.shape[1]})",
-                                       width=widths[0]), key="lk_fig_X", config=STATIC)
+c1.plotly_chart(learn_run.input_figure(
+    source=source, title=f"X ({task.X.shape[0]}×{task.X.shape[1]})", width=widths[0]),
+    key="lk_fig_X", config=STATIC)
 c2.plotly_chart(learn_run.kernel_figure(task.K_true, title=f"true K ({th}×{tw}), hidden",
                                         width=widths[1]), key="lk_fig_Kt", config=STATIC)
 with c3:
@@ -117,8 +120,9 @@ shown = ("every step" if len(run.steps) == run.last_step else
          f"every {max(1, round(run.last_step / len(run.steps)))} steps between")
 st.caption(f"The whole run, computed at once: ▶ plays it in your browser, ■ pauses, the slider "
            f"picks a step. It shows {shown}. Every frame is a real step of `core.learn_kernel`.")
-st.plotly_chart(learn_run.animation(source, K_plain, size, noise, log=log, optimum=best.loss,
-                                    kmax=kmax, ymax=ymax, width=narrow(main_width()), **settings),
+st.plotly_chart(learn_run.animation(source=source, K=K_plain, kernel_size=size, noise=noise,
+                                    log=log, optimum=best.loss, kmax=kmax, ymax=ymax,
+                                    width=narrow(main_width()), **settings),
                 key="lk_fig_run", config={"displayModeBar": False})  # phone: 2 grids a row
 s = run.last
 if run.status == "diverged":

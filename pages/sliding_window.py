@@ -8,41 +8,14 @@ from core import kernels, windows
 from core.images import stripes
 from ui.frame import Frame, reject
 from ui.grid import grid_input
+from ui.sliding import animated, picked, setting_of, traced
 from ui.url import BIND
 from ui.viewport import main_width
-from viz import STATIC, colours, heatmap, sliding
+from viz import STATIC, colours, heatmap
 from viz.grid import column_widths, narrow
 
 INPUTS = ("seed 3×3", "seed stripes 6×8", "random integers", "typed")
 KERNELS = ("d2l 2×2", "edge [1, -1]", "preset", "typed")
-
-
-@st.cache_data(max_entries=64)
-def traced(X: tuple, K: tuple, padding: tuple, stride: tuple, dilation: tuple, mode: str,
-           flip: bool) -> windows.WindowTrace:
-    """core.sliding_windows on plain values (hashable: cached per configuration)."""
-    return windows.sliding_windows(X, K, padding=padding, stride=stride, dilation=dilation,
-                                   padding_mode=mode, flip=flip)
-
-
-@st.cache_resource(max_entries=32)
-def animated(X: tuple, K: tuple, padding: tuple, stride: tuple, dilation: tuple, mode: str,
-             flip: bool, width: int | None = None):
-    """The animation for one configuration. Building it costs up to ~200 ms at 16×16, and the
-    cell picker reruns the page without changing it. Shared read-only: a plain figure
-    (viz.figure) is sent as the dicts it was made of and never changed."""
-    return sliding.animation(traced(X, K, padding, stride, dilation, mode, flip), width=width)
-
-
-@st.cache_resource(max_entries=64)
-def picked(X: tuple, K: tuple, padding: tuple, stride: tuple, dilation: tuple, mode: str,
-           flip: bool, n: int, width: int | None = None):
-    """The picked window's figure (sliding.snapshot), shared read-only like ``animated``."""
-    return sliding.snapshot(traced(X, K, padding, stride, dilation, mode, flip), n, width=width)
-
-
-def plain(T: torch.Tensor) -> tuple:
-    return tuple(tuple(row) for row in T.tolist())
 
 
 page = Frame("sw_", "Sliding window 滑动窗口", intro_as="caption", intro=(
@@ -105,9 +78,10 @@ for error in (x_error, k_error):
 if X is None or K is None:
     page.stop()
 
-setting = (plain(X), plain(K), geometry["pad"], geometry["stride"], geometry["dil"], mode, flip)
+setting = setting_of(X, K, padding=geometry["pad"], stride=geometry["stride"],
+                     dilation=geometry["dil"], mode=mode, flip=flip)
 try:
-    trace = traced(*setting)
+    trace = traced(setting=setting)
 except ValueError as e:
     reject(e, lead="This configuration has no output.")
     st.caption("The input and kernel as they stand:")
@@ -118,7 +92,8 @@ except ValueError as e:
 
 Ho, Wo = trace.Y.shape
 phone = narrow(main_width())  # a phone's width: the panels stack; None: wide
-st.plotly_chart(animated(*setting, phone), key="sw_anim", config={"displayModeBar": False})
+st.plotly_chart(animated(setting=setting, width=phone), key="sw_anim",
+                config={"displayModeBar": False})
 st.caption("Green: the window, the cells K multiplies (each one's weight in its corner when "
            f"there is room) · grey: padding ({mode}) · dashed line: the edge of X · empty: not "
            "computed yet · cells: white 0, red positive, blue negative, deeper for larger |value| "
@@ -141,7 +116,7 @@ w, field = trace.windows[n], windows.receptive_field(trace, n)
 st.markdown(f"### Y[{w.i}, {w.j}] = {w.formula()}")
 st.code(f"Y[{w.i}, {w.j}] = {windows.symbolic(trace, n)}", language=None, wrap_lines=True)
 st.markdown(f"**Receptive field 感受野:** {windows.describe_field(field)}")
-st.plotly_chart(picked(*setting, n, phone), key="sw_pick", config=STATIC)
+st.plotly_chart(picked(setting=setting, n=n, width=phone), key="sw_pick", config=STATIC)
 
 st.header("Cross-correlation vs convolution 互相关 vs 卷积")
 if flip:

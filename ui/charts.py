@@ -36,13 +36,15 @@ def packed(T: Any) -> Packed:
 
 
 def unpacked(key: Packed) -> np.ndarray:
-    """The grid ``packed`` made the key of."""
+    """The grid ``packed`` made the key of (a writable copy: torch refuses read-only memory)."""
     shape, data = key
-    return np.frombuffer(data, dtype=np.float64).reshape(shape)
+    return np.frombuffer(data, dtype=np.float64).reshape(shape).copy()
 
 
+# Keyword-only, like every cached function here: a positional argument costs Streamlit an
+# inspect.signature of the function on every call.
 @st.cache_resource(max_entries=256, show_spinner=False)
-def _heatmap(key: Packed, title: str, zmax: float | None, width: int | None) -> PlainFigure:
+def _heatmap(*, key: Packed, title: str, zmax: float | None, width: int | None) -> PlainFigure:
     return heatmap(unpacked(key), title=title, zmax=zmax, width=width)
 
 
@@ -50,4 +52,5 @@ def heatmap_figure(T: Any, *, title: str = "", zmax: float | None = None,
                    width: int | None = None) -> PlainFigure:
     """viz.grid.heatmap of T (≤ 16 a side: numbers in its cells), built once per numbers,
     title (in the visitor's language), scale and width; shared read-only."""
-    return _heatmap(packed(T), title, None if zmax is None else float(zmax), width)
+    return _heatmap(key=packed(T), title=title, zmax=None if zmax is None else float(zmax),
+                    width=width)

@@ -129,7 +129,7 @@ def landscape(source: str, K: tuple[tuple[float, ...], ...],
               loss: str) -> Landscape:
     """core.learn's analysis of ``task(...)``, cached: a change of lr, steps, optimizer, start
     or view solves nothing again."""
-    t = task(source, K, kernel_size, noise, seed)
+    t = task(source=source, K=K, kernel_size=kernel_size, noise=noise, seed=seed)
     return Landscape(
         core.best_kernel(t.X, t.Y, kernel_size=t.kernel_size, bias=bias, loss=loss),
         learn.free_directions(t.X, t.kernel_size, bias=bias),
@@ -141,7 +141,8 @@ def train(source: str, K: tuple[tuple[float, ...], ...], kernel_size: tuple[int,
           noise: float, **settings: Any) -> Trajectory:
     """``record`` for the page's plain settings (a sample picture by name, K as nested
     tuples), cached per settings: reruns that change only the view do not train again."""
-    return record(task(source, K, kernel_size, noise, settings.get("seed", 0)), **settings)
+    return record(task(source=source, K=K, kernel_size=kernel_size, noise=noise,
+                       seed=settings.get("seed", 0)), **settings)
 
 
 #: A figure of a long run on a 64×64 picture holds ≈ 5 MB (tracemalloc): at most 80 MB kept.
@@ -154,8 +155,9 @@ def animation(source: str, K: tuple[tuple[float, ...], ...], kernel_size: tuple[
     session, plain (viz.figure.PlainFigure: sent as the dicts it was made of, never copied).
     Building it costs far more than sending it (the notebook's run: ≈ 50 ms of CPU against
     ≈ 1 ms for the frozen dict), so a rerun that changes nothing of the run builds nothing."""
-    run = train(source, K, kernel_size, noise, **settings)
-    Y = task(source, K, kernel_size, noise, settings.get("seed", 0)).Y
+    run = train(source=source, K=K, kernel_size=kernel_size, noise=noise, **settings)
+    Y = task(source=source, K=K, kernel_size=kernel_size, noise=noise,
+             seed=settings.get("seed", 0)).Y
     return training_animation(run.losses, run.steps, run.weights, run.grads, run.preds, Y,
                               total=run.total, optimum=optimum, log=log,
                               diverged=run.status == "diverged", kmax=kmax, ymax=ymax,
@@ -163,7 +165,7 @@ def animation(source: str, K: tuple[tuple[float, ...], ...], kernel_size: tuple[
 
 
 @st.cache_resource(max_entries=128, show_spinner=False)
-def _kernel_figure(key: Packed, title: str, zmax: float | None,
+def _kernel_figure(*, key: Packed, title: str, zmax: float | None,
                    width: int | None) -> PlainFigure:
     return kernel_grid(unpacked(key), title=title, zmax=zmax, width=width)
 
@@ -173,7 +175,8 @@ def kernel_figure(T: Any, *, title: str, zmax: float | None = None,
     """viz.learn.kernel_grid of a kernel-sized T (≤ MAX_LEARNED_KERNEL a side), built once per
     numbers, title and width and shared read-only by every session, as ``animation``: the
     page's four result grids and the true K cost nothing on a rerun that keeps them."""
-    return _kernel_figure(packed(T), title, None if zmax is None else float(zmax), width)
+    return _kernel_figure(key=packed(T), title=title,
+                          zmax=None if zmax is None else float(zmax), width=width)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
