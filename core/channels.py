@@ -243,11 +243,15 @@ def conv_cost(
 
 @dataclass(frozen=True)
 class CostRow:
-    """One way to build the layer: its layers (empty when impossible, with ``why``)."""
+    """One way to build the layer: its layers (empty when impossible, with ``why`` and the
+    ``error`` that says it). ``kind``: standard, grouped, depthwise or separable (a page
+    words the name in its reader's language from the kind and the numbers)."""
 
     name: str
     layers: tuple[ConvCost, ...]
     why: str = ""
+    kind: str = ""
+    error: ValueError | None = None
 
     @property
     def params(self) -> int:
@@ -267,27 +271,27 @@ def cost_comparison(
 
     Raises ValueError only when the standard layer has no output (kernel too large).
     """
-    def row(name: str, g: int) -> CostRow:
+    def row(name: str, g: int, kind: str) -> CostRow:
         try:
             c = conv_cost(ci, co, k, input_size=input_size, padding=padding, stride=stride,
                           groups=g)
         except ValueError as e:
-            return CostRow(name, (), str(e))
-        return CostRow(name, (c,))
+            return CostRow(name, (), str(e), kind, e)
+        return CostRow(name, (c,), kind=kind)
 
     standard = conv_cost(ci, co, k, input_size=input_size, padding=padding, stride=stride)
-    rows = [CostRow("standard (groups=1)", (standard,))]
+    rows = [CostRow("standard (groups=1)", (standard,), kind="standard")]
     if groups not in (1, ci):
-        rows.append(row(f"grouped (groups={groups})", groups))
-    depthwise = row(f"depthwise (groups=ci={ci})", ci)
+        rows.append(row(f"grouped (groups={groups})", groups, "grouped"))
+    depthwise = row(f"depthwise (groups=ci={ci})", ci, "depthwise")
     if not depthwise.layers:
         depthwise = CostRow(depthwise.name, (), (
             f"depthwise needs co to be a multiple of ci: co={co}, ci={ci}"
-        ))
+        ), "depthwise", depthwise.error)
     rows.append(depthwise)
     dw = conv_cost(ci, ci, k, input_size=input_size, padding=padding, stride=stride, groups=ci)
     pw = conv_cost(ci, co, 1, input_size=dw.output_size)
-    rows.append(CostRow("depthwise separable (depthwise + 1×1)", (dw, pw)))
+    rows.append(CostRow("depthwise separable (depthwise + 1×1)", (dw, pw), kind="separable"))
     return rows
 
 

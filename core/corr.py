@@ -13,10 +13,11 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from core.errors import ChannelMismatch, GroupsMismatch, NotAKernelShape, PaddingTooLarge
+from core.errors import N_, ChannelMismatch, GroupsMismatch, NotAKernelShape, PaddingTooLarge
 from core.geometry import IntOrPair, PaddingArg, output_length, pair, resolve_padding
 
-PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+#: PyTorch's padding modes: ids (links carry them) and message ids (a page shows their names).
+PADDING_MODES = (N_("zeros"), N_("reflect"), N_("replicate"), N_("circular"))
 
 #: Most elements any single array handed to `core` may hold (a 4096 × 4096 image).
 MAX_ELEMENTS = 4096 * 4096

@@ -12,6 +12,7 @@ import torch
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core.errors import (
+    N_,
     EmptyFile,
     FileTooLarge,
     FormatRefused,
@@ -91,16 +92,17 @@ def text(n: int = 64) -> torch.Tensor:
     return img
 
 
-#: Samples by display name, each a function returning a fresh tensor.
+#: Samples by name, each a function returning a fresh tensor. The names are ids (links carry
+#: them) and message ids (N_): a page shows a name in the visitor's language.
 SAMPLES = {
-    "Seed stripes 6×8": stripes,
-    "Seed stripes transposed Xᵀ 8×6": stripes_t,
-    "Diagonal edge 8×8": diagonal_edge,
-    "Checkerboard 64×64": checkerboard,
-    "Shapes 64×64": shapes,
-    "Circles 64×64": circles,
-    "Gradient 64×64": gradient,
-    "Text 64×64": text,
+    N_("Seed stripes 6×8"): stripes,
+    N_("Seed stripes transposed Xᵀ 8×6"): stripes_t,
+    N_("Diagonal edge 8×8"): diagonal_edge,
+    N_("Checkerboard 64×64"): checkerboard,
+    N_("Shapes 64×64"): shapes,
+    N_("Circles 64×64"): circles,
+    N_("Gradient 64×64"): gradient,
+    N_("Text 64×64"): text,
 }
 
 

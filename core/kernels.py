@@ -10,7 +10,7 @@ from typing import Any
 import torch
 
 from core.corr import as_tensor, corr2d_multi_in_out
-from core.errors import UnknownName
+from core.errors import N_, UnknownName
 from core.geometry import IntOrPair, PaddingArg
 
 
@@ -52,25 +52,26 @@ OUTLINE = _t([[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]])
 #: d2l's kernel for the sliding-window example.
 D2L_2X2 = _t([[0, 1], [2, 3]])
 
-#: Presets by display name, in the order the app lists them.
+#: Presets by name, in the order the app lists them. The names are ids (links carry them) and
+#: message ids (N_): a page shows a name in the visitor's language with ``gettext(name)``.
 PRESETS: dict[str, torch.Tensor] = {
-    "d2l edge [1, -1]": D2L_EDGE,
-    "d2l edge transposed": D2L_EDGE_T,
-    "Sobel x": SOBEL_X,
-    "Sobel y": SOBEL_Y,
-    "Prewitt x": PREWITT_X,
-    "Prewitt y": PREWITT_Y,
-    "Scharr x": SCHARR_X,
-    "Scharr y": SCHARR_Y,
-    "Laplacian": LAPLACIAN,
-    "Diagonal": DIAGONAL,
-    "Box blur": BOX_BLUR,
-    "Gaussian": GAUSSIAN,
-    "Sharpen": SHARPEN,
-    "Emboss": EMBOSS,
-    "Outline": OUTLINE,
-    "Identity": IDENTITY,
-    "d2l 2×2 [[0, 1], [2, 3]]": D2L_2X2,
+    N_("d2l edge [1, -1]"): D2L_EDGE,
+    N_("d2l edge transposed"): D2L_EDGE_T,
+    N_("Sobel x"): SOBEL_X,
+    N_("Sobel y"): SOBEL_Y,
+    N_("Prewitt x"): PREWITT_X,
+    N_("Prewitt y"): PREWITT_Y,
+    N_("Scharr x"): SCHARR_X,
+    N_("Scharr y"): SCHARR_Y,
+    N_("Laplacian"): LAPLACIAN,
+    N_("Diagonal"): DIAGONAL,
+    N_("Box blur"): BOX_BLUR,
+    N_("Gaussian"): GAUSSIAN,
+    N_("Sharpen"): SHARPEN,
+    N_("Emboss"): EMBOSS,
+    N_("Outline"): OUTLINE,
+    N_("Identity"): IDENTITY,
+    N_("d2l 2×2 [[0, 1], [2, 3]]"): D2L_2X2,
 }
 
 

@@ -7,6 +7,7 @@ numbers, and the one-line PyTorch call that reproduces the loop.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -188,20 +189,33 @@ class Field:
         return self.rows[1] - self.rows[0] + 1, self.cols[1] - self.cols[0] + 1
 
 
-def describe_field(field: Field) -> str:
+def _plural(singular: str, plural: str, n: int) -> str:
+    return singular if n == 1 else plural
+
+
+#: The words of this module's descriptions in English: (gettext, ngettext). A page passes its
+#: visitor's language instead (an ``i18n.Texts`` unpacks the same way); core knows no catalog.
+ENGLISH: tuple[Callable[[str], str], Callable[[str, str, int], str]] = (str, _plural)
+Words = Iterable[Callable[..., str]]
+
+
+def describe_field(field: Field, words: Words = ENGLISH) -> str:
     """The field in words: "rows 0 to 1 and columns 1 to 2 of X (2×2 cells); 4 taps read X."
 
     >>> describe_field(Field((-1, -1), (0, 1), 1, 1))
     'row −1 and columns 0 to 1 of X (1×2 cells); 1 tap reads X, 1 reads padding.'
     """
-    def extent(name: str, lo: int, hi: int) -> str:
-        return f"{name} {num(lo)}" if lo == hi else f"{name}s {num(lo)} to {num(hi)}"
-
-    taps = f"{field.in_input} tap{'s read' if field.in_input != 1 else ' reads'} X"
-    pad = f", {field.on_padding} read{'s' if field.on_padding == 1 else ''} padding" if (
-        field.on_padding) else ""
-    return (f"{extent('row', *field.rows)} and {extent('column', *field.cols)} of X "
-            f"({field.span[0]}×{field.span[1]} cells); {taps}{pad}.")
+    _, ngettext = words
+    (r0, r1), (c0, c1) = field.rows, field.cols
+    rows = (_("row {lo}") if r0 == r1 else _("rows {lo} to {hi}")).format(lo=num(r0), hi=num(r1))
+    cols = (_("column {lo}") if c0 == c1 else _("columns {lo} to {hi}")).format(
+        lo=num(c0), hi=num(c1))
+    taps = ngettext("{n} tap reads X", "{n} taps read X", field.in_input).format(
+        n=field.in_input)
+    pad = ngettext(", {n} reads padding", ", {n} read padding", field.on_padding).format(
+        n=field.on_padding) if field.on_padding else ""
+    return _("{rows} and {cols} of X ({h}×{w} cells); {taps}{pad}.").format(
+        rows=rows, cols=cols, h=field.span[0], w=field.span[1], taps=taps, pad=pad)
 
 
 def receptive_field(trace: WindowTrace, n: int) -> Field:
@@ -248,7 +262,7 @@ class AxisShape:
     def left_over(self) -> int:
         return self.free % self.s
 
-    def left_over_text(self) -> str:
+    def left_over_text(self, words: Words = ENGLISH) -> str:
         """Why the last padded cells are skipped, or "" when the stride divides evenly.
 
         >>> AxisShape("H", 6, 0, 0, 2, 1, 3).left_over_text()
@@ -256,12 +270,23 @@ class AxisShape:
         """  # noqa: E501
         if not self.left_over:
             return ""
-        noun = "row" if self.axis == "H" else "column"
-        last = f"last {self.left_over} padded {noun}s are" if self.left_over > 1 else (
-            f"last padded {noun} is")
-        padded = self.n + self.before + self.after
-        return (f"Along {self.axis}, the stride {self.s} does not divide {self.free} (= padded "
-                f"{padded} − span {self.reach}): the {last} never covered by a window.")
+        _, ngettext = words
+        if self.axis == "H":
+            text = ngettext(
+                "Along {axis}, the stride {s} does not divide {free} (= padded {padded} − span "
+                "{reach}): the last padded row is never covered by a window.",
+                "Along {axis}, the stride {s} does not divide {free} (= padded {padded} − span "
+                "{reach}): the last {n} padded rows are never covered by a window.",
+                self.left_over)
+        else:
+            text = ngettext(
+                "Along {axis}, the stride {s} does not divide {free} (= padded {padded} − span "
+                "{reach}): the last padded column is never covered by a window.",
+                "Along {axis}, the stride {s} does not divide {free} (= padded {padded} − span "
+                "{reach}): the last {n} padded columns are never covered by a window.",
+                self.left_over)
+        return text.format(axis=self.axis, s=self.s, free=self.free, reach=self.reach,
+                           padded=self.n + self.before + self.after, n=self.left_over)
 
     def formula(self) -> str:
         """The rule with this axis's numbers substituted, floor included.
@@ -275,15 +300,24 @@ class AxisShape:
         )
 
 
-def describe_unreached(rows: list[int], cols: list[int]) -> str:
+def describe_unreached(rows: list[int], cols: list[int], words: Words = ENGLISH) -> str:
     """Input rows and columns no window reads, in words ("" when every cell is read).
 
     >>> describe_unreached([5], [2, 6])
     'Never read by any window: row 5 and columns 2, 6 of X.'
     """
-    parts = [f"{name}{'s' if len(idx) > 1 else ''} {', '.join(map(str, idx))}"
-             for name, idx in (("row", rows), ("column", cols)) if idx]
-    return f"Never read by any window: {' and '.join(parts)} of X." if parts else ""
+    if not (rows or cols):
+        return ""
+    _, ngettext = words
+    row_text = ngettext("row {list}", "rows {list}", len(rows)).format(
+        list=_(", ").join(map(str, rows)))
+    col_text = ngettext("column {list}", "columns {list}", len(cols)).format(
+        list=_(", ").join(map(str, cols)))
+    if rows and cols:
+        where = _("{rows} and {cols}").format(rows=row_text, cols=col_text)
+    else:
+        where = row_text if rows else col_text
+    return _("Never read by any window: {where} of X.").format(where=where)
 
 
 def output_shape_steps(trace: WindowTrace) -> tuple[AxisShape, AxisShape]:

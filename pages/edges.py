@@ -1,4 +1,5 @@
-"""Edge detection: the seed's K = [1, −1] on its stripes, then real kernels on real pictures."""
+"""Edge detection: the seed's K = [1, −1] on its stripes, then real kernels on real pictures, in
+the visitor's language."""
 
 import numpy as np
 import plotly.graph_objects as go
@@ -8,37 +9,44 @@ import torch
 import core
 from core.images import MAX_SIDE, SAMPLES, sample, value_range
 from core.kernels import PRESETS, gradient_magnitude
+from i18n import N_, fmt
 from ui.edges import ERR, LAST, PIC, SEED_X, UPLOAD, uploaded
 from ui.frame import Frame, reject
 from ui.grid import grid_input
-from ui.url import BIND
+from ui.lang import gettext_for_session
+from ui.url import BIND, choice
 from viz import colours
 from viz.edges import HOVER_MAX, adaptive_grid
 from viz.grid import column_widths
 
-CUSTOM = "Custom kernel"  # no emoji: it ends up in the URL
+CUSTOM = N_("Custom kernel")  # an id: it ends up in the URL (shown translated)
 SEED_XT, SEED_K = "Seed stripes transposed Xᵀ 8×6", "d2l edge [1, -1]"
 FIGURES = [5, 3, 5]  # column widths of X, K and Y
 #: d2l's follow-ups: button key → (label, picture, kernel).
 FOLLOW_UPS = {
-    "ed_go_seed": ("① K on X: the seed", SEED_X, SEED_K),
-    "ed_go_xt": ("② K on Xᵀ", SEED_XT, SEED_K),
-    "ed_go_kt": ("③ Kᵀ on Xᵀ", SEED_XT, "d2l edge transposed"),
-    "ed_go_diag": ("④ K on a diagonal edge", "Diagonal edge 8×8", SEED_K),
+    "ed_go_seed": (N_("① K on X: the seed"), SEED_X, SEED_K),
+    "ed_go_xt": (N_("② K on Xᵀ"), SEED_XT, SEED_K),
+    "ed_go_kt": (N_("③ Kᵀ on Xᵀ"), SEED_XT, "d2l edge transposed"),
+    "ed_go_diag": (N_("④ K on a diagonal edge"), "Diagonal edge 8×8", SEED_K),
 }
 #: The notebook's own code for the pictures it builds.
 X_CODE = {SEED_X: "X = torch.ones(6, 8)\nX[:, 2:6] = 0", SEED_XT: "X = torch.ones(6, 8)\n"
           "X[:, 2:6] = 0\nX = X.T", "Diagonal edge 8×8": "X = torch.tril(torch.ones(8, 8))"}
-#: What to see in the follow-ups: (picture, kernel) → note.
+#: What to see in the follow-ups: (picture, kernel) → note (a message id).
 NOTES = {
-    (SEED_X, SEED_K): "如果横向相邻元素相同，输出为0；否则输出为非0. Y = X[i, j] − X[i, j+1]: "
-    "**+1** where 1 turns to 0 (left to right), **−1** where 0 turns back to 1, 0 elsewhere.",
-    (SEED_XT, SEED_K): "**All zeros**: along every row of Xᵀ the neighbours are equal. "
-    "K = [1, −1] compares left with right, so it only sees vertical edges.",
-    (SEED_XT, "d2l edge transposed"): "Kᵀ = [[1], [−1]] compares each pixel with the one "
-    "below it: it finds the **horizontal** edges of Xᵀ, +1 then −1.",
-    ("Diagonal edge 8×8", SEED_K): "A diagonal edge changes along every row, so K = [1, −1] "
-    "sees it: a **+1** on each row where 1 turns to 0 (the last row has no edge).",
+    (SEED_X, SEED_K): N_(
+        "Where horizontal neighbours are equal, the output is 0; where they differ, it is not. "
+        "Y = X[i, j] − X[i, j+1]: **+1** where 1 turns to 0 (left to right), **−1** where 0 "
+        "turns back to 1, 0 elsewhere."),
+    (SEED_XT, SEED_K): N_(
+        "**All zeros**: along every row of Xᵀ the neighbours are equal. K = [1, −1] compares "
+        "left with right, so it only sees vertical edges."),
+    (SEED_XT, "d2l edge transposed"): N_(
+        "Kᵀ = [[1], [−1]] compares each pixel with the one below it: it finds the "
+        "**horizontal** edges of Xᵀ, +1 then −1."),
+    ("Diagonal edge 8×8", SEED_K): N_(
+        "A diagonal edge changes along every row, so K = [1, −1] sees it: a **+1** on each row "
+        "where 1 turns to 0 (the last row has no edge)."),
 }
 
 
@@ -63,12 +71,13 @@ def _sobel(image_id: str, padding: int, stride: int, mode: str,
 
 
 @st.cache_resource(max_entries=48, show_spinner=False)
-def _figure(*, source: tuple, title: str, width: int, zmax: float | None,
+def _figure(*, source: tuple, title: str, width: int, zmax: float | None, lang: str,
             _Z: np.ndarray) -> go.Figure:
-    """The figure of the grid that ``source`` (plain values) names. Shared by sessions and
-    never changed: st.plotly_chart draws from a copy (Figure.to_dict). Unlike cache_data it
-    is not unpickled on every hit, which costs as much as drawing a 512² PNG again."""
-    return adaptive_grid(_Z, title=title, colorbar=True, width=width, zmax=zmax)
+    """The figure of the grid that ``source`` (plain values) names, with its title and hover
+    in ``lang``. Shared by sessions and never changed: st.plotly_chart draws from a copy
+    (Figure.to_dict). Unlike cache_data it is not unpickled on every hit, which costs as much
+    as drawing a 512² PNG again."""
+    return adaptive_grid(_Z, title=title, colorbar=True, width=width, zmax=zmax, lang=lang)
 
 
 def panel(col, title: str, Z: np.ndarray, key: str, *, source: tuple, width: int,
@@ -76,98 +85,107 @@ def panel(col, title: str, Z: np.ndarray, key: str, *, source: tuple, width: int
     """One grid in a column ``width`` px wide, its colour bar and, underneath, its shape and
     value range; ``zmax``: a colour scale shared with the panels beside it."""
     lo, hi = value_range(torch.from_numpy(Z))
-    col.plotly_chart(_figure(source=source, title=title, width=width, zmax=zmax, _Z=Z), key=key)
-    col.caption(f"{Z.shape[0]}×{Z.shape[1]}, values from {lo:.4g} to {hi:.4g}")
+    col.plotly_chart(_figure(source=source, title=title, width=width, zmax=zmax, lang=t.lang,
+                             _Z=Z), key=key)
+    col.caption(fmt(t, "{h}×{w}, values from {lo:.4g} to {hi:.4g}", h=Z.shape[0], w=Z.shape[1],
+                    lo=lo, hi=hi))
 
 
-page = Frame("ed_", "Edge detection · 图像物体边缘检测", share_note=(
+t = gettext_for_session()
+_, ngettext = t
+
+page = Frame("ed_", _("Edge detection"), share_note=_(
     "The link carries every setting except an uploaded picture: a file cannot travel in a "
-    "link, so whoever opens it sees the default picture."), intro=(
+    "link, so whoever opens it sees the default picture."), intro=_(
     "A kernel K slides over the picture X; each output Y[i, j] is the sum of K times the "
     "window under it (`corr2d`). The seed notebook's K = [1, −1] answers *“does this pixel "
     "differ from its right neighbour?”*, which is an edge detector. Start there, then try "
     "d2l's follow-ups, real kernels and your own pictures."))
 for col, (key, (label, picture, kernel)) in zip(st.columns(len(FOLLOW_UPS)), FOLLOW_UPS.items()):
-    col.button(label, key=key, on_click=_go, args=(picture, kernel), width="stretch")
+    col.button(_(label), key=key, on_click=_go, args=(picture, kernel), width="stretch")
 
 pic_col, k_col, geo_col = st.columns([4, 5, 4])  # room for a 7-column editor
 with pic_col:
-    name = st.selectbox("Picture X 输入", [*SAMPLES, UPLOAD], key="ed_img", **BIND)
+    name = choice(st.selectbox, _("Picture X"), [*SAMPLES, UPLOAD], key="ed_img", format_func=_)
     st.file_uploader(
-        "Your own picture (PNG or JPEG)", type=["png", "jpg", "jpeg"], key="ed_upload",
+        _("Your own picture (PNG or JPEG)"), type=["png", "jpg", "jpeg"], key="ed_upload",
         on_change=uploaded,
-        help=f"Made grayscale and scaled to at most {MAX_SIDE} px on the long side. It stays "
-        "in this browser session: a shared link cannot carry it.",
+        help=fmt(t, "Made grayscale and scaled to at most {side} px on the long side. It stays "
+                    "in this browser session: a shared link cannot carry it.", side=MAX_SIDE),
     )
     if ERR in st.session_state:
         file, error = st.session_state[ERR]
-        reject(error, lead=f"“{file}” was not used:", hint="Still showing the picture from before.")
+        reject(error, lead=fmt(t, "“{file}” was not used:", file=file),
+               hint=_("Still showing the picture from before."))
 with k_col:
-    kernel = st.selectbox("Kernel K 卷积核", [*PRESETS, CUSTOM], key="ed_kernel",
-                          **BIND)
+    kernel = choice(st.selectbox, _("Kernel K"), [*PRESETS, CUSTOM], key="ed_kernel",
+                    format_func=_)
     if kernel == CUSTOM:  # starts from the preset chosen before
         K, k_error = grid_input(
-            "Custom kernel K", key="ed_custom", max_rows=7, max_cols=7,
+            _("Custom kernel K"), key="ed_custom", max_rows=7, max_cols=7,
             default=core.format_grid(PRESETS[st.session_state.get(LAST, SEED_K)]),
         )
     else:
         st.session_state[LAST] = kernel
         K, k_error = PRESETS[kernel], None
 with geo_col:
-    pad = st.slider("Padding per side 填充", 0, 6, key="ed_pad", **BIND,
-                    help="PyTorch's padding, on each side; d2l's p_h is the total, 2×.")
-    stride = st.slider("Stride 步幅", 1, 8, key="ed_stride", **BIND)
-    mode = st.selectbox("Padding mode", core.PADDING_MODES, key="ed_mode", **BIND)
-    sobel = st.toggle("Sobel gradient magnitude", key="ed_sobel", **BIND)
+    pad = st.slider(_("Padding per side"), 0, 6, key="ed_pad", **BIND,
+                    help=_("PyTorch's padding, on each side; d2l's p_h is the total, 2×."))
+    stride = st.slider(_("Stride"), 1, 8, key="ed_stride", **BIND)
+    mode = choice(st.selectbox, _("Padding mode"), core.PADDING_MODES, key="ed_mode",
+                  format_func=_)
+    sobel = st.toggle(_("Sobel gradient magnitude"), key="ed_sobel", **BIND)
 
 if name == UPLOAD and PIC in st.session_state:
     X, image_id = st.session_state[PIC]["X"], st.session_state[PIC]["id"]
-    x_title = f"X · {st.session_state[PIC]['name']}"
+    x_name = st.session_state[PIC]["name"]
 else:
     if name == UPLOAD:
-        st.info("No picture has been uploaded in this session (an upload cannot travel in a "
-                f"link), so this is the default picture, {SEED_X}. Upload one above.")
+        st.info(fmt(t, "No picture has been uploaded in this session (an upload cannot travel "
+                       "in a link), so this is the default picture, {name}. Upload one above.",
+                    name=_(SEED_X)))
         name = SEED_X
-    X, image_id, x_title = sample(name).numpy(), f"sample:{name}", f"X · {name}"
+    X, image_id, x_name = sample(name).numpy(), f"sample:{name}", _(name)
+x_title = f"X · {x_name}"
 
 if k_error:
-    reject(k_error, hint="Fix the kernel to see Y; the picture is shown meanwhile.")
+    reject(k_error, hint=_("Fix the kernel to see Y; the picture is shown meanwhile."))
 else:
     K_rows = tuple(tuple(float(v) for v in row) for row in K.tolist())
     # One kernel row per line, aligned like a matrix, as torch prints it.
     literal = ",\n                  ".join(
         "[" + ", ".join(f"{v:g}" for v in r) + "]" for r in K_rows)
-    x_code = X_CODE.get(name, f"# X: {x_title[4:]} (grayscale, values in [0, 1])")
+    x_code = X_CODE.get(name, fmt(t, "# X: {name} (grayscale, values in [0, 1])", name=x_name))
     st.code(f"{x_code}\nK = torch.tensor([{literal}])\n"
             f"Y = corr2d(X, K, padding={pad}, stride={stride}, padding_mode={mode!r})",
             language="python")
 x_col, k_fig_col, y_col = st.columns(FIGURES)
 panel(x_col, x_title, X, "ed_fig_x", source=(image_id,), width=column_widths(FIGURES)[0])
 if not k_error:
-    panel(k_fig_col, f"K · {kernel}", K.numpy(), "ed_fig_k", source=("K", K_rows),
+    panel(k_fig_col, f"K · {_(kernel)}", K.numpy(), "ed_fig_k", source=("K", K_rows),
          width=column_widths(FIGURES)[1])
     try:
         Y = _correlate(image_id=image_id, kernel=K_rows, padding=pad, stride=stride, mode=mode,
                        _X=X)
     except ValueError as e:
-        reject(e, lead="No output:", where=y_col)
+        reject(e, lead=_("No output:"), where=y_col)
     else:
         panel(y_col, "Y = corr2d(X, K)", Y, "ed_fig_y", width=column_widths(FIGURES)[2],
              source=(image_id, K_rows, pad, stride, mode))
 if (name, kernel) in NOTES and name != UPLOAD:
-    st.info(NOTES[name, kernel])
+    st.info(_(NOTES[name, kernel]))
 if max(X.shape) > HOVER_MAX:
-    st.caption(f"Pictures over {HOVER_MAX} px are drawn as images: hover shows block means; "
-               "the exact range is under each picture.")
+    st.caption(fmt(t, "Pictures over {px} px are drawn as images: hover shows block means; "
+                      "the exact range is under each picture.", px=HOVER_MAX))
 
 if sobel:
-    st.subheader("Gradient magnitude 梯度幅值")
-    st.markdown("Sobel x finds vertical edges, Sobel y horizontal ones; the length of the "
-                "gradient (Gx, Gy) finds edges of **every** orientation.")
+    st.subheader(_("Gradient magnitude"))
+    st.markdown(_("Sobel x finds vertical edges, Sobel y horizontal ones; the length of the "
+                  "gradient (Gx, Gy) finds edges of **every** orientation."))
     try:
         Gx, Gy, M = _sobel(image_id=image_id, padding=pad, stride=stride, mode=mode, _X=X)
     except ValueError as e:
-        reject(e, lead="No gradient:")
+        reject(e, lead=_("No gradient:"))
     else:
         panels = (("Gx = corr2d(X, Sobel x)", Gx, "ed_fig_gx"),
                   ("Gy = corr2d(X, Sobel y)", Gy, "ed_fig_gy"), ("√(Gx² + Gy²)", M, "ed_fig_m"))

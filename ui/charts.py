@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
+import i18n
 from viz.figure import PlainFigure
 from viz.grid import heatmap
 
@@ -44,13 +45,15 @@ def unpacked(key: Packed) -> np.ndarray:
 # Keyword-only, like every cached function here: a positional argument costs Streamlit an
 # inspect.signature of the function on every call.
 @st.cache_resource(max_entries=256, show_spinner=False)
-def _heatmap(*, key: Packed, title: str, zmax: float | None, width: int | None) -> PlainFigure:
-    return heatmap(unpacked(key), title=title, zmax=zmax, width=width)
+def _heatmap(*, key: Packed, title: str, zmax: float | None, width: int | None,
+             lang: str) -> PlainFigure:
+    return heatmap(unpacked(key), title=title, zmax=zmax, width=width, lang=lang)
 
 
 def heatmap_figure(T: Any, *, title: str = "", zmax: float | None = None,
-                   width: int | None = None) -> PlainFigure:
+                   width: int | None = None, lang: str = i18n.DEFAULT) -> PlainFigure:
     """viz.grid.heatmap of T (≤ 16 a side: numbers in its cells), built once per numbers,
-    title (in the visitor's language), scale and width; shared read-only."""
+    title (in the visitor's language), scale, width and language (its hover text);
+    shared read-only."""
     return _heatmap(key=packed(T), title=title, zmax=None if zmax is None else float(zmax),
-                    width=width)
+                    width=width, lang=lang)

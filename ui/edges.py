@@ -12,8 +12,9 @@ import re
 import streamlit as st
 
 from core.images import load_image
+from i18n import N_
 
-UPLOAD = "Your upload"  # no emoji: it ends up in the URL
+UPLOAD = N_("Your upload")  # an id: it ends up in the URL (shown translated)
 SEED_X = "Seed stripes 6×8"
 #: Session-only state: the decoded picture, the last refusal, the preset a custom kernel
 #: starts from.

@@ -20,6 +20,7 @@ language, ``ui.lang``): their notes show on whichever page is open.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import streamlit as st
@@ -27,6 +28,9 @@ import streamlit as st
 from i18n import N_, count, fmt
 
 _NOTES = "_url_notes"
+#: The choices (``choice``, ``tabs``) the session has drawn: {key: (drawn on the current run,
+#: its id)}.
+LINKED = "_url_linked"
 #: (key, values) of unknown parameters already named this session: they stay in the URL.
 _NAMED = "_url_named"
 #: What every widget bound to the URL passes: ``st.slider(..., **BIND)``.
@@ -86,6 +90,85 @@ def note_invalid(key: str, raw: str, used: object) -> None:
     notes[key] = (_INVALID, {"key": key, "shown": raw[:40], "used": used})
 
 
+def _write_choice(key: str, value: Any, default: Any) -> None:
+    """Put a choice's id into the link (the default stays out of it, as when bound), and note
+    it as drawn on this run with that value."""
+    if value is None or value == default:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get_all(key) != [str(value)]:
+        st.query_params[key] = str(value)
+    st.session_state.setdefault(LINKED, {})[key] = (True, value)
+
+
+def _from_link(key: str, ids: list[str]) -> str:
+    """The link's id for ``key`` on a first draw, or the first id when it has none (or a bad
+    one, which the page's ``UrlCheck`` names)."""
+    raw = st.query_params.get_all(key)
+    return raw[-1] if raw and raw[-1] in ids else ids[0]
+
+
+def _choice_changed(key: str, default: Any) -> None:
+    """A choice's callback: the link follows the widget before the page runs."""
+    _write_choice(key, st.session_state.get(key), default)
+
+
+def choice(widget: Callable[..., Any], label: str, options: Sequence[str], *, key: str,
+           format_func: Callable[[str], str], **kwargs: Any) -> Any:
+    """A selectbox, radio or segmented control whose link carries the option, not its label.
+
+    ``st.selectbox(..., bind="query-params")`` writes its ``format_func`` label into the link,
+    so a translated label would make the link depend on the language. A choice is not bound:
+    its options are ids (the English words old links carry), ``format_func`` shows them in the
+    visitor's language, and the id goes into the link: on the first draw of a page visit the
+    link's id seeds the widget (a value that is no option leaves the first option, and the
+    page's ``UrlCheck`` names it, as for a bound widget); a change writes the new id into the
+    link (the first option is left out, as a bound widget leaves its default out); a choice
+    that is not drawn on a run loses its parameter, as an unmounted bound widget does
+    (``UrlCheck.report``).
+    """
+    options = list(options)
+    if key not in st.session_state:  # first drawn on this visit: the link's value, if valid
+        st.session_state[key] = _from_link(key, options)
+    elif st.session_state[key] not in options:  # the options changed under it
+        st.session_state[key] = options[0]
+    value = widget(label, options, key=key, format_func=format_func,
+                   on_change=_choice_changed, args=(key, options[0]), **kwargs)
+    _write_choice(key, value, options[0])
+    return value
+
+
+def _tab_changed(key: str, ids: list[str], labels: list[str]) -> None:
+    label = st.session_state.get(key)
+    if label in labels:
+        st.session_state[f"_{key}_id"] = ids[labels.index(label)]
+        _write_choice(key, ids[labels.index(label)], ids[0])
+
+
+def tabs(ids: Sequence[str], *, key: str, format_func: Callable[[str], str]) -> list[Any]:
+    """``st.tabs`` whose link carries the open tab's id, not its label (see ``choice``); lazy
+    (each tab's ``.open`` says whether it is the open one).
+
+    A tab set's value is its label, and a translated label changes with the language: the
+    session keeps the open tab's id (``_<key>_id``) and gives the tab set that id's label in
+    the visitor's language on every run, so a language switch keeps the open tab. A label of
+    this run's language in the session (a tab opened, or set by ``st.session_state``) wins.
+    """
+    ids = list(ids)
+    labels = [format_func(i) for i in ids]
+    state = f"_{key}_id"
+    if st.session_state.get(key) in labels:
+        st.session_state[state] = ids[labels.index(st.session_state[key])]
+    elif state not in st.session_state or key not in st.session_state:  # a first draw
+        st.session_state[state] = _from_link(key, ids)
+    if st.session_state[state] not in ids:
+        st.session_state[state] = ids[0]
+    st.session_state[key] = labels[ids.index(st.session_state[state])]
+    sheets = st.tabs(labels, key=key, on_change=_tab_changed, args=(key, ids, labels))
+    _write_choice(key, st.session_state[state], ids[0])
+    return list(sheets)
+
+
 class UrlCheck:
     """Call ``UrlCheck(prefix)`` under the page's intro, before its widgets, and
     ``.report()`` after them; the note shows where the check was made."""
@@ -98,9 +181,13 @@ class UrlCheck:
         self.raw = {
             k: st.query_params.get_all(k) for k in st.query_params if k.startswith(prefix)
         }
-        # A bound parameter holds what the page's widget wrote on the run before, not a link.
-        self.raw = {k: v for k, v in self.raw.items() if not _is_bound(k)}
+        # A bound parameter holds what the page's widget wrote on the run before, not a link;
+        # so does the parameter of a choice drawn before (``choice``).
+        linked = st.session_state.setdefault(LINKED, {})
+        self.raw = {k: v for k, v in self.raw.items() if not _is_bound(k) and k not in linked}
         self._drop_non_finite()
+        for key, (_, value) in linked.items():  # which choices this run draws (they mark it)
+            linked[key] = (False, value)
 
     def _apply_aliases(self) -> None:
         """Give a renamed parameter's old value to its new name, so old links keep working;
@@ -146,19 +233,32 @@ class UrlCheck:
             if key in st.query_params and not _is_bound(key):
                 del st.query_params[key]
 
+    def _drop_undrawn_choices(self) -> None:
+        """A choice not drawn this run (a widget shown only with another setting) leaves the
+        link, as Streamlit drops an unmounted bound widget's parameter."""
+        linked = st.session_state.setdefault(LINKED, {})
+        for key in [k for k, (drawn, _) in linked.items()
+                    if k.startswith(self.prefix) and not drawn]:
+            del linked[key]
+            if key in st.query_params:
+                del st.query_params[key]
+
     def report(self) -> None:
         """Show (and keep for this session) a note for every URL value that was not used."""
+        self._drop_undrawn_choices()
         notes = st.session_state.setdefault(_NOTES, {})
         named = st.session_state.setdefault(_NAMED, set())
+        linked = st.session_state.setdefault(LINKED, {})
         for key, raw in self.raw.items():
             shown = ", ".join(raw)[:40]
             if key not in st.session_state:
                 if (key, tuple(raw)) not in named:  # Dismiss must hold on later runs
                     named.add((key, tuple(raw)))
                     notes[key] = (_UNKNOWN, {"key": key})
-            elif not _same(raw, st.session_state[key]):
-                notes[key] = (_INVALID, {"key": key, "shown": shown,
-                                         "used": st.session_state[key]})
+                continue
+            used = linked[key][1] if key in linked else st.session_state[key]  # a choice's id
+            if not _same(raw, used):
+                notes[key] = (_INVALID, {"key": key, "shown": shown, "used": used})
             else:  # used after all (a widget that shows only once another is set)
                 notes.pop(key, None)
         mine = {k: v for k, v in notes.items() if k.startswith(self.prefix) or k in GLOBAL}

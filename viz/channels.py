@@ -9,11 +9,13 @@ view is compact: colours only, values on hover. ``fig.layout.meta["numbers"]`` s
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
+import i18n
 from viz import colours
 from viz.figure import PlainFigure
 from viz.grid import MAIN_PX, cell_text, fit_labels
@@ -26,9 +28,11 @@ MAX_CELL_PX = 46
 GROUP_COLOURS = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2",
                  "#eeca3b", "#9d755d")
 RED = "#c0392b"
-#: What the cell colours mean (viz.colours), written under every sheet.
-LEGEND = ("Colours 颜色: white = 0, red positive, blue negative, deeper for larger |value|; "
-          "each tensor on its own scale.")
+#: What the cell colours mean (viz.colours), written under every sheet (in its language).
+LEGEND = i18n.N_("Colours: white = 0, red positive, blue negative, deeper for larger |value|; "
+                 "each tensor on its own scale.")
+#: A word, or one CJK character (Chinese breaks between any two), with the space before it.
+_PIECE = re.compile(r" *(?:[\u2e80-\uffff]|[^ \u2e80-\uffff]+)")
 
 Box = tuple[float, float, int, int]  # (left x, top y, height, width) in cells
 #: The sheets' left and right margins together, and the height of a wrapped caption's line.
@@ -54,8 +58,10 @@ class Sheet:
     """
 
     def __init__(self, cols: int, px: float = 0, *, numbers: bool | None = None,
-                 left_px: float = 0, width: int | None = None) -> None:
+                 left_px: float = 0, width: int | None = None,
+                 lang: str = i18n.DEFAULT) -> None:
         self.width = width
+        self.texts = i18n.texts(lang)
         room = WIDTH_PX if width is None else width - MARGIN_PX
         fit = (room - px - left_px) / max(cols, 1)
         self.numbers = fit >= MIN_NUMBERED_PX if numbers is None else numbers
@@ -76,16 +82,17 @@ class Sheet:
         return len(text) * size * 0.55 <= width * self.cell
 
     def wrap(self, text: str, *, size: int = 12, x: float = -0.5) -> tuple[str, int]:
-        """``text`` broken into lines (``<br>``) at spaces so that each fits from cell x to
-        the right edge of a phone's column at font ``size``: (text, lines). Wide: as is."""
+        """``text`` broken into lines (``<br>``) at spaces, or between Chinese characters, so
+        that each fits from cell x to the right edge of a phone's column at font ``size``:
+        (text, lines). Wide: as is."""
         if self.width is None:
             return text, 1
         room = self.width - MARGIN_PX - (x + 0.5 + self.left) * self.cell
         lines = [""]
-        for word in text.split(" "):
-            line = f"{lines[-1]} {word}".strip()
+        for piece in _PIECE.findall(text):
+            line = (lines[-1] + piece).strip()
             if lines[-1] and _text_px(line, size) > room:
-                lines.append(word)
+                lines.append(piece.strip())
             else:
                 lines[-1] = line
         return "<br>".join(lines), len(lines)
@@ -147,7 +154,7 @@ class Sheet:
     def figure(self) -> PlainFigure:
         # The colour scale in words, under everything (each trace has its own ±max).
         note_y = self.bottom + 0.5 + self.cells(10)
-        legend, lines = self.wrap(LEGEND, x=-0.5 - self.left)
+        legend, lines = self.wrap(self.texts.gettext(LEGEND), x=-0.5 - self.left)
         self.label(-0.5 - self.left, note_y, legend, size=12, anchor="left", valign="top")
         self.bottom = note_y + self.cells(20 + LINE_PX * (lines - 1))
         # A frame per block (zeros are white and would vanish), then the red marks.
@@ -178,20 +185,21 @@ def _shape(T: np.ndarray) -> str:
 
 
 def multi_in_figure(X: Any, K: Any, parts: Any, Y: Any, *, numbers: bool | None = None,
-                    width: int | None = None) -> PlainFigure:
+                    width: int | None = None, lang: str = i18n.DEFAULT) -> PlainFigure:
     """X (ci, H, W) over K (ci, kh, kw) over corr2d(X[c], K[c]) (ci, Ho, Wo), then "=" their
     sum Y (Ho, Wo): channel c's column reads top to bottom, the last row adds across.
-    width: a phone's column (px; None: the wide page), see Sheet."""
+    width: a phone's column (px; None: the wide page), see Sheet; lang: its captions'."""
     X, K, parts, Y = _np(X), _np(K), _np(parts), _np(Y)
     ci = X.shape[0]
     pitch = max(X.shape[2], K.shape[2], parts.shape[2])
-    s = Sheet(ci * pitch + Y.shape[1], ci * 36, numbers=numbers, width=width)
+    s = Sheet(ci * pitch + Y.shape[1], ci * 36, numbers=numbers, width=width, lang=lang)
+    t = s.texts
     gap_x = s.whole(36)  # room for "+"
     step = pitch + gap_x
     headers = [s.wrap(h, size=14) for h in (
-        f"input X: ci × h × w = {_shape(X)}",
-        f"kernel K: ci × kh × kw = {_shape(K)}, one slice per channel",
-        "one cross-correlation per channel, then added up 按通道相加")]
+        i18n.fmt(t, "input X: ci × h × w = {shape}", shape=_shape(X)),
+        i18n.fmt(t, "kernel K: ci × kh × kw = {shape}, one slice per channel", shape=_shape(K)),
+        t.gettext("one cross-correlation per channel, then added up"))]
 
     def head(lines: int) -> float:  # room above a row for two lines of captions (or more)
         return s.cells(62 + 18 * (lines - 1))
@@ -230,17 +238,19 @@ def multi_in_figure(X: Any, K: Any, parts: Any, Y: Any, *, numbers: bool | None 
 
 
 def multi_out_figure(K: Any, Y: Any, *, col_names: Sequence[str] | None = None,
-                     numbers: bool | None = None, width: int | None = None) -> PlainFigure:
+                     numbers: bool | None = None, width: int | None = None,
+                     lang: str = i18n.DEFAULT) -> PlainFigure:
     """K (co, ci, kh, kw) as co columns of ci kernel slices; below column o, its output
     map Y[o] (Ho, Wo). The kernel tensor's shape co × ci × kh × kw is written above.
-    width: a phone's column (px; None: the wide page), see Sheet."""
+    width: a phone's column (px; None: the wide page), see Sheet; lang: its captions'."""
     K, Y = _np(K), _np(Y)
     co, ci, kh, kw = K.shape
     pitch = max(kw, Y.shape[2])
-    s = Sheet(co * pitch, co * 30, numbers=numbers, left_px=48, width=width)
+    s = Sheet(co * pitch, co * 30, numbers=numbers, left_px=48, width=width, lang=lang)
     step, vgap = pitch + s.whole(30), s.cells(14)
     names = col_names or [f"K[{o}]" for o in range(co)]
-    heading, lines = s.wrap(f"kernel K: co × ci × kh × kw = {co} × {ci} × {kh} × {kw}",
+    heading, lines = s.wrap(i18n.fmt(s.texts, "kernel K: co × ci × kh × kw = {shape}",
+                                     shape=f"{co} × {ci} × {kh} × {kw}"),
                             size=14, x=-0.5 - s.left)
     y = s.cells(52 + 18 * (lines - 1))
     s.label(-0.5 - s.left, y - 0.5 - s.cells(26), heading, anchor="left")
@@ -265,22 +275,23 @@ def multi_out_figure(K: Any, Y: Any, *, col_names: Sequence[str] | None = None,
     s.label(-0.8, y + (min(Y.shape[1], 3) - 1) / 2, "Y[o]", anchor="right", valign="middle",
             size=12, colour=RED)
     note_y = s.bottom + 0.5 + s.cells(4)
-    note, lines = s.wrap(f"output Y: co × h_out × w_out = {_shape(Y)}", size=14,
-                         x=-0.5 - s.left)
+    note, lines = s.wrap(i18n.fmt(s.texts, "output Y: co × h_out × w_out = {shape}",
+                                  shape=_shape(Y)), size=14, x=-0.5 - s.left)
     s.label(-0.5 - s.left, note_y, note, anchor="left", valign="top", colour=RED)
     s.bottom = note_y + s.cells(24 + 18 * (lines - 1))  # the note hangs below its y
     return s.figure()
 
 
 def matmul_figure(Xm: Any, Km: Any, Ym: Any, Y1: Any, *, numbers: bool | None = None,
-                  width: int | None = None) -> PlainFigure:
+                  width: int | None = None, lang: str = i18n.DEFAULT) -> PlainFigure:
     """The 1×1 convolution as K (co × ci) · X (ci × h·w) = Y (co × h·w), laid out so that
     Y[o, j] sits where K's row o meets X's column j (Y[0, 0]'s are outlined in red);
     below, Y reshaped to (co, h, w). width: a phone's column (px; None: the wide page)."""
     Xm, Km, Ym, Y1 = _np(Xm), _np(Km), _np(Ym), _np(Y1)
     ci, hw = Xm.shape
     co, h, w = Y1.shape
-    s = Sheet(max(ci + hw, co * w + ci), 40, numbers=numbers, left_px=60, width=width)
+    s = Sheet(max(ci + hw, co * w + ci), 40, numbers=numbers, left_px=60, width=width,
+              lang=lang)
     xx = ci + s.whole(40)  # X and Y start here; K sits left of Y
     # Captions over X, Y and Y1 (wrapped on a phone: each extra line takes 18 px above)
     (cx, lx), (cy, ly), (cr, lr) = (s.wrap(t, size=14, x=xx - 0.5) for t in (
@@ -301,9 +312,10 @@ def matmul_figure(Xm: Any, Km: Any, Ym: Any, Y1: Any, *, numbers: bool | None = 
     return s.figure()
 
 
-def groups_figure(mask: Any, *, kernel: str = "") -> PlainFigure:
+def groups_figure(mask: Any, *, kernel: str = "", lang: str = i18n.DEFAULT) -> PlainFigure:
     """Which input channel each output channel sees: mask (co, ci) holds the group index
     where connected, −1 where not. Each coloured cell is one kernel of the weight."""
+    _ = i18n.texts(lang).gettext
     M = _np(mask)
     co, ci = M.shape
     g = int(M.max()) + 1
@@ -324,12 +336,12 @@ def groups_figure(mask: Any, *, kernel: str = "") -> PlainFigure:
         "customdata": M, "text": [[label(v) for v in row] for row in M],
         "texttemplate": "%{text}",
         "textfont": {"size": 11 if ci <= 4 else 9, "color": colours.BLACK},
-        "hovertemplate": "output %{y} ← input %{x} (group %{customdata})<extra></extra>",
+        "hovertemplate": _("output %{y} ← input %{x} (group %{customdata})") + "<extra></extra>",
     }], {
         "height": min(420, 90 + 36 * co), "margin": {"l": 60, "r": 10, "t": 60, "b": 10},
         "plot_bgcolor": "#eee", "meta": {"numbers": True},
-        "xaxis": {"title": {"text": "input channel c"}, "side": "top", "dtick": 1,
+        "xaxis": {"title": {"text": _("input channel c")}, "side": "top", "dtick": 1,
                   "showgrid": False, "range": [-0.5, ci - 0.5], "constrain": "domain"},
-        "yaxis": {"title": {"text": "output channel o"}, "range": [co - 0.5, -0.5], "dtick": 1,
+        "yaxis": {"title": {"text": _("output channel o")}, "range": [co - 0.5, -0.5], "dtick": 1,
                   "showgrid": False, "scaleanchor": "x", "constrain": "domain"},
     })

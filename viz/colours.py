@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+import i18n
+
 #: ColorBrewer's RdBu (blue → white → red) with pure white in the middle. Its two darkest
 #: classes are left out: on a dark page they would be hard to tell from the background.
 STOPS = ("#2166ac", "#4393c3", "#92c5de", "#d1e5f0", "#ffffff",
@@ -125,17 +127,26 @@ def _short(v: float) -> str:
     return f"{v:.4g}".replace("-", "−")
 
 
-def legend(top: float, grids: Iterable[Any] = ()) -> str:
-    """The scale in words, for a caption: which colour means which value.
+def legend(top: float, grids: Iterable[Any] = (), *, lang: str = i18n.DEFAULT) -> str:
+    """The scale in words, for a caption: which colour means which value, in ``lang``.
 
     With ``grids``, only the signs they hold are named (a non-negative row has no blue).
+
+    >>> legend(3)
+    'Colours: white = 0, deepest red = +3, deepest blue = −3.'
+    >>> legend(3, [[0, 1]], lang="zh")
+    '颜色：白色为 0，最深的红色为 +3。'
     """
+    _ = i18n.texts(lang).gettext
     values = [_finite(g) for g in grids]
     neg = any((v < 0).any() for v in values) if values else True
     pos = any((v > 0).any() for v in values) if values else True
-    parts = ["white = 0"]
-    if pos:
-        parts.append(f"deepest red = +{_short(top)}")
-    if neg:
-        parts.append(f"deepest blue = −{_short(top)}")
-    return "Colours 颜色: " + ", ".join(parts) + "."
+    if pos and neg:
+        text = _("Colours: white = 0, deepest red = +{top}, deepest blue = −{top}.")
+    elif pos:
+        text = _("Colours: white = 0, deepest red = +{top}.")
+    elif neg:
+        text = _("Colours: white = 0, deepest blue = −{top}.")
+    else:
+        text = _("Colours: white = 0.")
+    return text.format(top=_short(top))

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+import i18n
 from viz import colours
 from viz.figure import PlainFigure
 
@@ -212,9 +213,22 @@ def labels(Z: Any, *, zmax: float | None = None, width: int | None = None) -> li
     return cell_text(fitted[0], A, colours.top(A, zmax=zmax)) if fitted else None
 
 
+def hover_cell(lang: str) -> str:
+    """A grid cell's hover text in ``lang``: its row, column and value (Plotly's template)."""
+    return i18n.texts(lang).gettext("row %{y}, col %{x}: %{z:.4g}") + "<extra></extra>"
+
+
+def _hover_block(block: int, lang: str) -> str:
+    """A picture's hover text: where, and the value (the mean of a block×block tile)."""
+    t = i18n.texts(lang)
+    mean = i18n.fmt(t, " (mean of {block}×{block})", block=block) if block > 1 else ""
+    return t.gettext("row ≈ %{y:.0f}, col ≈ %{x:.0f}: %{z:.3g}") + mean + "<extra></extra>"
+
+
 def heatmap(
     Z: Any, *, title: str = "", zmax: float | None = None, width: int | None = None,
     numbers: bool | None = None, height: int | None = None, colorbar: bool = False,
+    lang: str = i18n.DEFAULT,
 ) -> PlainFigure:
     """A (rows, cols) grid as a heatmap with row 0 at the top, coloured by viz.colours.
 
@@ -222,9 +236,10 @@ def heatmap(
     width: pixels of the column the figure is drawn in (default: a third of the main
     column); it sizes the cells (≤ CELL_PX) and so the numbers, which are written while
     both sides ≤ MAX_NUMBERED and they fit (``fit_labels``). colorbar: the scale, under it.
+    lang: the language of the hover text (the title comes translated).
     """
     trace, layout = heatmap_spec(Z, title=title, zmax=zmax, width=width, numbers=numbers,
-                                 height=height, colorbar=colorbar)
+                                 height=height, colorbar=colorbar, lang=lang)
     # Plain dicts, not validated on every build (tests validate them): ≈ 1 ms a grid less,
     # and sent without Plotly's deep copy (viz.figure).
     return PlainFigure([trace], layout)
@@ -233,6 +248,7 @@ def heatmap(
 def heatmap_spec(
     Z: Any, *, title: str = "", zmax: float | None = None, width: int | None = None,
     numbers: bool | None = None, height: int | None = None, colorbar: bool = False,
+    lang: str = i18n.DEFAULT,
 ) -> tuple[dict, dict]:
     """``heatmap``'s trace and layout as plain dicts, not validated: for a figure that
     validates its traces once in a test, not on every build (viz.learn's animation)."""
@@ -246,7 +262,7 @@ def heatmap_spec(
     trace = {
         "type": "heatmap", "z": A, **colours.scale(top), "showscale": colorbar,
         "xgap": 1 if cell >= 8 else 0, "ygap": 1 if cell >= 8 else 0,
-        "hovertemplate": "row %{y}, col %{x}: %{z:.4g}<extra></extra>",
+        "hovertemplate": hover_cell(lang),
     }
     if colorbar:
         trace["colorbar"] = colours.COLORBAR
@@ -289,7 +305,7 @@ def block_means(A: np.ndarray, block: int) -> np.ndarray:
 
 
 def picture(Z: Any, *, title: str = "", zmax: float | None = None, width: int | None = None,
-            colorbar: bool = False) -> PlainFigure:
+            colorbar: bool = False, lang: str = i18n.DEFAULT) -> PlainFigure:
     """A large grid as one PNG (a pixel per value, colours of viz.colours) plus a transparent
     hover layer of block means (≤ HOVER_MAX a side): small JSON, fast to draw, hover still
     says roughly what is there. width: pixels of the column (default a third of the main)."""
@@ -302,8 +318,7 @@ def picture(Z: Any, *, title: str = "", zmax: float | None = None, width: int | 
         "type": "heatmap", "z": M, "x0": (block - 1) / 2, "dx": block, "y0": (block - 1) / 2,
         "dy": block, **colours.scale(top), "opacity": 0, "showscale": colorbar,
         "hoverongaps": False,
-        "hovertemplate": (f"row ≈ %{{y:.0f}}, col ≈ %{{x:.0f}}: %{{z:.3g}}"
-                          f"{f' (mean of {block}×{block})' if block > 1 else ''}<extra></extra>"),
+        "hovertemplate": _hover_block(block, lang),
     }
     if colorbar:
         layer["colorbar"] = colours.COLORBAR

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+import i18n
 from core.windows import WindowTrace, num
 from viz import colours
 from viz.figure import PlainFigure
@@ -21,8 +22,8 @@ PAD = "#d9d9d9"  # padding cells: grey, their numbers grey too
 #: part only, |value| ≤ max up to LIGHT of the way out, so the dark numbers this figure
 #: writes in every cell stay readable (luminance ≥ 0.47: contrast ≥ 4.9 for #444 text).
 LIGHT = 0.5
-#: Play speeds: label and milliseconds per step.
-SPEEDS = (("▶ Slow", 1500), ("▶ Play", 700), ("▶▶ Fast", 200))
+#: Play speeds: label (a message id, shown in the figure's language) and milliseconds per step.
+SPEEDS = ((i18n.N_("▶ Slow"), 1500), (i18n.N_("▶ Play"), 700), (i18n.N_("▶▶ Fast"), 200))
 #: Width in pixels the layout assumes for the chart when the page's width is not known (the
 #: wide layout's main column on a laptop; wider screens keep these cell sizes).
 WIDTH = 880
@@ -132,7 +133,8 @@ class _Layout:
         self.weights = corner if self.cell >= 40 else None
 
 
-def _base(trace: WindowTrace, L: _Layout, *, title: str) -> tuple[list[dict], dict]:
+def _base(trace: WindowTrace, L: _Layout, *, title: str, lang: str
+          ) -> tuple[list[dict], dict]:
     """Static traces and the layout with three square-celled panels.
 
     Traces: X's colours, the padding's grey, X's numbers (while they fit their cells), the
@@ -182,7 +184,8 @@ def _base(trace: WindowTrace, L: _Layout, *, title: str) -> tuple[list[dict], di
     )
     # Short titles: the kernel panel can be a single cell wide. No colour of their own:
     # the theme's text colour (dark on a light page, light on a dark one).
-    titles = ("X 输入", "flip(K) 翻转核" if trace.flipped else "K 核", "Y 输出")
+    _ = i18n.texts(lang).gettext
+    titles = (_("input X"), _("flipped K") if trace.flipped else _("kernel K"), _("output Y"))
     tick = {"size": L.tick, "color": "#666"}
     annotations = []
     for n, ((x0, x1), (y0, y1), end, cols, rows, name) in enumerate(zip(
@@ -211,7 +214,8 @@ def _base(trace: WindowTrace, L: _Layout, *, title: str) -> tuple[list[dict], di
 
 
 def _moving(trace: WindowTrace, n: int, L: _Layout, *, cover: bool, labels: bool,
-            formula: bool, full: bool = True, steps: bool = False) -> list[dict]:
+            formula: bool, full: bool = True, steps: bool = False,
+            lang: str = i18n.DEFAULT) -> list[dict]:
     """The traces that change from window to window, for window n, in trace order.
 
     ``steps``: the formula starts with "Step n/N" (the animation's slider has no labels).
@@ -229,7 +233,8 @@ def _moving(trace: WindowTrace, n: int, L: _Layout, *, cover: bool, labels: bool
              "y": [r + 0.46 for r, _ in w.taps]}
     current = {"type": "scatter", "x": ox, "y": oy}
     lines = w.formula(per_row=L.kw).split("\n")
-    step = f"Step {n + 1}/{len(trace.windows)}<br>" if steps else ""
+    step = i18n.fmt(i18n.texts(lang), "Step {n}/{total}", n=n + 1,
+                    total=len(trace.windows)) + "<br>" if steps else ""
     text = {"type": "scatter", "text": step + f"<b>Y[{w.i}, {w.j}]</b> = " + "<br>".join(lines)}
     cx, cy = _cover(w.i, w.j, L.Ho, L.Wo)
     hide = {"type": "scatter", "x": cx, "y": cy}
@@ -272,17 +277,18 @@ def _formula_axes(layout: dict, L: _Layout) -> None:
     layout["yaxis4"] = {**hidden, "domain": [0, below], "anchor": "x4"}
 
 
-def _controls(n_steps: int, start: int, *, small: bool) -> dict:
+def _controls(n_steps: int, start: int, *, small: bool, lang: str) -> dict:
     """Play/pause buttons and the step slider, as plain layout dicts.
 
     The slider's steps share one empty label: Plotly measures every distinct label in the
     page (a forced layout each), and 256 labels of "n/N · Y[i,j]" cost more than the
     whole figure; the step and the cell are written above the formula instead.
     """
+    _ = i18n.texts(lang).gettext
     now = {"mode": "immediate", "transition": {"duration": 0}}
-    buttons = [{"label": "■ Pause", "method": "animate",
+    buttons = [{"label": _("■ Pause"), "method": "animate",
                 "args": [[None], {**now, "frame": {"duration": 0, "redraw": False}}]}]
-    buttons += [{"label": label, "method": "animate",
+    buttons += [{"label": _(label), "method": "animate",
                  "args": [None, {**now, "fromcurrent": True,
                                  "frame": {"duration": ms, "redraw": True}}]}
                 for label, ms in SPEEDS]
@@ -301,20 +307,22 @@ def _controls(n_steps: int, start: int, *, small: bool) -> dict:
     }
 
 
-def animation(trace: WindowTrace, *, start: int = 0, width: int | None = None
-              ) -> PlainFigure:
+def animation(trace: WindowTrace, *, start: int = 0, width: int | None = None,
+              lang: str = i18n.DEFAULT) -> PlainFigure:
     """Every window of ``trace`` as a Plotly frame, with play/pause, speeds and a step slider.
 
     Frame n shows window n on the padded input, the products and their sum, and the
     output with cells 0..n filled (row-major) and cell n outlined. ``width``: pixels of
     the column it is drawn in (None: the wide layout's); under NARROW the panels stack.
+    ``lang``: the language of its titles, step line and buttons.
     """
     L = _Layout(trace, formula_lines=int(trace.K.shape[0]) + 1, controls=True, width=width)
     labels = L.weights is not None
-    data, layout = _base(trace, L, title="")
+    data, layout = _base(trace, L, title="", lang=lang)
     _formula_axes(layout, L)
     start = min(max(start, 0), len(trace.windows) - 1)
-    shown = _moving(trace, start, L, cover=True, labels=labels, formula=True, steps=True)
+    shown = _moving(trace, start, L, cover=True, labels=labels, formula=True, steps=True,
+                    lang=lang)
     # Every moving trace except the static grid lines (the one with a grey line).
     first = len(data)
     animated = [first + t for t, m in enumerate(shown)
@@ -322,18 +330,18 @@ def animation(trace: WindowTrace, *, start: int = 0, width: int | None = None
     frames = [
         {"name": str(n), "traces": animated,
          "data": _moving(trace, n, L, cover=True, labels=labels, formula=True, full=False,
-                         steps=True)}
+                         steps=True, lang=lang)}
         for n in range(len(trace.windows))
     ]
     # Plain dicts (viz.figure): Plotly validated every trace of every rebuild.
-    return PlainFigure(data + shown, {**layout, **_controls(len(frames), start, small=L.stacked)},
-                       frames)
+    controls = _controls(len(frames), start, small=L.stacked, lang=lang)
+    return PlainFigure(data + shown, {**layout, **controls}, frames)
 
 
-def snapshot(trace: WindowTrace, n: int, *, title: str = "", width: int | None = None
-             ) -> PlainFigure:
+def snapshot(trace: WindowTrace, n: int, *, title: str = "", width: int | None = None,
+             lang: str = i18n.DEFAULT) -> PlainFigure:
     """Window n alone, every output cell shown: the picked cell and its receptive field."""
     L = _Layout(trace, formula_lines=0, controls=False, width=width)
-    data, layout = _base(trace, L, title=title)
+    data, layout = _base(trace, L, title=title, lang=lang)
     moving = _moving(trace, n, L, cover=False, labels=L.weights is not None, formula=False)
     return PlainFigure(data + moving, layout)

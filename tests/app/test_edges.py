@@ -47,8 +47,14 @@ def test_default_view_is_the_seeds_experiment():
     assert "6×7, values from -1 to 1" in captions(at)
     text = all_text(at)
     assert "X = torch.ones(6, 8)\nX[:, 2:6] = 0\nK = torch.tensor([[1, -1]])" in text
-    assert "如果横向相邻元素相同" in text
+    assert "Where horizontal neighbours are equal, the output is 0; where they differ" in text
     assert not at.error and not at.warning
+
+
+def test_in_chinese_the_seeds_note_is_the_notebooks_own_sentence():
+    at = run_page(PAGE, {"lang": "zh"})
+    assert_clean(at)
+    assert "如果横向相邻元素相同，输出为0；否则输出为非0。" in at.info[0].value
 
 
 @pytest.mark.parametrize(("button", "Y"), [

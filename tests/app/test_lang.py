@@ -9,7 +9,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest import ROOT, TIMEOUT, assert_clean, run_function, run_page
+from tests.apptest import ROOT, TIMEOUT, assert_clean, figures, run_function, run_page
 from ui.nav import PAGES
 
 BUILT = [f for f, *_ in PAGES if (ROOT / "pages" / f).exists()]
@@ -157,65 +157,150 @@ def test_a_switch_keeps_widgets_and_the_sessions_results():
     assert switch(at).value == "zh"
 
 
-# --- the tour, read in Chinese ------------------------------------------------------------
+# --- the pages, read in Chinese and in English -------------------------------------------
 
-#: Proper names that stay as they are in Chinese text (issue 15).
+#: Proper names that stay as they are in Chinese text (issue 15), and the kernels named after
+#: their authors (Prewitt, Scharr: names, like Sobel).
 NAMES = {"PyTorch", "d2l", "Sobel", "Adam", "SGD", "Conv2D", "ReLU", "PNG", "JPEG", "MACs",
-         "ConvScope"}
+         "ConvScope", "Prewitt", "Scharr"}
+#: Chinese characters (Han). Full-width punctuation alone is not Chinese text: the grid's help
+#: names "；，、" as separators a typed grid may use.
+CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 def english_words(markdown: str) -> list[str]:
-    """Latin words of two letters or more outside code, links' addresses and formulas, other
-    than ``NAMES`` (single letters are the math's names: X, K, Y1)."""
-    text = re.sub(r"```.*?```|`[^`]*`|\$[^$]*\$", " ", markdown, flags=re.S)
+    """Latin words of two letters or more outside code, links' addresses, formulas, HTML tags
+    and Plotly's %{placeholders}, other than ``NAMES`` (single letters are the math's names:
+    X, K, Y1)."""
+    text = re.sub(r"```.*?```|`[^`]*`|\$[^$]*\$|%\{[^}]*\}|<[^>]*>", " ", markdown, flags=re.S)
+    text = re.sub(r"\b[A-Za-z_]\w*=[^\s,，）)]*", " ", text)  # a keyword argument: groups=1
     text = re.sub(r"\]\([^)]*\)", "]", text)  # a link's address is not read
-    words = re.findall(r"[A-Za-z][A-Za-z0-9]*", text)
-    return [w for w in words if len(re.sub(r"[^A-Za-z]", "", w)) >= 2 and w not in NAMES
-            and not re.fullmatch(r"\d*e[+-]?\d*", w)]
+    words = re.findall(r"[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*(?:\([^)]*\))?",
+                       text)
+    return [w for w in words if len(re.sub(r"[^A-Za-z]", "", w)) >= 2
+            and w not in NAMES | IDENTIFIERS
+            and not re.fullmatch(r"\d*e[+-]?\d*", w) and not CODE.fullmatch(w)]
+
+
+#: Code names that a text may write outside backticks: a call such as flip(K) or corr2d(X, K),
+#: an index such as Y[0, 0] is not a word; nor are the shape formula's H_out, p_h.
+CODE = re.compile(r"[A-Za-z_][\w.]*\([^)]*\)|[A-Za-z]_[a-z]+")
+#: The math's own names of two letters (channels ci and co, kernel sides kh and kw, the
+#: gradients Gx and Gy): identifiers, like X and K.
+IDENTIFIERS = {"ci", "co", "kh", "kw", "Gx", "Gy"}
+
+
+def _walk(node):
+    for child in getattr(node, "children", {}).values():
+        yield child
+        yield from _walk(child)
+
+
+WIDGETS = ("selectbox", "radio", "button_group", "slider", "select_slider", "toggle", "checkbox",
+           "number_input", "text_input", "text_area", "multiselect", "button", "download_button",
+           "file_uploader", "color_picker", "date_input", "time_input", "chat_input")
+
+
+def widget_texts(at: AppTest) -> list[str]:
+    """Every widget's label, help and option labels (as shown: format_func applied), but the
+    language switch's (中文 | English in either language)."""
+    texts = []
+    for node in _walk(at._tree):
+        if getattr(node, "type", None) not in WIDGETS or getattr(node, "key", "") == "lang_switch":
+            continue
+        texts += [str(getattr(node, a, "") or "") for a in ("label", "help", "placeholder")]
+        texts += [str(o) for o in getattr(node, "options", None) or []]
+    return [t for t in texts if t]
+
+
+def figure_texts(fig: dict) -> list[str]:
+    """What a figure writes: its title, axis and colour-bar titles, annotations, buttons and
+    slider labels, trace names, text and hover templates, in the figure and in its frames."""
+    layout = fig.get("layout", {})
+    texts = []
+
+    def title(node) -> None:
+        t = (node or {}).get("title")
+        texts.append(t.get("text", "") if isinstance(t, dict) else t or "")
+
+    title(layout)
+    for k, v in layout.items():
+        if re.fullmatch(r"[xy]axis\d*", k):
+            title(v)
+    texts += [a.get("text", "") for a in layout.get("annotations", [])]
+    texts += [b.get("label", "") for m in layout.get("updatemenus", []) for b in m["buttons"]]
+    texts += [s.get("label", "") for sl in layout.get("sliders", []) for s in sl["steps"]]
+    traces = fig.get("data", []) + [t for f in fig.get("frames", []) for t in f.get("data", [])]
+    for tr in traces:
+        title(tr.get("colorbar"))
+        for key in ("name", "hovertemplate", "texttemplate", "text", "hovertext"):
+            value = tr.get(key)
+            if isinstance(value, str):
+                texts.append(value)
+            elif isinstance(value, list):
+                texts += [v for row in value for v in (row if isinstance(row, list) else [row])
+                          if isinstance(v, str)]
+    return [t for t in texts if t]
 
 
 def read_texts(at: AppTest) -> list[str]:
-    """Everything the tour writes as text: title, headers, Markdown, captions, notes, the
-    expander's label, buttons and links; code blocks are code and are not read."""
+    """Everything a page writes as text: title, headers, Markdown, captions, notes, expander
+    and tab labels, widgets (labels, help, options) and figures; code blocks are code and are
+    not read."""
     texts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption",
                                   "warning", "info", "error", "success") for e in at.get(kind)]
-    texts += [e.label for e in at.expander]
-    texts += [b.label for b in at.button]
+    texts += [e.label for e in at.expander] + [e.label for e in at.tabs]
+    texts += widget_texts(at)
+    for table in at.table:  # headers and cells
+        frame = table.value
+        texts += [str(c) for c in frame.columns] + [str(v) for v in frame.to_numpy().ravel()]
+    texts += [str(m.label) for m in at.metric]
+    texts += [t for fig in figures(at) for t in figure_texts(fig)]
     return texts
 
 
-def legend_caption(text: str) -> bool:
-    """viz.colours.legend's caption (its wording lives in viz, not yet translated)."""
-    return text.startswith("Colours 颜色:")
+def english_in(at: AppTest) -> dict[str, list[str]]:
+    """The texts of a page in Chinese that hold English words, with those words."""
+    found = {t: english_words(t) for t in read_texts(at)}
+    return {t: w for t, w in found.items() if w}
+
+
+def chinese_in(at: AppTest) -> list[str]:
+    """The texts of a page in English that hold Chinese, but the book's title."""
+    return [t for t in read_texts(at) if CHINESE.search(t.replace("《动手学深度学习》", ""))]
 
 
 def test_the_english_word_finder_finds_english():
     assert english_words("书中对应：[§6.2.1 互相关运算](https://zh.d2l.ai/x.html)") == []
     assert english_words("用 `torch.randn` 初始化，PyTorch 与 d2l；‖Y1 − Y2‖ = 1.2e-07") == []
     assert english_words("Learned kernel: 1 -1") == ["Learned", "kernel"]
+    assert english_words("第 %{y} 行：%{z:.4g}<extra></extra>；flip(K)、H_out") == []
+    assert english_words("<b>Y[0, 0]</b> = step 1") == ["step"]
+    assert english_words("Y = torch.mm(K, X)：ci × kh，Gx") == []
+    assert english_words("torch.nn.functional") == ["torch.nn.functional"]
+    assert english_words("标准卷积（groups=1）、（groups=ci=2）") == []
+
+
+def test_the_figure_reader_reads_titles_buttons_and_hover():
+    fig = {"data": [{"hovertemplate": "row %{y}", "text": [["1", "two"]]}],
+           "layout": {"title": {"text": "T"}, "xaxis2": {"title": {"text": "axis"}},
+                      "annotations": [{"text": "note"}],
+                      "updatemenus": [{"buttons": [{"label": "▶ Play"}]}]},
+           "frames": [{"data": [{"text": "Step 1"}]}]}
+    assert sorted(figure_texts(fig)) == sorted(["T", "axis", "note", "▶ Play", "row %{y}", "1",
+                                                "two", "Step 1"])
 
 
 def test_the_tour_in_chinese_has_no_english_outside_code_and_names():
     at = run_page("pages/tour.py", {"lang": "zh"})
     assert_clean(at)
-    texts = read_texts(at)
-    assert len(texts) > 20
-    found = {t: english_words(t) for t in texts if not legend_caption(t)}
-    assert {t: w for t, w in found.items() if w} == {}
-    assert sum(map(legend_caption, texts)) == 3  # left to viz: see the strict xfail below
-
-
-@pytest.mark.xfail(strict=True, reason="viz.colours.legend is English; viz is not translated "
-                                       "yet (issue 15: figures take the language)")
-def test_the_tours_colour_legend_is_in_chinese():
-    at = run_page("pages/tour.py", {"lang": "zh"})
-    assert not [t for t in read_texts(at) if legend_caption(t)]
+    assert len(read_texts(at)) > 20
+    assert english_in(at) == {}
 
 
 def test_the_tour_in_english_has_no_chinese_but_the_books_title():
     at = run_page("pages/tour.py", {"lang": "en"})
-    texts = [t.replace("《动手学深度学习》", "") for t in read_texts(at) if not legend_caption(t)]
-    assert [t for t in texts if re.search(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]", t)] == []
+    assert chinese_in(at) == []
 
 
 def test_the_tour_cites_each_edition_with_its_own_numbers_and_site():
@@ -225,3 +310,238 @@ def test_the_tour_cites_each_edition_with_its_own_numbers_and_site():
     assert len(refs["zh"]) == len(refs["en"]) == 5
     assert all("§6." in r and "(https://zh.d2l.ai/" in r for r in refs["zh"])
     assert all("§7." in r and "(https://d2l.ai/" in r for r in refs["en"])
+
+
+#: Views of the translated pages, each opened in both languages: the default view and views
+#: that show the page's other texts (notes, conditional widgets, alerts, a rejection).
+VIEWS = {
+    "sliding_window.py": [
+        {},
+        {"sw_x": "random integers", "sw_k": "preset", "sw_kpreset": "Laplacian",
+         "sw_flip": "true", "sw_mode": "reflect", "sw_pad_h": "1", "sw_stride_w": "2"},
+        {"sw_x": "seed stripes 6×8", "sw_stride_h": "3", "sw_dil_w": "2", "sw_k": "typed"},
+        {"sw_x": "typed", "sw_xgrid": "1 2; 3"},  # a rejected grid
+        {"sw_k": "preset", "sw_kpreset": "Outline", "sw_x": "random integers",
+         "sw_rows": "2"},  # no output
+        {"sw_x": "random integers", "sw_rows": "1", "sw_k": "edge [1, -1]"},  # Y has one row
+        {"sw_zzz": "1", "sw_pad_h": "99"},  # the link's notes
+    ],
+    "edges.py": [
+        {},
+        {"ed_img": "Seed stripes transposed Xᵀ 8×6", "ed_kernel": "d2l edge transposed"},
+        {"ed_img": "Shapes 64×64", "ed_kernel": "Sobel x", "ed_sobel": "true", "ed_pad": "1",
+         "ed_mode": "reflect"},
+        {"ed_img": "Your upload"},  # no upload in this session: a note
+        {"ed_kernel": "Custom kernel", "ed_custom": "1 2; 3"},  # a rejected kernel
+        {"ed_kernel": "Custom kernel", "ed_custom": "; ".join(["1 1 1 1 1 1 1"] * 7)},  # no Y
+        {"ed_img": "Diagonal edge 8×8", "ed_kernel": "Laplacian", "ed_stride": "2"},
+    ],
+    "channels.py": [
+        {},
+        {"ch_tab": "Many outputs"},
+        {"ch_tab": "1×1 convolution", "ch_values": "uniform"},
+        {"ch_tab": "Cost", "ch_ci": "4", "ch_co": "4", "ch_groups": "2"},
+        {"ch_tab": "Cost", "ch_ci": "3", "ch_co": "2"},  # no depthwise layer
+        {"ch_kci": "3"},  # a mismatch
+        {"ch_ci": "8", "ch_co": "8", "ch_n": "12", "ch_values": "integers"},  # compact
+        {"ch_k": "3", "ch_n": "2"},  # no output
+    ],
+}
+TRANSLATED = [(page, n) for page, views in VIEWS.items() for n in range(len(views))]
+
+
+@pytest.mark.parametrize("page, view", TRANSLATED)
+def test_a_page_in_chinese_has_no_english_outside_code_and_names(page, view):
+    at = run_page(f"pages/{page}", {**VIEWS[page][view], "lang": "zh"})
+    assert_clean(at)
+    assert len(read_texts(at)) > 10
+    assert english_in(at) == {}
+
+
+@pytest.mark.parametrize("page, view", TRANSLATED)
+def test_a_page_in_english_has_no_chinese_but_the_books_title(page, view):
+    at = run_page(f"pages/{page}", {**VIEWS[page][view], "lang": "en"})
+    assert_clean(at)
+    assert chinese_in(at) == []
+
+
+def test_the_tours_colour_legend_is_in_chinese():
+    at = run_page("pages/tour.py", {"lang": "zh"})
+    legends = [c.value for c in at.caption if c.value.startswith("颜色：")]
+    assert len(legends) == 3 and all("白色为 0" in c for c in legends)
+
+
+# --- links are language-neutral ---------------------------------------------------------------
+
+def page_state(at: AppTest, prefix: str) -> dict:
+    """The page's settings: every widget value whose key starts with ``prefix``."""
+    return {k: at.session_state[k] for k in at.session_state
+            if isinstance(k, str) and k.startswith(prefix) and not k.endswith("share")}
+
+
+def link_of(at: AppTest, prefix: str) -> dict[str, str]:
+    """The link the page's share button would give: the choices' ids as the page wrote them
+    into the link, and the bound widgets' values (AppTest does not write those back)."""
+    import json
+
+    from tests.app.test_url_params import bound
+
+    link = {k: v for k, v in at.query_params.items() if k.startswith(prefix)}
+    for key in bound(at):
+        value = at.session_state[key]
+        if key not in link:
+            link[key] = json.dumps(value) if isinstance(value, bool) else str(value)
+    return link
+
+
+def heatmaps(at: AppTest) -> list:
+    """The numbers of every heatmap on the page (not its words)."""
+    from tests.apptest import decode
+
+    return [repr(decode(t["z"]).tolist() if isinstance(t.get("z"), dict) else t.get("z"))
+            for fig in figures(at) for t in fig["data"] if t["type"] == "heatmap"]  # nan == nan
+
+
+def test_a_sliding_window_link_made_in_chinese_carries_ids_and_opens_the_same_view_in_english():
+    at = run_page("pages/sliding_window.py", {"lang": "zh"})
+    at.selectbox(key="sw_x").select("random integers").run()
+    at.selectbox(key="sw_k").select("preset").run()
+    at.selectbox(key="sw_kpreset").select("Laplacian").run()
+    at.selectbox(key="sw_mode").select("reflect").run()
+    at.slider(key="sw_pad_h").set_value(1).run()
+    assert_clean(at)
+    assert at.selectbox(key="sw_k").options[2] == "预设卷积核", "the labels are Chinese"
+    assert {k: at.query_params[k] for k in ("sw_x", "sw_k", "sw_kpreset", "sw_mode")} == {
+        "sw_x": "random integers", "sw_k": "preset", "sw_kpreset": "Laplacian",
+        "sw_mode": "reflect"}, "the link carries the ids, never the labels"
+    link = link_of(at, "sw_")
+    zh, en = (run_page("pages/sliding_window.py", {**link, "lang": lang}) for lang in ("zh", "en"))
+    for other in (zh, en):
+        assert_clean(other)
+        assert not other.warning, [w.value for w in other.warning]
+        assert page_state(other, "sw_") == page_state(at, "sw_")
+        assert heatmaps(other) == heatmaps(at)
+
+
+#: Links made before the pages were translated (the e2e tests' and README's), with the state
+#: they open.
+OLD_LINKS = [
+    ("sliding_window.py",
+     {"sw_x": "random integers", "sw_rows": "16", "sw_cols": "16", "sw_k": "preset",
+      "sw_kpreset": "Sobel x", "sw_pad_h": "1", "sw_pad_w": "1"},
+     {"sw_x": "random integers", "sw_k": "preset", "sw_kpreset": "Sobel x", "sw_rows": 16}),
+    ("sliding_window.py", {"sw_flip": "true", "sw_k": "preset", "sw_kpreset": "Gaussian"},
+     {"sw_flip": True, "sw_kpreset": "Gaussian"}),
+    ("sliding_window.py",
+     {"sw_x": "seed stripes 6×8", "sw_k": "edge [1, -1]", "sw_mode": "circular", "sw_pad_w": "2"},
+     {"sw_x": "seed stripes 6×8", "sw_k": "edge [1, -1]", "sw_mode": "circular"}),
+    ("sliding_window.py",
+     {"sw_x": "typed", "sw_xgrid": "1 2 3 4; 5 6 7 8", "sw_k": "typed", "sw_kgrid": "1 0; 0 -1"},
+     {"sw_x": "typed", "sw_k": "typed", "sw_xgrid": "1 2 3 4; 5 6 7 8"}),
+    ("edges.py", {"ed_img": "Diagonal edge 8×8", "ed_kernel": "Gaussian", "ed_sobel": "true"},
+     {"ed_img": "Diagonal edge 8×8", "ed_kernel": "Gaussian", "ed_sobel": True}),
+    ("edges.py", {"ed_kernel": "Box blur", "ed_img": "Seed stripes transposed Xᵀ 8×6"},
+     {"ed_kernel": "Box blur", "ed_img": "Seed stripes transposed Xᵀ 8×6"}),
+    ("edges.py", {"ed_img": "Circles 64×64", "ed_kernel": "Custom kernel",
+                  "ed_custom": "1 0 -1; 2 0 -2; 1 0 -1", "ed_mode": "replicate", "ed_pad": "1"},
+     {"ed_img": "Circles 64×64", "ed_kernel": "Custom kernel", "ed_mode": "replicate"}),
+    ("channels.py", {"ch_tab": "Cost", "ch_ci": "4", "ch_groups": "2"},
+     {"ch_tab": "Cost", "ch_groups": 2}),
+    ("channels.py", {"ch_tab": "1×1 convolution", "ch_values": "uniform", "ch_seed": "5"},
+     {"ch_tab": "1×1 convolution", "ch_values": "uniform"}),
+    ("channels.py", {"ch_kci": "3", "ch_tab": "Many outputs"},
+     {"ch_kci": "3", "ch_tab": "Many outputs"}),
+    ("channels.py", {"ch_kci": "same as X", "ch_values": "integers"},
+     {"ch_kci": "same as X", "ch_values": "integers"}),
+]
+
+
+def opened(at: AppTest, key: str):
+    """What the page holds for ``key``: the open tab's id for a tab set, else its value."""
+    return at.session_state[f"_{key}_id"] if key == "ch_tab" else at.session_state[key]
+
+
+@pytest.mark.parametrize("page, link, want", OLD_LINKS)
+def test_old_links_open_the_same_view_in_both_languages(page, link, want):
+    views = [run_page(f"pages/{page}", {**link, **lang})
+             for lang in ({}, {"lang": "zh"}, {"lang": "en"})]
+    prefix = next(iter(link)).split("_")[0] + "_"
+    for at in views:
+        assert_clean(at)
+        assert not at.warning, [w.value for w in at.warning]
+        assert {k: opened(at, k) for k in want} == want
+        same = {k: v for k, v in page_state(at, prefix).items() if k != "ch_tab"}
+        assert same == {k: v for k, v in page_state(views[0], prefix).items() if k != "ch_tab"}
+        assert heatmaps(at) == heatmaps(views[0])
+
+
+def test_an_edges_link_made_in_chinese_carries_ids_and_opens_the_same_view_in_english():
+    at = run_page("pages/edges.py", {"lang": "zh"})
+    at.selectbox(key="ed_img").select("Checkerboard 64×64").run()
+    at.selectbox(key="ed_kernel").select("Sobel y").run()
+    at.selectbox(key="ed_mode").select("circular").run()
+    assert_clean(at)
+    assert "棋盘格 64×64" in at.selectbox(key="ed_img").options
+    assert {k: at.query_params[k] for k in ("ed_img", "ed_kernel", "ed_mode")} == {
+        "ed_img": "Checkerboard 64×64", "ed_kernel": "Sobel y", "ed_mode": "circular"}
+    link = link_of(at, "ed_")
+    for lang in ("zh", "en"):
+        other = run_page("pages/edges.py", {**link, "lang": lang})
+        assert_clean(other)
+        assert not other.warning, [w.value for w in other.warning]
+        assert page_state(other, "ed_") == page_state(at, "ed_")
+        assert heatmaps(other) == heatmaps(at)
+
+
+def test_a_channels_link_made_in_chinese_opens_the_same_tab_in_english():
+    at = run_page("pages/channels.py", {"lang": "zh"})
+    at.session_state["ch_tab"] = "参数量与计算量"  # the Cost tab, as a click sets it
+    at.run()
+    at.selectbox(key="ch_values").select("integers").run()
+    assert_clean(at)
+    assert at.query_params["ch_tab"] == "Cost" and at.query_params["ch_values"] == "integers"
+    link = link_of(at, "ch_")
+    for lang in ("zh", "en"):
+        other = run_page("pages/channels.py", {**link, "lang": lang})
+        assert_clean(other)
+        assert not other.warning, [w.value for w in other.warning]
+        assert opened(other, "ch_tab") == "Cost" and other.metric
+        assert [m.value for m in other.metric] == [m.value for m in at.metric]
+
+
+def test_a_switch_keeps_the_open_tab_and_the_channels_settings():
+    at = run_page("pages/channels.py", {"ch_tab": "1×1 convolution", "ch_values": "uniform",
+                                        "ch_ci": "3"})
+    before = {k: v for k, v in page_state(at, "ch_").items() if k != "ch_tab"}
+    for lang, label in (("zh", "1×1 卷积"), ("en", "1×1 convolution"), ("zh", "1×1 卷积")):
+        switch(at).set_value(lang).run()
+        assert_clean(at)
+        assert at.session_state["ch_tab"] == label and opened(at, "ch_tab") == "1×1 convolution"
+        assert {k: v for k, v in page_state(at, "ch_").items() if k != "ch_tab"} == before
+        assert at.success  # the 1×1 check, drawn in the open tab
+
+
+def test_a_choice_left_at_its_first_option_stays_out_of_the_link_and_an_undrawn_one_leaves_it():
+    at = run_page("pages/sliding_window.py", {"lang": "zh", "sw_k": "preset",
+                                              "sw_kpreset": "Emboss"})
+    assert at.query_params["sw_kpreset"] == "Emboss"
+    at.selectbox(key="sw_k").select("typed").run()  # the preset box is gone
+    assert_clean(at)
+    assert "sw_kpreset" not in at.query_params and at.query_params["sw_k"] == "typed"
+    at.selectbox(key="sw_k").select("d2l 2×2").run()  # the first option: the default
+    assert "sw_k" not in at.query_params
+    assert not at.warning
+
+
+def test_a_switch_keeps_the_sliding_windows_settings():
+    link = {"sw_x": "random integers", "sw_seed": "7", "sw_k": "preset", "sw_kpreset": "Sharpen",
+            "sw_flip": "true", "sw_stride_w": "2", "sw_mode": "replicate", "sw_pad_w": "1"}
+    at = run_page("pages/sliding_window.py", link)
+    at.slider(key="sw_c").set_value(1).run()
+    before, numbers = page_state(at, "sw_"), heatmaps(at)
+    for lang in ("zh", "en", "zh"):
+        switch(at).set_value(lang).run()
+        assert_clean(at)
+        assert page_state(at, "sw_") == before, lang
+        assert heatmaps(at) == numbers
+    assert "输入 X" in [h.value for h in at.header]

@@ -21,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.apptest import ROOT, assert_clean, run_page
 from ui.nav import PAGES
+from ui.url import LINKED
 
 BUILT = [f for f, *_ in PAGES if (ROOT / "pages" / f).exists()]
 #: Text widgets take any string: the page's own parser judges it (each page's tests do).
@@ -41,9 +42,13 @@ def _walk(node):
 
 
 def bound(at: AppTest) -> list[str]:
-    """The URL parameters a widget is bound to after this run, in page order."""
+    """The URL parameters a widget is bound to after this run, in page order, then those of
+    the choices drawn (``ui.url.choice``: widgets whose link carries the option's id, not its
+    translated label; they are not bound, and the page writes their parameter itself)."""
     with at.session_state._state.query_params() as qp:
-        return list(qp._bindings_by_param)
+        keys = list(qp._bindings_by_param)
+    linked = at.session_state[LINKED] if LINKED in at.session_state else {}
+    return keys + [k for k, (drawn, _) in linked.items() if drawn and k not in keys]
 
 
 def widget(at: AppTest, key: str):

@@ -50,7 +50,7 @@ def _cells_are(page, want: list[str]) -> None:
 
 def test_a_letter_typed_into_a_cell_is_a_typo_that_stays_where_it_can_be_fixed(server, page):
     _open_typed_x(page, server)
-    editor, below = page.locator(EDITOR), page.get_by_role("heading", name="Kernel K 核")
+    editor, below = page.locator(EDITOR), page.get_by_role("heading", name="Kernel K")
     before, below_before = editor.bounding_box(), below.bounding_box()
 
     _type_into_last_column(page, 2, "a")
