@@ -12,9 +12,36 @@ from core.corr import (
     corr2d_multi_in_out_1x1,
     pad2d,
 )
-from core.geometry import conv_output_shape, conv_output_size, resolve_padding, same_padding
+from core.geometry import (
+    conv_output_shape,
+    conv_output_size,
+    pool_output_shape,
+    pool_stride,
+    resolve_padding,
+    same_padding,
+    trans_conv_output_shape,
+)
 from core.grids import cells_to_tensor, format_grid, parse_grid
-from core.learn import Conv2D, Optimum, Step, best_kernel, im2col, learn_kernel
+from core.learn import Conv2D, Optimum, Step, best_kernel, learn_kernel
+from core.matrix import conv_matrix, im2col
+from core.pooling import (
+    POOL_EXAMPLES,
+    POOL_MODES,
+    POOL_X,
+    POOL_X16,
+    POOL_X16_2,
+    PoolExample,
+    PoolTrace,
+    PoolWindow,
+    avg_pool_as_conv,
+    max_pool_by_relu,
+    mean_kernel,
+    min_pool2d,
+    pool2d,
+    pool2d_multi,
+    pool_windows,
+    relu_max,
+)
 from core.windows import Window, WindowTrace, sliding_windows
 
 __all__ = [
@@ -23,4 +50,11 @@ __all__ = [
     "conv_output_size", "corr2d", "corr2d_loop", "corr2d_multi_in", "corr2d_multi_in_out",
     "corr2d_multi_in_out_1x1", "format_grid", "im2col", "learn_kernel", "pad2d", "parse_grid",
     "resolve_padding", "same_padding", "sliding_windows",
+    # pooling (汇聚层)
+    "POOL_EXAMPLES", "POOL_MODES", "POOL_X", "POOL_X16", "POOL_X16_2", "PoolExample",
+    "PoolTrace", "PoolWindow", "avg_pool_as_conv", "max_pool_by_relu", "mean_kernel",
+    "min_pool2d", "pool2d", "pool2d_multi", "pool_output_shape", "pool_stride", "pool_windows",
+    "relu_max",
+    # the matrix view (im2col above) and the transposed convolution's shape
+    "conv_matrix", "trans_conv_output_shape",
 ]

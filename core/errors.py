@@ -232,3 +232,70 @@ class Undecodable(ImageRefused):
     template = N_("the image could not be decoded; the file may be truncated or damaged "
                   "({reason})")
     fields_ = ("reason",)
+
+
+class PoolPaddingTooLarge(CoreError):
+    """A pool's padding above half its kernel: PyTorch refuses it (a window could then lie
+    wholly on padding)."""
+
+    template = N_(
+        "a pool's padding must be at most half its kernel (PyTorch's rule): padding {padding} > "
+        "{k} // 2 along the {axis}; use at most {limit}"
+    )
+    fields_ = ("axis", "padding", "k")
+
+    @staticmethod
+    def derived(fields: dict[str, Any]) -> dict[str, Any]:
+        return {"limit": fields["k"] // 2}
+
+
+class OutputPaddingTooLarge(CoreError):
+    """``output_padding`` of a transposed convolution not below its stride or its dilation."""
+
+    template = N_(
+        "output_padding must be smaller than the stride or the dilation (PyTorch's rule): "
+        "output_padding {output_padding} along the {axis} with stride {stride} and dilation "
+        "{dilation}; use at most {limit}"
+    )
+    fields_ = ("axis", "output_padding", "stride", "dilation")
+
+    @staticmethod
+    def derived(fields: dict[str, Any]) -> dict[str, Any]:
+        return {"limit": max(fields["stride"], fields["dilation"]) - 1}
+
+
+class TransNoOutput(CoreError):
+    """A transposed convolution whose padding crops away every output cell."""
+
+    template = N_(
+        "no output along the {axis}: (n − 1)·s − 2p + d·(k − 1) + output_padding + 1 = "
+        "({n} − 1)·{stride} − 2·{padding} + {dilation}·({k} − 1) + {output_padding} + 1 = "
+        "{out}; use less padding"
+    )
+    fields_ = ("axis", "n", "k", "padding", "stride", "dilation", "output_padding")
+
+    @staticmethod
+    def derived(fields: dict[str, Any]) -> dict[str, Any]:
+        from core.geometry import trans_output_length  # geometry imports this module
+
+        f = fields
+        return {"out": trans_output_length(f["n"], f["k"], f["padding"], f["stride"],
+                                           f["dilation"], f["output_padding"])}
+
+
+class TooManyElements(CoreError):
+    """A result (an output, a matrix, an animation's record) above its size cap, refused
+    before it is computed."""
+
+    template = N_(
+        "the result would have {elements} numbers (shape {shape}); at most {maximum} are "
+        "allowed: use a smaller input, kernel or stride"
+    )
+    fields_ = ("shape", "maximum")
+
+    @staticmethod
+    def derived(fields: dict[str, Any]) -> dict[str, Any]:
+        elements = 1
+        for n in fields["shape"]:
+            elements *= n
+        return {"elements": elements}

@@ -17,6 +17,7 @@ from torch import nn
 
 from core.corr import as_tensor, corr2d
 from core.geometry import IntOrPair, pair
+from core.matrix import im2col
 
 OPTIMIZERS = ("sgd", "momentum", "adam")
 LOSSES = ("sum", "mean")
@@ -229,13 +230,6 @@ def notebook_printout(steps: Iterable[Step]) -> str:
     return "\n".join(f"Step {s.step} ,loss {s.loss:.3f}" for s in steps if s.step % 5 == 0)
 
 
-def im2col(X: torch.Tensor, kernel_size: tuple[int, int]) -> torch.Tensor:
-    """Every kh×kw window of X (H, W) as a row: (H_out·W_out, kh·kw), row-major."""
-    kh, kw = kernel_size
-    # unfold: (1, 1, H, W) → (1, kh·kw, H_out·W_out)
-    return torch.nn.functional.unfold(X[None, None], (kh, kw))[0].T
-
-
 def design_matrix(X: Any, kernel_size: IntOrPair, *, bias: bool = True) -> torch.Tensor:
     """A = [im2col(X) | 1] in float64: (H_out·W_out, kh·kw + bias), so A·[vec K; b] = vec Ŷ.
 
@@ -243,7 +237,7 @@ def design_matrix(X: Any, kernel_size: IntOrPair, *, bias: bool = True) -> torch
     free directions all read it from A.
     """
     X = as_tensor(X, "X", ndim=2)
-    A = im2col(X.double(), pair(kernel_size, "kernel_size", minimum=1))  # (n, kh·kw)
+    A = im2col(X, kernel_size).double()  # (n, kh·kw); X is float32, so exactly
     if bias:
         A = torch.cat([A, torch.ones(A.shape[0], 1, dtype=A.dtype)], dim=1)
     return A

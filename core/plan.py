@@ -17,7 +17,7 @@ from core.channels import ConvCost
 from core.corr import check_groups
 from core.errors import N_, CoreError
 from core.formula import MAX_RUN_CELLS, MAX_RUN_MACS, MAX_RUN_PARAMS, check_input_size, format_count
-from core.geometry import Pair, output_length, resolve_padding, span
+from core.geometry import Pair, check_pool_padding, output_length, resolve_padding, span
 from core.layers import (
     MAX_LAYER_CHANNELS,
     MAX_LAYERS,
@@ -111,11 +111,7 @@ def plan_layer(layer: Layer, shape: Shape3, rf: ReceptiveField) -> PlannedLayer:
     pads = resolve_padding(layer.padding, layer.kernel_size, stride=layer.stride,
                            dilation=layer.dilation)
     if layer.kind != "conv":
-        for (p, _), k, axis in ((pads[0], kh, "height"), (pads[1], kw, "width")):
-            if p > k // 2:
-                raise ValueError(f"a pool's padding must be at most half its kernel (PyTorch's "
-                                 f"rule): padding {p} > {k} // 2 along the {axis}; use at most "
-                                 f"{k // 2}")
+        check_pool_padding(layer.kernel_size, (pads[0][0], pads[1][0]))
     Ho = output_length(H, kh, *pads[0], layer.stride[0], layer.dilation[0], axis="the height")
     Wo = output_length(W, kw, *pads[1], layer.stride[1], layer.dilation[1], axis="the width")
     co, params, macs = C, 0, 0

@@ -60,3 +60,31 @@ def test_pairs_are_written_by_one_formatter(monkeypatch):
     assert text == "conv:16," + ",".join(["<pair>"] * 4)  # kernel, stride, padding, dilation
     row = plan.table_rows(plan.plan_text((1, 8, 8), "conv:2,3"), 1)[0]
     assert (row["RF size"], row["RF jump"], row["RF start"]) == ("<pair>",) * 3
+
+
+def test_pooling_shares_the_convolutions_output_length_rule(monkeypatch):
+    monkeypatch.setattr(geometry, "unchecked_output_length", lambda *a: 99)
+    assert geometry.pool_output_shape((4, 4), 3) == (99, 99)
+    assert geometry.pool_output_shape((4, 4), 3, ceil_mode=True) == (99, 99)
+
+
+def test_pools_padding_rule_is_checked_in_one_place(monkeypatch):
+    # The pooling functions and the shape planner's pool layers both ask check_pool_padding.
+    from core import pooling
+    from core.plan import plan_text
+
+    calls = []
+    monkeypatch.setattr(geometry, "check_pool_padding", lambda k, p: calls.append((k, p)))
+    pooling.pool2d(pooling.POOL_X16, 3, padding=1, stride=2)
+    monkeypatch.setattr("core.plan.check_pool_padding", geometry.check_pool_padding)
+    plan_text((1, 8, 8), "pool:max,3,1,1")
+    assert calls == [((3, 3), (1, 1)), ((3, 3), (1, 1))]
+
+
+def test_the_transposed_output_length_is_computed_in_one_place(monkeypatch):
+    from core.errors import TransNoOutput
+
+    monkeypatch.setattr(geometry, "trans_output_length", lambda *a: 99)
+    assert geometry.trans_conv_output_shape((2, 2), 2) == (99, 99)
+    assert TransNoOutput(axis="", n=2, k=2, padding=5, stride=1, dilation=1,
+                         output_padding=0).out == 99
