@@ -42,6 +42,22 @@ from core.pooling import (
     pool_windows,
     relu_max,
 )
+from core.transposed import (
+    TRANS_K,
+    TRANS_X,
+    TRANS_Y,
+    TRANS_Y_PADDING_1,
+    TRANS_Y_STRIDE_2,
+    AsConv,
+    Scatter,
+    Stamp,
+    as_conv,
+    scatter,
+    trans_conv2d,
+    trans_conv2d_by_matrix,
+    trans_conv2d_multi,
+    trans_conv_matrix,
+)
 from core.windows import Window, WindowTrace, sliding_windows
 
 __all__ = [
@@ -55,6 +71,9 @@ __all__ = [
     "PoolTrace", "PoolWindow", "avg_pool_as_conv", "max_pool_by_relu", "mean_kernel",
     "min_pool2d", "pool2d", "pool2d_multi", "pool_output_shape", "pool_stride", "pool_windows",
     "relu_max",
-    # the matrix view (im2col above) and the transposed convolution's shape
-    "conv_matrix", "trans_conv_output_shape",
+    # transposed convolution (转置卷积) and the matrix view
+    "TRANS_K", "TRANS_X", "TRANS_Y", "TRANS_Y_PADDING_1", "TRANS_Y_STRIDE_2", "AsConv",
+    "Scatter", "Stamp", "as_conv", "conv_matrix", "scatter", "trans_conv2d",
+    "trans_conv2d_by_matrix", "trans_conv2d_multi", "trans_conv_matrix",
+    "trans_conv_output_shape",
 ]
