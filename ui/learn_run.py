@@ -136,7 +136,7 @@ def landscape(source: str, K: tuple[tuple[float, ...], ...],
         {v: learn.stable_lr(t.X, t.kernel_size, bias=bias, loss=v) for v in ("sum", "mean")})
 
 
-@st.cache_data(max_entries=64, show_spinner="Training…")
+@st.cache_data(max_entries=64, show_spinner=False)  # the page shows its own, translated
 def train(source: str, K: tuple[tuple[float, ...], ...], kernel_size: tuple[int, int] | None,
           noise: float, **settings: Any) -> Trajectory:
     """``record`` for the page's plain settings (a sample picture by name, K as nested
@@ -148,10 +148,11 @@ def train(source: str, K: tuple[tuple[float, ...], ...], kernel_size: tuple[int,
 #: A figure of a long run on a 64×64 picture holds ≈ 5 MB (tracemalloc): at most 80 MB kept.
 @st.cache_resource(max_entries=16, show_spinner=False)
 def animation(source: str, K: tuple[tuple[float, ...], ...], kernel_size: tuple[int, int] | None,
-              noise: float, *, log: bool, optimum: float, kmax: float, ymax: float,
+              noise: float, *, log: bool, optimum: float, kmax: float, ymax: float, lang: str,
               width: int | None = None, **settings: Any) -> PlainFigure:
     """``train``'s run as one animation (viz.learn.training_animation; ``width``: a phone's,
-    see viz.grid.narrow), built once per settings and view and shared, read-only, by every
+    see viz.grid.narrow; ``lang``: its words), built once per settings, view and language
+    and shared, read-only, by every
     session, plain (viz.figure.PlainFigure: sent as the dicts it was made of, never copied).
     Building it costs far more than sending it (the notebook's run: ≈ 50 ms of CPU against
     ≈ 1 ms for the frozen dict), so a rerun that changes nothing of the run builds nothing."""
@@ -161,29 +162,33 @@ def animation(source: str, K: tuple[tuple[float, ...], ...], kernel_size: tuple[
     return training_animation(run.losses, run.steps, run.weights, run.grads, run.preds, Y,
                               total=run.total, optimum=optimum, log=log,
                               diverged=run.status == "diverged", kmax=kmax, ymax=ymax,
-                              bias=settings.get("bias", True), width=width)
+                              bias=settings.get("bias", True), width=width, lang=lang)
 
 
 @st.cache_resource(max_entries=128, show_spinner=False)
 def _kernel_figure(*, key: Packed, title: str, zmax: float | None,
-                   width: int | None) -> PlainFigure:
-    return kernel_grid(unpacked(key), title=title, zmax=zmax, width=width)
+                   width: int | None, lang: str) -> PlainFigure:
+    return kernel_grid(unpacked(key), title=title, zmax=zmax, width=width, lang=lang)
 
 
-def kernel_figure(T: Any, *, title: str, zmax: float | None = None,
+def kernel_figure(T: Any, *, title: str, lang: str, zmax: float | None = None,
                   width: int | None = None) -> PlainFigure:
     """viz.learn.kernel_grid of a kernel-sized T (≤ MAX_LEARNED_KERNEL a side), built once per
-    numbers, title and width and shared read-only by every session, as ``animation``: the
-    page's four result grids and the true K cost nothing on a rerun that keeps them."""
+    numbers, title, width and language (its hover) and shared read-only by every session, as
+    ``animation``: the page's four result grids and the true K cost nothing on a rerun that
+    keeps them."""
     return _kernel_figure(key=packed(T), title=title,
-                          zmax=None if zmax is None else float(zmax), width=width)
+                          zmax=None if zmax is None else float(zmax), width=width, lang=lang)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def input_figure(source: str, *, title: str, width: int | None = None) -> PlainFigure:
+def input_figure(source: str, *, title: str, lang: str, width: int | None = None
+                 ) -> PlainFigure:
     """viz.learn.input_grid of the sample ``source`` as the layer trains on it (shrunk by
-    core.learn_task.fit_input), built once per picture, title and width; shared read-only."""
-    return input_grid(learn_task.fit_input(SAMPLES[source]()), title=title, width=width)
+    core.learn_task.fit_input), built once per picture, title, width and language; shared
+    read-only."""
+    return input_grid(learn_task.fit_input(SAMPLES[source]()), title=title, width=width,
+                      lang=lang)
 
 
 @st.cache_data(max_entries=1, show_spinner=False)

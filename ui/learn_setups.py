@@ -108,7 +108,7 @@ class Edition:
 # no outputs: the online book runs the code when it is built); ShusenTang/Dive-into-DL-PyTorch
 # docs/chapter05_CNN/5.1_conv-layer.md; the seed notebook, cells 19–22.
 EDITIONS = (
-    Edition(N_("《动手学深度学习》1st edition (MXNet), §5.1 二维卷积层"),
+    Edition(N_("《动手学深度学习》1st edition (MXNet), §5.1 Two-dimensional convolutional layers"),
             N_("Gluon `nn.Conv2D(1, kernel_size=(1, 2))`"), N_("starts at 0, never updated"),
             0.03, 10, N_("batch 2, loss 4.949 · 4, 0.831 · 6, 0.140 · 8, 0.024 · 10, 0.004")),
     Edition(N_("Dive-into-DL-PyTorch §5.1.4, the 1st edition ported to PyTorch"),
@@ -116,8 +116,8 @@ EDITIONS = (
             N_("Step 5, loss 1.844 · 10, 0.206 · 15, 0.023 · 20, 0.003")),
     Edition(N_("The notebook: the port's code, run once"), N_("the same `Conv2D`"), N_("trained"),
             0.01, 20, N_("Step 5, loss 8.531 · 10, 2.260 · 15, 0.616 · 20, 0.170")),
-    Edition(N_("《动手学深度学习》2nd edition (PyTorch), §6.2.4 学习卷积核"), f"`{BOOK_LAYER}`",
-            N_("none"), 0.03, 10,
+    Edition(N_("《动手学深度学习》2nd edition (PyTorch), §6.2.4 Learning a kernel"),
+            f"`{BOOK_LAYER}`", N_("none"), 0.03, 10,
             N_("every 2nd step; the source holds no printout (the online book prints what its "
                "build drew)")),
 )

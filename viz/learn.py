@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+import i18n
 from viz import colours
 from viz.figure import PlainFigure
 from viz.grid import (
@@ -33,7 +34,7 @@ TINY = 1e-6
 
 
 def kernel_grid(Z: Any, *, title: str = "", zmax: float | None = None, width: int | None = None,
-                height: int | None = None) -> PlainFigure:
+                height: int | None = None, lang: str = i18n.DEFAULT) -> PlainFigure:
     """A (rows, cols) grid: numbered heatmap when small, plain heatmap up to 64 a side.
 
     zmax: shared colour limit, so Ŷ and Y (or learned and true K) compare by colour;
@@ -42,20 +43,22 @@ def kernel_grid(Z: Any, *, title: str = "", zmax: float | None = None, width: in
     """
     # lstsq leaves ~1e-9 where the answer is 0: show 0, not "-4.93e-09"
     A = _cells(np.asarray(Z.detach().cpu() if hasattr(Z, "detach") else Z, dtype=np.float64))
-    return heatmap(A, title=title, zmax=zmax, width=width, height=height, colorbar=True)
+    return heatmap(A, title=title, zmax=zmax, width=width, height=height, colorbar=True,
+                   lang=lang)
 
 
-def input_grid(Z: Any, *, title: str = "", width: int | None = None) -> PlainFigure:
+def input_grid(Z: Any, *, title: str = "", width: int | None = None,
+               lang: str = i18n.DEFAULT) -> PlainFigure:
     """The input X: numbered heatmap when small, one PNG when large (fast to send)."""
     rows, cols = np.shape(Z)
     if max(rows, cols) <= MAX_NUMBERED:
-        return heatmap(Z, title=title, width=width, colorbar=True)
-    return picture(Z, title=title, width=width, colorbar=True)
+        return heatmap(Z, title=title, width=width, colorbar=True, lang=lang)
+    return picture(Z, title=title, width=width, colorbar=True, lang=lang)
 
 
 def loss_curve(
     losses: Sequence[float], *, total: int, optimum: float | None = None, log: bool = True,
-    diverged: bool = False, height: int = 330,
+    diverged: bool = False, height: int = 330, lang: str = i18n.DEFAULT,
 ) -> PlainFigure:
     """Loss at steps 1‥len(losses) on an x axis fixed to 1‥total, so the curve grows as it runs.
 
@@ -64,32 +67,35 @@ def loss_curve(
     diverged: the last step is marked with a red ✕. The title says when an exact fit exists.
     """
     return PlainFigure(*_loss_spec(losses, total=total, optimum=optimum, log=log,
-                                   diverged=diverged, height=height))
+                                   diverged=diverged, height=height, lang=lang))
 
 
 def _loss_spec(losses: Sequence[float], *, total: int, optimum: float | None, log: bool,
-               diverged: bool, height: int) -> tuple[list[dict], dict]:
-    """``loss_curve``'s traces and layout as plain dicts (viz.figure)."""
+               diverged: bool, height: int, lang: str) -> tuple[list[dict], dict]:
+    """``loss_curve``'s traces and layout as plain dicts (viz.figure), words in ``lang``."""
+    t = i18n.texts(lang)
+    _ = t.gettext
     y = np.asarray(losses, dtype=np.float64)
     x = np.arange(1, len(y) + 1)
     ok = np.isfinite(y) & ((y > 0) if log else True)
     data = [{
         "type": "scatter", "x": x[ok], "y": y[ok],
-        "mode": "lines+markers" if total <= 60 else "lines", "name": "loss",
+        "mode": "lines+markers" if total <= 60 else "lines", "name": _("loss"),
         "line": {"color": LOSS, "width": 2}, "marker": {"size": 6},
-        "hovertemplate": "step %{x}: loss %{y:.4g}<extra></extra>",
+        "hovertemplate": _("step %{x}: loss %{y:.4g}") + "<extra></extra>",
     }]
     top = float(y[ok].max()) if ok.any() else 1.0
-    title = "loss per step"
+    title = _("loss per step")
     shapes, annotations = [], []
     if optimum is not None and np.isfinite(optimum):
         if log and optimum <= EXACT * top:
-            title += " · best possible ≈ 0 (some kernel fits Y exactly)"
+            title += " · " + _("best possible ≈ 0 (some kernel fits Y exactly)")
         else:  # a dashed line across the plot at the optimum, its note above its right end
             shapes.append({"type": "line", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y",
                            "y0": optimum, "y1": optimum,
                            "line": {"color": OPTIMUM, "dash": "dash"}})
-            annotations.append({"text": f"best possible (least squares): {optimum:.4g}",
+            annotations.append({"text": i18n.fmt(t, "best possible (least squares): {loss:.4g}",
+                                                 loss=optimum),
                                 "font": {"color": OPTIMUM}, "showarrow": False,
                                 "xref": "x domain", "x": 1, "xanchor": "right",
                                 "yref": "y", "y": optimum, "yanchor": "bottom"})
@@ -97,24 +103,25 @@ def _loss_spec(losses: Sequence[float], *, total: int, optimum: float | None, lo
         last = int(np.flatnonzero(ok)[-1])
         data.append({
             "type": "scatter", "x": [int(x[last])], "y": [float(y[last])],
-            "mode": "markers+text", "name": "diverged",
+            "mode": "markers+text", "name": _("diverged"),
             "marker": {"color": DIVERGED, "symbol": "x", "size": 14},
-            "text": [f"diverged at step {len(y)} "], "textposition": "middle left",
+            "text": [i18n.fmt(t, "diverged at step {step}", step=len(y)) + " "],
+            "textposition": "middle left",
             "textfont": {"color": DIVERGED}, "hoverinfo": "skip",
         })
     layout = {
         "height": height, "margin": {"l": 10, "r": 10, "t": 30, "b": 40}, "showlegend": False,
         "title": {"text": title, "x": 0.5, "xanchor": "center", "font": {"size": 14}},
-        "xaxis": {"title": {"text": "step"}, "range": [0.5, total + 0.5]},
-        "yaxis": {"title": {"text": "loss (log scale)" if log else "loss"},
+        "xaxis": {"title": {"text": _("step")}, "range": [0.5, total + 0.5]},
+        "yaxis": {"title": {"text": _("loss (log scale)") if log else _("loss")},
                   "type": "log" if log else "linear", "exponentformat": "power"},
         "shapes": shapes, "annotations": annotations,
     }
     return data, layout
 
 
-#: Play speeds of the training animation: label and milliseconds per frame.
-SPEEDS = (("▶ Slow", 600), ("▶ Play", 150), ("▶▶ Fast", 40))
+#: Play speeds of the training animation: label (a message id) and milliseconds per frame.
+SPEEDS = ((i18n.N_("▶ Slow"), 600), (i18n.N_("▶ Play"), 150), (i18n.N_("▶▶ Fast"), 40))
 #: Above this many cells a side, Ŷ's frames carry colour levels (±LEVELS of ±zmax), not
 #: numbers: a 62×62 Ŷ in 100 frames stays a few hundred kB. Its hover is off then.
 LEVELS = 100
@@ -127,7 +134,8 @@ def _cells(A: np.ndarray) -> np.ndarray:
     return np.where(np.abs(A) <= TINY * top, 0.0, A)
 
 
-def _grid_trace(A: np.ndarray, n: int, zmax: float | None, *, levels: bool = False) -> dict:
+def _grid_trace(A: np.ndarray, n: int, zmax: float | None, *, levels: bool = False,
+                lang: str = i18n.DEFAULT) -> dict:
     """Grid A as a heatmap trace (viz.grid's colours) on axes x{n}/y{n}; ``levels``: Ŷ's big
     frames, colour levels only."""
     A = _cells(np.asarray(A, dtype=np.float64))
@@ -138,7 +146,7 @@ def _grid_trace(A: np.ndarray, n: int, zmax: float | None, *, levels: bool = Fal
         trace.pop("hovertemplate")
         trace.update(hoverinfo="skip", showscale=True)  # its bar: _bar
     else:  # kernel_grid's trace (A is already _cells'), as a plain dict
-        trace = heatmap_spec(A, zmax=zmax, colorbar=True)[0]
+        trace = heatmap_spec(A, zmax=zmax, colorbar=True, lang=lang)[0]
     trace.update(xaxis=f"x{n}", yaxis=f"y{n}")
     return trace
 
@@ -165,7 +173,7 @@ def training_animation(
     losses: Sequence[float], steps: Sequence[int], weights: np.ndarray, grads: np.ndarray,
     preds: np.ndarray, Y: Any, *, total: int, optimum: float | None = None, log: bool = True,
     diverged: bool = False, kmax: float | None = None, ymax: float | None = None,
-    bias: bool = True, height: int = 780, width: int | None = None,
+    bias: bool = True, height: int = 780, width: int | None = None, lang: str = i18n.DEFAULT,
 ) -> PlainFigure:
     """A whole run as ONE Plotly animation that plays in the browser: frame f is step
     ``steps[f]``: the loss curve up to it (later steps covered), K after it (kh, kw),
@@ -176,11 +184,13 @@ def training_animation(
     width: pixels of the column; under viz.grid.NARROW (a phone) the four grids stand in two
     rows of two under the loss, each with its scale, numbers fitted to their cells, and the
     slider under the buttons (``_phone_layout``). None: the wide layout, four grids in a row.
+    lang: the language of its titles, notes, hover and controls.
     """
+    _ = i18n.texts(lang).gettext
     Y = np.asarray(Y.detach() if hasattr(Y, "detach") else Y, dtype=np.float64)
     levels = max(Y.shape) > MAX_NUMBERED
     data, layout = _loss_spec(losses, total=total, optimum=optimum, log=log,
-                              diverged=diverged, height=height)
+                              diverged=diverged, height=height, lang=lang)
     y_all = np.asarray(losses, dtype=np.float64)
     last = len(steps) - 1
 
@@ -200,11 +210,11 @@ def training_animation(
         {"type": "scatter", **dot(steps[last]), "mode": "markers", "xaxis": "x", "yaxis": "y",
          "marker": {"color": LOSS, "size": 11, "line": {"color": "#ffffff", "width": 2}},
          "hoverinfo": "skip", "showlegend": False},
-        _grid_trace(weights[last], 2, kmax),
-        _grid_trace(grads[last], 3, None),
-        _grid_trace(preds[last], 4, ymax, levels=levels),
+        _grid_trace(weights[last], 2, kmax, lang=lang),
+        _grid_trace(grads[last], 3, None, lang=lang),
+        _grid_trace(preds[last], 4, ymax, levels=levels, lang=lang),
     ]
-    data += moving + [_grid_trace(Y, 5, ymax, levels=levels)]
+    data += moving + [_grid_trace(Y, 5, ymax, levels=levels, lang=lang)]
     first = len(data) - len(moving) - 1
     animated = list(range(first, first + len(moving)))
     frames = [
@@ -219,8 +229,8 @@ def training_animation(
     layout["yaxis"] = {**layout.get("yaxis", {}), "domain": [split + top_gap, 1], "anchor": "x"}
     layout["yaxis6"] = {"overlaying": "y", "range": [0, 1], "visible": False,
                         "fixedrange": True}
-    titles = ["K after the step", "∂loss/∂K at the step",
-              f"Ŷ = corr2d(X, K){' + b' if bias else ''}", "Y, the target"]
+    titles = [_("K after the step"), _("∂loss/∂K at the step"),
+              f"Ŷ = corr2d(X, K){' + b' if bias else ''}", _("Y, the target")]
     annotations = list(layout.get("annotations", []))
     for n, title in enumerate(titles, start=2):
         x0 = (n - 2) / 4
@@ -245,7 +255,8 @@ def training_animation(
                               grids=((weights, kmax), (grads, None), (preds, ymax), ([Y], ymax)))
     # Traces, frames and controls as plain dicts (viz.figure): tests validate them once
     # (Plotly would validate every trace, frame and slider step on each build).
-    return PlainFigure(data, {**layout, **_controls(steps, total, y_all, phone=phone)}, frames)
+    return PlainFigure(data, {**layout, **_controls(steps, total, y_all, phone=phone, lang=lang)},
+                       frames)
 
 
 def _bar(x: float, length: float, y: float, levels_of: float | None) -> dict:
@@ -260,18 +271,19 @@ def _bar(x: float, length: float, y: float, levels_of: float | None) -> dict:
 
 
 def _controls(steps: Sequence[int], total: int, y_all: np.ndarray, *,
-              phone: dict | None = None) -> dict:
+              phone: dict | None = None, lang: str = i18n.DEFAULT) -> dict:
     """The animation's play buttons and step slider, as plain layout dicts (viz.figure:
     Plotly would validate each of up to 100 slider steps on every build).
     ``phone``: where the phone layout puts them (its ``layout.meta``); None: the wide layout."""
+    t = i18n.texts(lang)
     now = {"mode": "immediate", "transition": {"duration": 0}}
-    buttons = [dict(label="⟲ Replay", method="animate",
+    buttons = [dict(label=t.gettext("⟲ Replay"), method="animate",
                     args=[[str(s) for s in steps], {**now, "fromcurrent": False,
                                                     "frame": {"duration": SPEEDS[1][1],
                                                               "redraw": True}}]),
-               dict(label="■ Pause", method="animate",
+               dict(label=t.gettext("■ Pause"), method="animate",
                     args=[[None], {**now, "frame": {"duration": 0, "redraw": False}}])]
-    buttons += [dict(label=label, method="animate",
+    buttons += [dict(label=t.gettext(label), method="animate",
                      args=[None, {**now, "fromcurrent": True,
                                   "frame": {"duration": ms, "redraw": True}}])
                 for label, ms in SPEEDS]
@@ -281,7 +293,9 @@ def _controls(steps: Sequence[int], total: int, y_all: np.ndarray, *,
         # tick labels ("7 of 20 · loss 1.23") only show the current one: they would overlap
         font={"size": 11, "color": "rgba(0,0,0,0)"}, ticklen=0 if n > 20 else 4,
         minorticklen=0,
-        steps=[dict(method="animate", label=f"{s} of {total} · loss {y_all[s - 1]:.4g}",
+        steps=[dict(method="animate",
+                    label=i18n.fmt(t, "{step} of {total} · loss {loss:.4g}", step=s, total=total,
+                                   loss=y_all[s - 1]),
                     args=[[str(s)], {**now, "frame": {"duration": 0, "redraw": True}}])
                for s in steps])
     if phone:
@@ -289,12 +303,14 @@ def _controls(steps: Sequence[int], total: int, y_all: np.ndarray, *,
                     font={"size": 12})
         slider.update(x=0, y=phone["controls"] - phone["slider"], len=1,
                       pad={"t": 0, "l": 8, "r": 8},
-                      currentvalue={"prefix": "step ", "font": {"size": 13, "color": "#222"}})
+                      currentvalue={"prefix": t.gettext("step "),
+                                    "font": {"size": 13, "color": "#222"}})
     else:
         # buttons on their own row, the slider under them: side by side they overlapped
         menu = dict(x=0, y=0.155, font={"size": 14})
         slider.update(x=0, y=0.085, len=1, pad={"t": 0, "l": 8, "r": 8},
-                      currentvalue={"prefix": "step ", "font": {"size": 15, "color": "#222"}})
+                      currentvalue={"prefix": t.gettext("step "),
+                                    "font": {"size": 15, "color": "#222"}})
     return {"updatemenus": [dict(type="buttons", direction="left", buttons=buttons,
                                  xanchor="left", yanchor="top", showactive=False, **menu)],
             "sliders": [slider]}
