@@ -13,6 +13,7 @@ rebuilds the message from ``template`` and ``fields`` in the reader's language: 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 
@@ -20,6 +21,16 @@ def N_(message: str) -> str:
     """Mark ``message`` for the translation catalog without translating it here (gettext's
     convention for messages defined at import time)."""
     return message
+
+
+def _plural(singular: str, plural: str, n: int) -> str:
+    return singular if n == 1 else plural
+
+
+#: Words core writes (descriptions, notes) in English: (gettext, ngettext). A page passes its
+#: visitor's language instead (an ``i18n.Texts`` unpacks the same way); core knows no catalog.
+ENGLISH: tuple[Callable[[str], str], Callable[[str, str, int], str]] = (str, _plural)
+Words = Iterable[Callable[..., str]]
 
 
 class CoreError(ValueError):

@@ -10,6 +10,7 @@ checked against ``nn.Conv2d`` (``torch_check``) and drawn as the windows the str
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -174,14 +175,18 @@ def check_input_size(size: Pair, name: str = "input size") -> Pair:
     return int(size[0]), int(size[1])
 
 
-def torch_check_limit(g: ConvGeometry, out: Pair) -> str | None:
-    """Why running ``nn.Conv2d`` for ``g`` would cost too much, or None when it is cheap."""
-    (H, W), f = g.input_size, format_count
+def torch_check_limit(g: ConvGeometry, out: Pair, gettext: Callable[[str], str] = str
+                      ) -> str | None:
+    """Why running ``nn.Conv2d`` for ``g`` would cost too much, or None when it is cheap;
+    worded by ``gettext`` (the reader's language; English by default)."""
+    (H, W), f, _ = g.input_size, format_count, gettext
     if H * W > MAX_RUN_CELLS:
-        return f"the input has {f(H * W)} cells (the check runs up to {f(MAX_RUN_CELLS)})"
+        return _("the input has {cells} cells (the check runs up to {limit})").format(
+            cells=f(H * W), limit=f(MAX_RUN_CELLS))
     work = out[0] * out[1] * g.kernel_size[0] * g.kernel_size[1]
     if work > MAX_RUN_MACS:
-        return f"it needs {f(work)} multiply-accumulates (the check runs up to {f(MAX_RUN_MACS)})"
+        return _("it needs {macs} multiply-accumulates (the check runs up to {limit})").format(
+            macs=f(work), limit=f(MAX_RUN_MACS))
     return None
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from core import geometry
 from core.errors import N_, CoreError
@@ -58,13 +58,26 @@ class Layer:
 
 class LayerError(CoreError):
     """A rejection that knows which layer (0-based ``index``) it is about; ``detail`` is the
-    message, already naming the layer."""
+    message, already naming the layer, or, with ``where`` (the layer as written), the
+    message of ``cause``, the rejection of that layer: a translation rewords the cause
+    (``i18n.error_text``) and names the layer in its own words."""
 
     template = N_("{detail}")
-    fields_ = ("index", "detail")
+    alternative = N_("layer {number} ({where}): {detail}")
+    fields_ = ("index", "detail", "where")
 
-    def __init__(self, index: int, detail: str) -> None:
-        super().__init__(index=index, detail=detail)
+    def __init__(self, index: int, detail: str, where: str | None = None, *,
+                 cause: ValueError | None = None) -> None:
+        super().__init__(index=index, detail=detail, where=where)
+        self.cause = cause
+
+    @staticmethod
+    def derived(fields: dict[str, Any]) -> dict[str, Any]:
+        return {"number": fields["index"] + 1}
+
+    @staticmethod
+    def use_alternative(fields: dict[str, Any]) -> bool:
+        return fields["where"] is not None
 
 
 def parse_pair(text: str, name: str, *, minimum: int) -> Pair:
@@ -172,7 +185,7 @@ def parse_stack(text: str) -> list[Layer]:
         try:
             layers.append(parse_layer(chunk))
         except ValueError as e:
-            raise LayerError(i, f"layer {i + 1} (`{chunk}`): {e}") from None
+            raise LayerError(i, str(e), f"`{chunk}`", cause=e) from None
     return layers
 
 

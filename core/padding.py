@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from core.formula import check_input_size
@@ -87,14 +87,17 @@ def _totals(n: int, m: int, k: int, s: int, d: int) -> Pair:
     return max(0, (m - 1) * s + reach - n), min(m * s + reach - 1 - n, 2 * (reach - 1))
 
 
-def no_solution_advice(n: int, m: int, *, kernels: Pair, strides: Pair, dilation: int = 1) -> str:
-    """Why no kernel and stride in the ranges turns n into m, and what would.
+def no_solution_advice(n: int, m: int, *, kernels: Pair, strides: Pair, dilation: int = 1,
+                       gettext: Callable[[str], str] = str) -> str:
+    """Why no kernel and stride in the ranges turns n into m, and what would; worded by
+    ``gettext`` (the reader's language; English by default: sentences joined by a space,
+    or by nothing after a Chinese "。").
 
     Only padding grows a size, and by at most d·(k − 1) (each side below the kernel's
     span); a stride s divides it by about s. The search for what would work covers the
     solver's own ranges (SOLVER_KERNELS, SOLVER_STRIDES).
     """
-    (k0, k1), (s0, s1), d = kernels, strides, dilation
+    (k0, k1), (s0, s1), d, _ = kernels, strides, dilation, gettext
 
     def works(k: int, s: int) -> bool:
         lo, hi = _totals(n, m, k, s, d)
@@ -103,27 +106,34 @@ def no_solution_advice(n: int, m: int, *, kernels: Pair, strides: Pair, dilation
     all_k = range(SOLVER_KERNELS[0], SOLVER_KERNELS[1] + 1)
     all_s = range(SOLVER_STRIDES[0], SOLVER_STRIDES[1] + 1)
     ratio = f"{n / m:.2f}".rstrip("0").rstrip(".")
-    text = f"No kernel {_runs(range(k0, k1 + 1))} with stride {_runs(range(s0, s1 + 1))} " \
-           f"turns {n} into {m}. "
+    text = [_("No kernel {kernels} with stride {strides} turns {n} into {m}.").format(
+        kernels=_runs(range(k0, k1 + 1)), strides=_runs(range(s0, s1 + 1)), n=n, m=m)]
     if m > n:
-        text += (f"Only padding makes a size larger, by at most d·(k − 1) = {d * (k1 - 1)} with "
-                 f"kernel {k1} (padding d·(k − 1) per side is the most allowed here: with more, "
-                 "a whole window would sit in the zeros), and only with stride 1: a stride "
-                 "makes it smaller. ")
+        text.append(_(
+            "Only padding makes a size larger, by at most d·(k − 1) = {grow} with kernel {k} "
+            "(padding d·(k − 1) per side is the most allowed here: with more, a whole window "
+            "would sit in the zeros), and only with stride 1: a stride makes it smaller."
+        ).format(grow=d * (k1 - 1), k=k1))
     else:
-        text += f"A stride s divides the size by about s ({n} / {m} ≈ {ratio}). "
+        text.append(_("A stride s divides the size by about s ({n} / {m} ≈ {ratio}).").format(
+            n=n, m=m, ratio=ratio))
     if ok := [s for s in all_s if any(works(k, s) for k in range(k0, k1 + 1))]:
-        text += f"Stride {_runs(ok)} works with kernel {_runs(range(k0, k1 + 1))}. "
+        text.append(_("Stride {strides} works with kernel {kernels}.").format(
+            strides=_runs(ok), kernels=_runs(range(k0, k1 + 1))))
     elif ok := [k for k in all_k if any(works(k, s) for s in range(s0, s1 + 1))]:
-        text += f"Kernel {_runs(ok)} works with stride {_runs(range(s0, s1 + 1))}. "
+        text.append(_("Kernel {kernels} works with stride {strides}.").format(
+            kernels=_runs(ok), strides=_runs(range(s0, s1 + 1))))
     elif not any(works(k, s) for k in all_k for s in all_s):
-        text += f"No kernel {_runs(all_k)} with stride {_runs(all_s)} does either. "
+        text.append(_("No kernel {kernels} with stride {strides} does either.").format(
+            kernels=_runs(all_k), strides=_runs(all_s)))
     if m > n:
-        text += (f"To grow {n} to {m}, use a transposed convolution (nn.ConvTranspose2d) or "
-                 f"upsampling (nn.Upsample(size={m})), then a convolution that keeps the size.")
+        text.append(_(
+            "To grow {n} to {m}, use a transposed convolution (nn.ConvTranspose2d) or "
+            "upsampling (nn.Upsample(size={m})), then a convolution that keeps the size."
+        ).format(n=n, m=m))
     else:
-        text += "Or use several layers."
-    return text.strip()
+        text.append(_("Or use several layers."))
+    return ("" if text[0].endswith("。") else " ").join(text)
 
 
 def _runs(values: Sequence[int]) -> str:

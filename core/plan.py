@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +30,7 @@ from core.layers import (
     format_stack,
     parse_layer,
 )
-from core.torchcode import is_code, module_code, read_code
+from core.torchcode import CodeRead, is_code, module_code, read_code
 
 
 @dataclass(frozen=True)
@@ -151,9 +152,11 @@ def plan(input_shape: Shape3, layers: list[Layer]) -> Plan:
         try:
             row = plan_layer(layer, shape, rf)
         except ValueError as e:
-            why = _channel_fix(e, rows) if isinstance(e, ChannelError) else str(e)
+            channels = isinstance(e, ChannelError)
+            why = _channel_fix(e, rows) if channels else str(e)
             where = f"`{layer.source}`" if layer.source else format_layer(layer)
-            return Plan(input_shape, tuple(rows), LayerError(i, f"layer {i + 1} ({where}): {why}"))
+            return Plan(input_shape, tuple(rows),
+                        LayerError(i, why, where, cause=None if channels else e))
         rows.append(row)
         rf, shape = row.rf, row.out_shape
     return Plan(input_shape, tuple(rows))
@@ -174,7 +177,7 @@ def plan_text(input_shape: Shape3, text: str) -> Plan:
         except ValueError as e:
             p = plan(input_shape, layers)
             return p if p.error else Plan(p.input_shape, p.rows,
-                                          LayerError(i, f"layer {i + 1} (`{chunk}`): {e}"))
+                                          LayerError(i, str(e), f"`{chunk}`", cause=e))
     p = plan(input_shape, layers)
     if p.error is None and len(chunks) > MAX_LAYERS:
         return Plan(p.input_shape, p.rows, LayerError(
@@ -235,18 +238,22 @@ def sequential_script(p: Plan) -> str:
     return "\n".join(lines)
 
 
-def run_limit(p: Plan) -> str | None:
-    """Why running the stack would cost too much, or None when it is cheap enough."""
+def run_limit(p: Plan, gettext: Callable[[str], str] = str) -> str | None:
+    """Why running the stack would cost too much, or None when it is cheap enough; worded by
+    ``gettext`` (the reader's language; English by default)."""
     C, H, W = p.input_shape
     biggest = max([C * H * W] + [r.out_shape[0] * r.out_shape[1] * r.out_shape[2]
                                  for r in p.rows])
-    f = format_count
+    f, _ = format_count, gettext
     if biggest > MAX_RUN_CELLS:
-        return f"a tensor would hold {f(biggest)} numbers (the run goes up to {f(MAX_RUN_CELLS)})"
+        return _("a tensor would hold {n} numbers (the run goes up to {limit})").format(
+            n=f(biggest), limit=f(MAX_RUN_CELLS))
     if p.macs > MAX_RUN_MACS:
-        return f"it needs {f(p.macs)} multiply-accumulates (up to {f(MAX_RUN_MACS)} are run)"
+        return _("it needs {n} multiply-accumulates (up to {limit} are run)").format(
+            n=f(p.macs), limit=f(MAX_RUN_MACS))
     if p.params > MAX_RUN_PARAMS:
-        return f"it has {f(p.params)} parameters (up to {f(MAX_RUN_PARAMS)} are run)"
+        return _("it has {n} parameters (up to {limit} are run)").format(
+            n=f(p.params), limit=f(MAX_RUN_PARAMS))
     return None
 
 
@@ -265,13 +272,13 @@ def run_plan(p: Plan) -> tuple[tuple[int, ...], bool]:
     return tuple(namespace["Y"].shape), on_meta  # type: ignore[attr-defined]
 
 
-def compact_from_code(input_shape: Shape3, text: str) -> tuple[str, str] | None:
-    """(compact text, note) for pasted code that reads and plans without error on
-    ``input_shape``; None otherwise (then the code is kept as typed, since the compact
-    form would drop the in_channels it is checked against)."""
+def compact_from_code(input_shape: Shape3, text: str) -> tuple[str, CodeRead] | None:
+    """(compact text, what was read) for pasted code that reads and plans without error on
+    ``input_shape`` (``CodeRead.note`` words it); None otherwise (then the code is kept as
+    typed, since the compact form would drop the in_channels it is checked against)."""
     if not is_code(text):
         return None
     r = read_code(text)
     if r.error or not r.layers or plan(input_shape, list(r.layers)).error:
         return None
-    return format_stack(list(r.layers)), r.note()
+    return format_stack(list(r.layers)), r

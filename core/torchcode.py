@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from torch import nn
 
+from core.errors import ENGLISH, Words
 from core.geometry import pair
 from core.layers import (
     LAYER_NAMES,
@@ -109,17 +110,23 @@ class CodeRead:
     values_only: tuple[str, ...] = ()
     error: LayerError | None = None
 
-    def note(self) -> str:
-        """One line for the page: what was read, skipped and left out."""
+    def note(self, words: Words = ENGLISH) -> str:
+        """One line for the page: what was read, skipped and left out; ``words``: the
+        reader's (gettext, ngettext), English by default."""
+        _, ngettext = words
         n = len(self.layers)
-        text = f"Read {n} layer{'' if n == 1 else 's'} from the pasted PyTorch code"
+        text = ngettext("Read {n} layer from the pasted PyTorch code",
+                        "Read {n} layers from the pasted PyTorch code", n).format(n=n)
         if self.skipped:
             names = sorted(set(self.skipped), key=self.skipped.index)
-            text += (f"; skipped {len(self.skipped)} that keep the shape "
-                     f"({', '.join(names)})")
+            text += ngettext("; skipped {n} that keeps the shape ({names})",
+                             "; skipped {n} that keep the shape ({names})",
+                             len(self.skipped)).format(n=len(self.skipped),
+                                                       names=", ".join(names))
         if self.values_only:
-            text += f"; left out {', '.join(self.values_only)} (values, not shapes)"
-        return text + "."
+            text += _("; left out {names} (values, not shapes)").format(
+                names=", ".join(self.values_only))
+        return text + _(".")
 
 
 def _dotted(node: ast.expr) -> str | None:

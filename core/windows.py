@@ -7,7 +7,6 @@ numbers, and the one-line PyTorch call that reproduces the loop.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +15,7 @@ import torch.nn.functional as F
 
 from core import geometry
 from core.corr import PADDING_MODES, as_tensor, corr2d, corr2d_loop, pad2d
+from core.errors import ENGLISH, Words
 from core.geometry import IntOrPair, PaddingArg, Pair, pair, resolve_padding, span
 from core.pysource import source_text
 
@@ -187,16 +187,6 @@ class Field:
     @property
     def span(self) -> Pair:
         return self.rows[1] - self.rows[0] + 1, self.cols[1] - self.cols[0] + 1
-
-
-def _plural(singular: str, plural: str, n: int) -> str:
-    return singular if n == 1 else plural
-
-
-#: The words of this module's descriptions in English: (gettext, ngettext). A page passes its
-#: visitor's language instead (an ``i18n.Texts`` unpacks the same way); core knows no catalog.
-ENGLISH: tuple[Callable[[str], str], Callable[[str, str, int], str]] = (str, _plural)
-Words = Iterable[Callable[..., str]]
 
 
 def describe_field(field: Field, words: Words = ENGLISH) -> str:

@@ -157,4 +157,7 @@ def error_text(t: Texts, error: ValueError) -> str:
         return str(error)
     words = {k: t.gettext(v) if isinstance(v, str) and v in FIELD_WORDS else v
              for k, v in fields.items()}
+    cause = getattr(error, "cause", None)  # a rejection wrapping another (a layer's)
+    if isinstance(cause, ValueError):
+        words["detail"] = error_text(t, cause)
     return t.gettext(message_id()).format(**words)

@@ -84,7 +84,7 @@ def stack_changed() -> None:
 def paste_note(text: str) -> str | None:
     """What the last paste read, while the text is still what it became."""
     found = st.session_state.get("sh_paste_note")
-    return found[1] if found and found[0] == text else None
+    return found[1].note(gettext_for_session()) if found and found[0] == text else None
 
 
 def _table_edited(base: list[dict], key: str) -> None:

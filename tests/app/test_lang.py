@@ -117,6 +117,32 @@ def widget_values(at: AppTest, prefix: str) -> dict:
             if isinstance(k, str) and k.startswith(prefix) and k in SHAPES_LINK}
 
 
+def test_a_shapes_link_made_in_chinese_opens_the_same_tab_and_mode_in_english():
+    at = run_page("pages/shapes.py", {"lang": "zh"})
+    at.radio(key="sh_pad").set_value("valid").run()
+    at.session_state["sh_tab"] = "填充求解"  # the solver tab, as a click sets it
+    at.run()
+    assert_clean(at)
+    assert at.query_params["sh_pad"] == "valid" and at.query_params["sh_tab"] == "Padding solver"
+    for lang in ("zh", "en"):
+        other = run_page("pages/shapes.py", {**link_of(at, "sh_"), "lang": lang})
+        assert_clean(other)
+        assert url_notes(other) == []
+        assert other.session_state["sh_pad"] == "valid"
+        assert other.session_state["_sh_tab_id"] == "Padding solver"
+
+
+def test_old_shapes_links_open_the_same_tab_and_mode():
+    for link, tab in (({"sh_tab": "Layer planner"}, "Layer planner"),
+                      ({"sh_pad": "same", "sh_tab": "Calculator"}, "Calculator"),
+                      ({"sh_tab": "Padding solver", "sh_sol_m": "4"}, "Padding solver")):
+        for lang in ({}, {"lang": "zh"}, {"lang": "en"}):
+            at = run_page("pages/shapes.py", {**link, **lang})
+            assert_clean(at)
+            assert url_notes(at) == [] and at.session_state["_sh_tab_id"] == tab
+            assert at.session_state["sh_pad"] == link.get("sh_pad", "numbers")
+
+
 def test_a_switch_keeps_every_setting_of_the_page():
     at = run_page("pages/shapes.py", SHAPES_LINK)
     assert_clean(at)
@@ -162,7 +188,7 @@ def test_a_switch_keeps_widgets_and_the_sessions_results():
 #: Proper names that stay as they are in Chinese text (issue 15), the kernels named after
 #: their authors (Prewitt, Scharr: names, like Sobel) and the 1st edition's frameworks.
 NAMES = {"PyTorch", "d2l", "Sobel", "Adam", "SGD", "Conv2D", "ReLU", "PNG", "JPEG", "MACs",
-         "ConvScope", "Prewitt", "Scharr", "MXNet", "Gluon"}
+         "ConvScope", "Prewitt", "Scharr", "MXNet", "Gluon", "LeNet"}
 #: Chinese characters (Han). Full-width punctuation alone is not Chinese text: the grid's help
 #: names "；，、" as separators a typed grid may use.
 CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
@@ -174,6 +200,7 @@ def english_words(markdown: str) -> list[str]:
     X, K, Y1)."""
     text = re.sub(r"```.*?```|`[^`]*`|\$[^$]*\$|%\{[^}]*\}|<[^>]*>", " ", markdown, flags=re.S)
     text = re.sub(r"\b[A-Za-z_]\w*=[^\s,，）)]*", " ", text)  # a keyword argument: groups=1
+    text = re.sub(r"\b(?:conv|pool):[^\s）)]*", " ", text)  # a layer in the planner's code
     text = re.sub(r"\]\([^)]*\)", "]", text)  # a link's address is not read
     words = re.findall(r"[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*(?:\([^)]*\))?",
                        text)
@@ -279,6 +306,7 @@ def test_the_english_word_finder_finds_english():
     assert english_words("Y = torch.mm(K, X)：ci × kh，Gx") == []
     assert english_words("torch.nn.functional") == ["torch.nn.functional"]
     assert english_words("标准卷积（groups=1）、（groups=ci=2）") == []
+    assert english_words("第 3 层（conv:16,99,1,0）：高度方向没有输出") == []
 
 
 def test_the_figure_reader_reads_titles_buttons_and_hover():
@@ -356,6 +384,25 @@ VIEWS = {
         {"lk_same": "false", "lk_kh": "3", "lk_kw": "3", "lk_opt": "adam"},  # larger than K
         {"lk_target": "Typed…", "lk_K": "1 2; 3"},  # a rejected kernel
     ],
+    "shapes.py": [
+        {},
+        {"sh_square": "false", "sh_k_h": "5", "sh_k_w": "3", "sh_p_h": "2", "sh_s_w": "3",
+         "sh_d_h": "2", "sh_in_h": "9"},  # unread columns, dilation
+        {"sh_pad": "same", "sh_k_h": "4", "sh_square": "false"},
+        {"sh_pad": "same", "sh_s_h": "2"},  # same with a stride: rejected
+        {"sh_k_h": "9", "sh_p_h": "0", "sh_in_h": "4"},  # no output
+        {"sh_in_h": "4000"},  # checked on the meta device
+        {"sh_tab": "Layer planner"},
+        {"sh_tab": "Layer planner", "sh_layers": "conv:6,5,1,2;pool:max,2;conv:16,99"},  # error
+        {"sh_tab": "Layer planner", "sh_net_h": "1024", "sh_net_w": "1024",
+         "sh_layers": "conv:512,3,1,1"},  # too big to run
+        {"sh_tab": "Layer planner",
+         "sh_layers": "nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), "
+                      "nn.MaxPool2d(2))"},  # pasted PyTorch
+        {"sh_tab": "Padding solver"},
+        {"sh_tab": "Padding solver", "sh_sol_n": "8", "sh_sol_m": "20"},  # no solution
+        {"sh_tab": "Padding solver", "sh_sol_n": "30", "sh_sol_m": "3"},
+    ],
 }
 TRANSLATED = [(page, n) for page, views in VIEWS.items() for n in range(len(views))]
 
@@ -407,7 +454,7 @@ def link_of(at: AppTest, prefix: str) -> dict[str, str]:
     link = {k: v for k, v in at.query_params.items() if k.startswith(prefix)}
     for key in bound(at):
         value = at.session_state[key]
-        if key not in link:
+        if key not in link and not isinstance(value, (tuple, list)):  # a range: its default
             link[key] = json.dumps(value) if isinstance(value, bool) else str(value)
     return link
 
