@@ -80,6 +80,41 @@ class LayerError(CoreError):
         return fields["where"] is not None
 
 
+class NotAPair(CoreError):
+    template = N_("{name} must be a whole number or rows×cols like 5x3, got {text!r}")
+    fields_ = ("name", "text")
+
+
+class PoolPaddingWord(CoreError):
+    template = N_('pooling takes a number of padding cells, not "{word}"')
+    fields_ = ("word",)
+
+
+class NotABool(CoreError):
+    template = N_("{name} must be True or False, got {text!r}")
+    fields_ = ("name", "text")
+
+
+class NotAWholeNumber(CoreError):
+    template = N_("{name} must be a whole number, got {text!r}")
+    fields_ = ("name", "text")
+
+
+class NumberOutOfRange(CoreError):
+    template = N_("{name} must be 1..{maximum}, got {value}")
+    fields_ = ("name", "maximum", "value")
+
+
+class TooManyFields(CoreError):
+    template = N_("too many fields: {count}, at most {most} ({names})")
+    fields_ = ("count", "most", "names")
+
+
+class UnknownLayerKind(CoreError):
+    template = N_('a layer starts with "conv:" or "pool:max," / "pool:avg,"')
+    fields_ = ()
+
+
 def parse_pair(text: str, name: str, *, minimum: int) -> Pair:
     """"3" → (3, 3); "5x3", "5×3", "(5, 3)" → (5, 3).
 
@@ -92,7 +127,7 @@ def parse_pair(text: str, name: str, *, minimum: int) -> Pair:
     except ValueError:
         values = []
     if len(values) not in (1, 2):
-        raise ValueError(f"{name} must be a whole number or rows×cols like 5x3, got {text!r}")
+        raise NotAPair(name=name, text=text)
     return pair(values[0] if len(values) == 1 else tuple(values), name, minimum=minimum)
 
 
@@ -104,7 +139,7 @@ def _layer(kind: Kind, f: dict[str, str]) -> Layer:
     p = (f.get("padding") or "0").strip().lower()
     if p in ("same", "valid"):
         if kind != "conv":
-            raise ValueError(f'pooling takes a number of padding cells, not "{p}"')
+            raise PoolPaddingWord(word=p)
         padding: LayerPadding = p  # type: ignore[assignment]
     else:
         padding = parse_pair(p, "padding", minimum=0)
@@ -121,7 +156,7 @@ def _layer(kind: Kind, f: dict[str, str]) -> Layer:
 def _bool(text: str, name: str) -> bool:
     v = str(text).strip().lower()
     if v not in ("true", "false", "1", "0"):
-        raise ValueError(f"{name} must be True or False, got {text!r}")
+        raise NotABool(name=name, text=text)
     return v in ("true", "1")
 
 
@@ -129,9 +164,9 @@ def _int(text: str | None, name: str, *, maximum: int) -> int:
     try:
         v = int(str(text).strip())
     except ValueError:
-        raise ValueError(f"{name} must be a whole number, got {text!r}") from None
+        raise NotAWholeNumber(name=name, text=text) from None
     if not 1 <= v <= maximum:
-        raise ValueError(f"{name} must be 1..{maximum}, got {v}")
+        raise NumberOutOfRange(name=name, maximum=maximum, value=v)
     return v
 
 
@@ -146,8 +181,7 @@ def _fields(chunk: str) -> tuple[str, dict[str, str]]:
         head = ""
     names = FIELDS.get(head, FIELDS["conv"])
     if len(values) > len(names):
-        raise ValueError(f"too many fields: {len(values)}, at most {len(names)} "
-                         f"({', '.join(names)})")
+        raise TooManyFields(count=len(values), most=len(names), names=", ".join(names))
     return head, dict(zip(names, values))
 
 
@@ -164,7 +198,7 @@ def parse_layer(chunk: str) -> Layer:
     """
     kind, f = _fields(chunk)
     if not kind:
-        raise ValueError('a layer starts with "conv:" or "pool:max," / "pool:avg,"')
+        raise UnknownLayerKind()
     return _layer(kind, f)  # type: ignore[arg-type]
 
 

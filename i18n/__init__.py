@@ -137,6 +137,8 @@ def choose(url: list[str], chosen: str | None, locale: str | None) -> tuple[str,
 #: the message. Every other field (a number, a name from the code) is shown as it is.
 FIELD_WORDS: tuple[str, ...] = (
     N_("height"), N_("width"), N_("kernel"), N_("sample"), N_("example"),
+    # the planner's fields (core.layers)
+    N_("stride"), N_("padding"), N_("dilation"), N_("groups"), N_("bias"), N_("out channels"),
 )
 
 

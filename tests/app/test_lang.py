@@ -402,6 +402,11 @@ VIEWS = {
         {"sh_tab": "Padding solver"},
         {"sh_tab": "Padding solver", "sh_sol_n": "8", "sh_sol_m": "20"},  # no solution
         {"sh_tab": "Padding solver", "sh_sol_n": "30", "sh_sol_m": "3"},
+        {"sh_tab": "Layer planner", "sh_layers": "conv:6,5;conv:4,banana"},  # parse errors
+        {"sh_tab": "Layer planner", "sh_layers": "pool:max,2,2,same"},
+        {"sh_tab": "Layer planner", "sh_layers": "conv:0"},
+        {"sh_tab": "Layer planner", "sh_layers": "conv:8,3,1,1,1,3"},  # groups
+        {"sh_tab": "Layer planner", "sh_layers": "dense:10"},
     ],
 }
 TRANSLATED = [(page, n) for page, views in VIEWS.items() for n in range(len(views))]
