@@ -64,8 +64,9 @@ def test_edges_follow_up_3_then_1(app, page):
     _click(page, "③ Kᵀ on Xᵀ")
     _url_has(page, r"ed_img=Seed\+stripes\+transposed")
     _click(page, "① K on X: the seed")
-    expect(page.get_by_text("如果横向相邻元素相同")).to_be_visible()
-    _url_has(page, r"^[^?]*/edges$")  # back to the defaults: nothing left in the URL
+    expect(page.get_by_text("Where horizontal neighbours are equal")).to_be_visible()
+    # back to the defaults: nothing left in the URL but the language (ui.lang keeps it there)
+    _url_has(page, r"^[^?]*/edges(\?lang=en)?$")
     _no_note(page)
 
 
@@ -74,7 +75,7 @@ def test_learn_sobel_set_up_then_the_notebooks(app, page):
     _click(page, SETUPS["sobel"].label)
     _url_has(page, r"lk_opt=momentum")
     _click(page, SETUPS["notebook"].label)
-    _url_has(page, r"^[^?]*/learn$")
+    _url_has(page, r"^[^?]*/learn(\?lang=en)?$")
     page.wait_for_selector("text=Largest error per entry: 0.02053", timeout=30_000)
     _no_note(page)
 
