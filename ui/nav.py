@@ -16,6 +16,7 @@ PAGES = [
     ("learn.py", N_("Learn a kernel"), "📉", "learn"),
     ("shapes.py", N_("Shapes & padding"), "📐", "shapes"),
     ("channels.py", N_("Channels & 1×1"), "🧱", "channels"),
+    ("practice.py", N_("Practice"), "✏️", "practice"),
 ]
 
 

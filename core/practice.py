@@ -1,0 +1,400 @@
+"""The book's exercises as tasks with checked answers: the right answer from ``core``'s own
+rules, and the wrong answers learners are known to give, each named, so that feedback can
+say which slip an answer comes from instead of only "wrong".
+
+Tasks come from a seed (``random.Random``, never the global generator), so one link gives a
+whole class the same exercises. Nothing here keeps state: a page keeps a learner's progress
+in its session.
+
+Conventions for shapes, as in the book and in PyTorch:
+- **PyTorch** (``nn.Conv2d``): ``padding`` is per side: ⌊(n + 2p − k)/s⌋ + 1.
+- **d2l** (《动手学深度学习》 §6.3): p is the total padding of an axis: ⌊(n − k + p + s)/s⌋.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+import torch
+
+from core.corr import corr2d
+from core.errors import N_, CoreError
+from core.geometry import unchecked_output_length
+from core.images import diagonal_edge
+
+Convention = Literal["torch", "d2l"]
+Pair = tuple[int, int]
+
+#: Largest number an answer may hold (larger ones are refused, not compared).
+MAX_ANSWER = 10**9
+#: Sizes random shape drills are drawn from.
+DRILL_N, DRILL_K, DRILL_P, DRILL_S = (5, 32), (1, 7), (0, 3), (1, 4)
+
+
+class AnswerError(CoreError):
+    """An answer that cannot be read (nothing is compared)."""
+
+
+class AnswerEmpty(AnswerError):
+    template = N_("Type an answer first: two whole numbers, height × width, such as 2×2.")
+    fields_ = ()
+
+
+class AnswerNotAShape(AnswerError):
+    template = N_("“{text}” is not a shape: write two whole numbers, height × width, "
+                  "such as 2×2 or 2, 2.")
+    fields_ = ("text",)
+
+
+class AnswerNotANumber(AnswerError):
+    template = N_("“{text}” is not a whole number.")
+    fields_ = ("text",)
+
+
+class AnswerTooLarge(AnswerError):
+    template = N_("{value} is too large to be the answer here (at most {limit}).")
+    fields_ = ("value", "limit")
+
+
+class AnswerWrongSize(AnswerError):
+    template = N_("The answer has {rows}×{cols} cells; this output has {want_rows}×{want_cols}. "
+                  "Work out the output's shape first.")
+    fields_ = ("rows", "cols", "want_rows", "want_cols")
+
+
+#: What each named mistake means, for feedback (message ids for the catalog).
+MISTAKES: dict[str, str] = {
+    "dropped_plus_s": N_("This is what you get without the “+ s” in ⌊(n − k + p + s)/s⌋ "
+                         "(or without the “+ 1” in PyTorch's ⌊(n + 2p − k)/s⌋ + 1): the first "
+                         "window counts too."),
+    "padding_total_as_per_side": N_("This treats the total padding as padding on each side: "
+                                    "d2l's p is the sum of both sides, PyTorch's padding is one "
+                                    "side."),
+    "padding_per_side_as_total": N_("This treats PyTorch's per-side padding as the total: "
+                                    "nn.Conv2d(padding=p) adds p rows on top and p at the "
+                                    "bottom."),
+    "rounded_up": N_("This rounds up: a window that does not fit in the (padded) input is not "
+                     "computed, so the division rounds down (⌊⌋, not ⌈⌉)."),
+    "ignored_stride": N_("This ignores the stride: with stride s the window jumps s cells, so "
+                         "divide by s."),
+    "pool_stride_one": N_("This uses stride 1: nn.MaxPool2d's stride defaults to its window "
+                          "size, not 1."),
+    "flipped_kernel": N_("This flips the kernel (a true convolution): corr2d, the book's and "
+                         "PyTorch's “convolution”, slides K as it is."),
+    "forgot_bias": N_("This leaves out the bias: one per output channel."),
+    "forgot_in_channels": N_("This leaves out the input channels: each output channel has a "
+                             "kernel slice per input channel."),
+}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A checked answer: ``right``; if not, ``mistake`` (a key of MISTAKES) when the answer
+    is what that slip gives, else None; ``expected`` is the right answer, for the worked
+    solution a page shows on request."""
+
+    right: bool
+    mistake: str | None
+    expected: object
+
+
+# -- reading answers ------------------------------------------------------------------------
+
+def read_int(text: str) -> int:
+    """A whole number as a learner types it ("12", " 12 ", "−3"); typed errors otherwise."""
+    t = str(text).strip().replace("−", "-").replace("＋", "+")
+    if not t:
+        raise AnswerEmpty()
+    if not re.fullmatch(r"[+-]?\d+", t):
+        raise AnswerNotANumber(text=t[:20])
+    if len(t.lstrip("+-")) > 10 or abs(int(t)) > MAX_ANSWER:
+        raise AnswerTooLarge(value=t[:20], limit=MAX_ANSWER)
+    return int(t)
+
+
+def read_shape(text: str) -> Pair:
+    """"2×2", "2x2", "2 × 2", "2, 2", "(2, 2)", "2 2" → (2, 2); typed errors otherwise."""
+    t = str(text).strip()
+    if not t:
+        raise AnswerEmpty()
+    parts = [p for p in re.split(r"[×xX*,，\s]+", t.strip("()[]（）")) if p]
+    if len(parts) != 2:
+        raise AnswerNotAShape(text=t[:20])
+    h, w = (read_int(p) for p in parts)
+    return h, w
+
+
+# -- shapes -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ShapeTask:
+    """An output-shape question: input n, kernel k, padding p, stride s, each (height, width),
+    with p per side ("torch") or total ("d2l")."""
+
+    n: Pair
+    k: Pair
+    p: Pair
+    s: Pair
+    convention: Convention = "torch"
+
+    def answer(self) -> Pair:
+        """The output shape, by core's one rule (core.geometry)."""
+        return tuple(_length(n, k, p, s, self.convention)  # type: ignore[return-value]
+                     for n, k, p, s in zip(self.n, self.k, self.p, self.s))
+
+    def slips(self) -> dict[str, Pair]:
+        """The answer each named mistake gives (only those that differ from the right one)."""
+        right = self.answer()
+        out: dict[str, Pair] = {}
+        for name, rule in _SHAPE_SLIPS[self.convention].items():
+            got = tuple(rule(n, k, p, s) for n, k, p, s in zip(self.n, self.k, self.p, self.s))
+            if got != right and name not in out:
+                out[name] = got  # type: ignore[assignment]
+        return out
+
+    def check(self, text: str) -> Verdict:
+        """The verdict on a typed answer (raises AnswerError when it cannot be read)."""
+        return _verdict(read_shape(text), self.answer(), self.slips())
+
+
+def _length(n: int, k: int, p: int, s: int, convention: Convention) -> int:
+    """One axis of the right answer: PyTorch's per-side p, or d2l's total p (split as the
+    book does: ⌈p/2⌉ on top, ⌊p/2⌋ below; only the total matters to the length)."""
+    before, after = (p, p) if convention == "torch" else (math.ceil(p / 2), p // 2)
+    return unchecked_output_length(n, k, before, after, s, 1)
+
+
+# Each slip as a rule of one axis, in the order feedback prefers when two give one answer.
+_SHAPE_SLIPS: dict[Convention, dict[str, Callable[[int, int, int, int], int]]] = {
+    "torch": {
+        "dropped_plus_s": lambda n, k, p, s: (n + 2 * p - k) // s,
+        "padding_per_side_as_total": lambda n, k, p, s: (n + p - k) // s + 1,
+        "rounded_up": lambda n, k, p, s: -(-(n + 2 * p - k) // s) + 1,
+        "ignored_stride": lambda n, k, p, s: n + 2 * p - k + 1,
+    },
+    "d2l": {
+        "dropped_plus_s": lambda n, k, p, s: (n - k + p) // s,
+        "padding_total_as_per_side": lambda n, k, p, s: (n - k + 2 * p + s) // s,
+        "rounded_up": lambda n, k, p, s: -(-(n - k + p + s) // s),
+        "ignored_stride": lambda n, k, p, s: n - k + p + 1,
+    },
+}
+
+
+def _verdict(given: object, right: object, slips: dict[str, object]) -> Verdict:
+    if given == right:
+        return Verdict(True, None, right)
+    named = next((name for name, wrong in slips.items() if wrong == given), None)
+    return Verdict(False, named, right)
+
+
+#: The book's exercise (§6.3, padding and stride): 8×8, k = (3, 5), p = (0, 1) per side,
+#: s = (3, 4) → 2×2.
+BOOK_SHAPE = ShapeTask(n=(8, 8), k=(3, 5), p=(0, 1), s=(3, 4), convention="torch")
+
+
+def shape_drill(seed: int, index: int, convention: Convention) -> ShapeTask:
+    """Drill ``index`` of the set ``seed`` makes: the same seed, the same tasks for everyone.
+    Every task has an output (a kernel no larger than the padded input)."""
+    rng = random.Random(f"shape:{seed}:{index}:{convention}")
+    while True:
+        n = (rng.randint(*DRILL_N), rng.randint(*DRILL_N))
+        k = (rng.randint(*DRILL_K), rng.randint(*DRILL_K))
+        p = (rng.randint(*DRILL_P), rng.randint(*DRILL_P))
+        s = (rng.randint(*DRILL_S), rng.randint(*DRILL_S))
+        task = ShapeTask(n, k, p, s, convention)
+        if min(task.answer()) >= 1:
+            return task
+
+
+# -- pooling ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PoolShapeTask:
+    """``nn.MaxPool2d(k)`` (stride left at its default) on an n×n input: the output side."""
+
+    n: int
+    k: int
+
+    def answer(self) -> int:
+        return unchecked_output_length(self.n, self.k, 0, 0, self.k, 1)
+
+    def check(self, text: str) -> Verdict:
+        slips = {"pool_stride_one": unchecked_output_length(self.n, self.k, 0, 0, 1, 1)}
+        return _verdict(read_int(text), self.answer(), slips)
+
+
+#: The book's trap: nn.MaxPool2d(3) on 0..15 as 4×4 gives one cell, not 2×2.
+BOOK_POOL = PoolShapeTask(n=4, k=3)
+
+
+# -- grids: predict Y -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class GridTask:
+    """Predict Y = corr2d(X, K) cell by cell."""
+
+    X: torch.Tensor
+    K: torch.Tensor
+
+    def answer(self) -> torch.Tensor:
+        return corr2d(self.X, self.K)
+
+    def check(self, cells: list[list[str]]) -> tuple[Verdict, list[list[bool]]]:
+        """The verdict on a typed grid and, cell by cell, which cells are right. Raises
+        AnswerError for an unreadable cell or a grid of the wrong size (naming it)."""
+        Y = self.answer()
+        rows, cols = Y.shape
+        if len(cells) != rows or any(len(r) != cols for r in cells):
+            raise AnswerWrongSize(rows=len(cells), cols=max((len(r) for r in cells), default=0),
+                                  want_rows=rows, want_cols=cols)
+        given = torch.tensor([[float(read_int(c)) for c in r] for r in cells])
+        marks = (given == Y).tolist()
+        slips: dict[str, object] = {}
+        flipped = corr2d(self.X, torch.flip(self.K, (0, 1)))
+        if flipped.shape == Y.shape and not torch.equal(flipped, Y):
+            slips["flipped_kernel"] = flipped.tolist()
+        return _verdict(given.tolist(), Y.tolist(), slips), marks
+
+
+def edge_tasks() -> dict[str, GridTask]:
+    """The book's exercise on the diagonal edge (§6.2): Y for K = [1, −1], for Xᵀ, for Kᵀ."""
+    X, K = diagonal_edge(6), torch.tensor([[1.0, -1.0]])
+    return {"K": GridTask(X, K), "Xt": GridTask(X.T.contiguous(), K),
+            "Kt": GridTask(X, K.T.contiguous())}
+
+
+# -- cost -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CostTask:
+    """A conv layer's parameters and multiply-adds: ci → co channels, kh×kw kernel, an
+    ho×wo output, with or without bias."""
+
+    ci: int
+    co: int
+    kh: int
+    kw: int
+    ho: int
+    wo: int
+    bias: bool = True
+
+    def params(self) -> int:
+        return self.co * self.ci * self.kh * self.kw + (self.co if self.bias else 0)
+
+    def macs(self) -> int:
+        return self.co * self.ci * self.kh * self.kw * self.ho * self.wo
+
+    def check_params(self, text: str) -> Verdict:
+        w = self.co * self.ci * self.kh * self.kw
+        slips = {"forgot_bias": w, "forgot_in_channels": self.co * self.kh * self.kw
+                 + (self.co if self.bias else 0)}
+        return _verdict(read_int(text), self.params(), {k: v for k, v in slips.items()
+                                                        if v != self.params()})
+
+    def check_macs(self, text: str) -> Verdict:
+        slips = {"forgot_in_channels": self.co * self.kh * self.kw * self.ho * self.wo}
+        return _verdict(read_int(text), self.macs(), {k: v for k, v in slips.items()
+                                                      if v != self.macs()})
+
+
+def cost_drill(seed: int, index: int) -> CostTask:
+    """Cost task ``index`` of the set ``seed`` makes."""
+    rng = random.Random(f"cost:{seed}:{index}")
+    k = rng.choice((1, 3, 5))
+    side = rng.choice((7, 14, 28, 32, 56))
+    return CostTask(ci=rng.choice((1, 3, 16, 32, 64)), co=rng.choice((8, 16, 32, 64, 128)),
+                    kh=k, kw=k, ho=side, wo=side, bias=rng.random() < 0.7)
+
+
+# -- design a kernel --------------------------------------------------------------------------
+
+#: Relative tolerance of a designed kernel's outputs (of the largest response).
+DESIGN_TOL = 1e-4
+#: Side of the test pictures a designed kernel is run on.
+TEST_SIDE = 12
+
+Design = Literal["second_derivative_x", "blur", "vertical_edges", "horizontal_edges"]
+
+#: Why a designed kernel fails, for feedback (message ids).
+DESIGN_FAILS: dict[str, str] = {
+    "not_zero_on_constant": N_("On a constant picture it does not give 0: its weights must add "
+                               "up to 0."),
+    "not_zero_on_ramp": N_("On a straight ramp (brightness growing evenly to the right) it does "
+                           "not give 0: a second derivative of a straight line is 0."),
+    "not_constant_on_parabola": N_("On x² it should give the same non-zero number everywhere "
+                                   "(the second derivative of x² is 2)."),
+    "too_small": N_("A second derivative needs at least three taps along the row: one more "
+                    "than the order of the derivative."),
+    "negative_weight": N_("A blur averages: no weight may be negative."),
+    "not_sum_one": N_("A blur keeps brightness: its weights must add up to 1."),
+    "identity": N_("This kernel copies the picture: a blur mixes each pixel with its "
+                   "neighbours."),
+    "no_response": N_("It does not respond to an edge of the asked direction."),
+    "other_direction": N_("It also responds to edges of the other direction."),
+}
+
+
+@dataclass(frozen=True)
+class DesignVerdict:
+    """``right``; else ``fails``, the keys of DESIGN_FAILS that apply, first the most basic."""
+
+    right: bool
+    fails: tuple[str, ...]
+
+
+def _pictures() -> dict[str, torch.Tensor]:
+    """Test pictures, TEST_SIDE a side: constant, ramp x, parabola x², a vertical edge (dark
+    left half), a horizontal edge (dark top half)."""
+    n = TEST_SIDE
+    x = torch.arange(n, dtype=torch.float32).repeat(n, 1)
+    half = (torch.arange(n) >= n // 2).float()
+    return {"constant": torch.ones(n, n), "ramp": x, "parabola": x * x,
+            "vertical": half.repeat(n, 1), "horizontal": half[:, None].repeat(1, n)}
+
+
+def _small(Y: torch.Tensor, scale: float) -> bool:
+    return float(Y.abs().max()) <= DESIGN_TOL * max(scale, 1.0)
+
+
+def check_design(goal: Design, K: torch.Tensor) -> DesignVerdict:
+    """Whether kernel K (2-D, from core.grids) does what ``goal`` asks, judged by its outputs
+    on test pictures within DESIGN_TOL, not by matching one answer: any scale of a second
+    difference, any blur, any detector of the direction passes."""
+    K = K.to(torch.float32)
+    P = _pictures()
+    out = {name: corr2d(X, K) for name, X in P.items()}
+    scale = float(K.abs().sum()) * TEST_SIDE**2
+    fails: list[str] = []
+    if goal == "second_derivative_x":
+        if K.shape[1] < 3:
+            fails.append("too_small")
+        if not _small(out["constant"], scale):
+            fails.append("not_zero_on_constant")
+        if not _small(out["ramp"], scale):
+            fails.append("not_zero_on_ramp")
+        Y = out["parabola"]
+        if not fails and (_small(Y, scale) or not _small(Y - Y.flatten()[0], scale)):
+            fails.append("not_constant_on_parabola")
+    elif goal == "blur":
+        if bool((K < 0).any()):
+            fails.append("negative_weight")
+        if abs(float(K.sum()) - 1.0) > DESIGN_TOL:
+            fails.append("not_sum_one")
+        if int((K != 0).sum()) < 2:
+            fails.append("identity")
+    else:
+        asked, other = (("vertical", "horizontal") if goal == "vertical_edges"
+                        else ("horizontal", "vertical"))
+        if not _small(out["constant"], scale):
+            fails.append("not_zero_on_constant")
+        if _small(out[asked], scale):
+            fails.append("no_response")
+        if not _small(out[other], scale):
+            fails.append("other_direction")
+    return DesignVerdict(not fails, tuple(fails))

@@ -1,0 +1,195 @@
+"""Practice: the book's exercises, answered and checked by ``core``; a wrong answer is told
+which slip it comes from. One seed in the link gives a whole class the same set."""
+
+import random
+
+import streamlit as st
+import torch
+
+from core import practice as pr
+from core.grids import parse_grid, split_cells
+from i18n import fmt
+from ui.charts import heatmap_figure
+from ui.frame import Frame
+from ui.lang import gettext_for_session
+from ui.practice import exercise, progress, say
+from ui.url import BIND
+from viz import STATIC
+from viz.grid import column_widths
+
+t = gettext_for_session()
+_, ngettext = t
+
+page = Frame("pr_", _("Practice"), _(
+    "The exercises of the book's chapter, to try before you look: type an answer and press "
+    "**Check**. A wrong answer is told which slip it comes from (dropping the + s, reading "
+    "the padding as a total, rounding up, …); the worked solution, computed by the app, is "
+    "under each exercise. Your answers and progress stay in this browser tab."))
+
+
+def _new_variant() -> None:
+    st.session_state.pr_seed = random.SystemRandom().randrange(1, 1_000_000)
+
+
+with st.sidebar:
+    seed = int(st.number_input(
+        _("Exercise set"), 0, 999_999, 0, key="pr_seed", **BIND,
+        help=_("The number in the link picks the exercises: a teacher's link gives every "
+               "student the same set. 0 is the book's own numbers where it has them.")))
+    st.button(_("New variant"), key="pr_new", on_click=_new_variant)
+    solved = sum(entry["solved"] for entry in progress().values())
+    st.caption(ngettext("{n} exercise solved in this tab", "{n} exercises solved in this tab",
+                        solved).format(n=solved))
+
+
+def grid_text(T: torch.Tensor) -> str:
+    """A grid as the answer boxes take it: rows separated by “;”."""
+    return "; ".join(" ".join(f"{v:g}" for v in row) for row in T.tolist())
+
+
+def show_grid(T: torch.Tensor, title: str, width: int, key: str) -> None:
+    st.plotly_chart(heatmap_figure(T, title=title, width=width), key=key, config=STATIC)
+
+
+# -- 1 · shapes ---------------------------------------------------------------------------------
+st.header(_("1 · Output shapes"))
+st.markdown(_("PyTorch's `padding` is added on each side; the book's p_h, p_w count both sides "
+              "together. Each task says which it means."))
+
+
+def shape_task(task: pr.ShapeTask, exercise_id: str, heading: str) -> None:
+    where = (_("per side, as PyTorch's padding=") if task.convention == "torch"
+             else _("in total over both sides, as the book's p_h, p_w"))
+    st.markdown(f"**{heading}** " + fmt(
+        t, "Input {nh}×{nw}, kernel {kh}×{kw}, padding ({ph}, {pw}) {where}, stride "
+           "({sh}, {sw}). What is the output's shape?",
+        nh=task.n[0], nw=task.n[1], kh=task.k[0], kw=task.k[1], ph=task.p[0], pw=task.p[1],
+        where=where, sh=task.s[0], sw=task.s[1]))
+
+    def solution() -> None:
+        rule = ("⌊(n + 2p − k)/s⌋ + 1" if task.convention == "torch" else "⌊(n − k + p + s)/s⌋")
+        st.markdown(fmt(t, "Along each axis, {rule}:", rule=rule))
+        for axis, n, k, p, s, out in zip((_("height"), _("width")), task.n, task.k, task.p,
+                                         task.s, task.answer()):
+            shown = (f"⌊({n} + 2·{p} − {k})/{s}⌋ + 1" if task.convention == "torch"
+                     else f"⌊({n} − {k} + {p} + {s})/{s}⌋")
+            st.markdown(f"- {axis}: {shown} = **{out}**")
+
+    exercise(t, exercise_id, label=_("Output shape (height × width)"), placeholder="2×2",
+             check=lambda text: (task.check(text), None), show=lambda v, _x: say(t, v),
+             solution=solution)
+
+
+shape_task(pr.BOOK_SHAPE, "shape_book", _("The book's exercise."))
+for i, convention in enumerate(("torch", "torch", "d2l", "d2l")):
+    shape_task(pr.shape_drill(seed, i, convention), f"shape_{seed}_{i}",
+               fmt(t, "Drill {n}.", n=i + 1))
+
+# -- 2 · predict Y --------------------------------------------------------------------------------
+st.header(_("2 · Predict the output: a diagonal edge"))
+st.markdown(_("The book asks what the edge kernel K = [1, −1] does to a diagonal edge, to the "
+              "picture transposed and with the kernel transposed. Type Y = corr2d(X, K): rows "
+              "separated by “;”, numbers by spaces."))
+PROMPTS = {"K": _("K on X"), "Xt": _("K on Xᵀ"), "Kt": _("Kᵀ on X")}
+widths = column_widths(3)
+for name, task in pr.edge_tasks().items():
+    st.subheader(PROMPTS[name])
+    c1, c2 = st.columns(2)
+    with c1:
+        show_grid(task.X, "X", widths[0], f"pr_x_{name}")
+    with c2:
+        show_grid(task.K, "K", widths[0], f"pr_k_{name}")
+
+    def show_marks(verdict: pr.Verdict, marks: list[list[bool]]) -> None:
+        say(t, verdict)
+        if not verdict.right:
+            st.markdown(_("Cell by cell (✓ right, ✗ wrong):"))
+            st.code("\n".join(" ".join("✓" if m else "✗" for m in row) for row in marks),
+                    language=None)
+
+    def solution(task: pr.GridTask = task, name: str = name) -> None:
+        Y = task.answer()
+        st.markdown(fmt(t, "Y has {h}×{w} cells; computed by the app:", h=Y.shape[0],
+                        w=Y.shape[1]))
+        show_grid(Y, "Y", widths[0], f"pr_y_{name}")
+        st.code(grid_text(Y), language=None)
+
+    exercise(t, f"edge_{name}", label=fmt(t, "Y ({rows} rows)", rows=task.answer().shape[0]),
+             area=True, placeholder="0 1 0; …",
+             check=lambda text, task=task: task.check(split_cells(text, name="Y")),
+             show=show_marks, solution=solution)
+
+# -- 3 · design a kernel ------------------------------------------------------------------------
+st.header(_("3 · Design a kernel"))
+st.markdown(_("Any kernel that does the job passes: it is run on test pictures (a constant, "
+              "a ramp, a parabola, a vertical and a horizontal edge) and judged by what it "
+              "gives, within a small tolerance. Type it like a grid: rows separated by “;”."))
+GOALS = {
+    "second_derivative_x": (_("A second derivative along the rows (how fast the brightness's "
+                              "slope changes from left to right)."), "1 -2 1"),
+    "blur": (_("A blur: each pixel replaced by a weighted mean of its neighbourhood."),
+             "0.25 0.25; 0.25 0.25"),
+    "vertical_edges": (_("A detector of vertical edges only (brightness changing from left to "
+                         "right)."), "1 -1"),
+    "horizontal_edges": (_("A detector of horizontal edges only."), "1; -1"),
+}
+for goal, (ask, example) in GOALS.items():
+    st.markdown(f"**{ask}**")
+
+    def show_design(verdict: pr.DesignVerdict, _x: object) -> None:
+        if verdict.right:
+            st.success(_("Right: it does the job on every test picture."), icon="✅")
+        else:
+            st.error("\n".join(f"- {_(pr.DESIGN_FAILS[f])}" for f in verdict.fails), icon="🔎")
+
+    def design_solution(goal: str = goal, example: str = example) -> None:
+        st.markdown(fmt(t, "One answer among many: `{example}`.", example=example))
+        if goal == "second_derivative_x":
+            st.markdown(_("A derivative of order d needs at least d + 1 taps: [1, −1] is the "
+                          "first difference, [1, −2, 1] the second."))
+
+    exercise(t, f"design_{goal}", label=_("Kernel K"), area=True, placeholder=example,
+             check=lambda text, goal=goal: (pr.check_design(
+                 goal, parse_grid(text, name="K", max_rows=7, max_cols=7)), None),
+             show=show_design, solution=design_solution)
+
+# -- 4 · cost -------------------------------------------------------------------------------------
+st.header(_("4 · What a layer costs"))
+cost = pr.cost_drill(seed, 0)
+st.markdown(fmt(
+    t, "`nn.Conv2d({ci}, {co}, kernel_size={k}, bias={bias})` on one image, its output "
+       "{ho}×{wo} per channel.", ci=cost.ci, co=cost.co, k=cost.kh, bias=cost.bias,
+    ho=cost.ho, wo=cost.wo))
+
+
+def cost_solution() -> None:
+    bias = f" + {cost.co}" if cost.bias else ""
+    st.markdown(fmt(t, "Parameters: co · ci · kh · kw{bias} = {co} · {ci} · {kh} · {kw}{bias} = "
+                       "**{n:,}**.", bias=bias, co=cost.co, ci=cost.ci, kh=cost.kh, kw=cost.kw,
+                    n=cost.params()))
+    st.markdown(fmt(t, "Multiply-adds: co · ci · kh · kw · h_out · w_out = **{n:,}**.",
+                    n=cost.macs()))
+
+
+exercise(t, f"cost_params_{seed}", label=_("Parameters (weights and biases)"),
+         check=lambda text: (cost.check_params(text), None), show=lambda v, _x: say(t, v),
+         solution=cost_solution)
+exercise(t, f"cost_macs_{seed}", label=_("Multiply-adds (MACs) for one image"),
+         check=lambda text: (cost.check_macs(text), None), show=lambda v, _x: say(t, v),
+         solution=cost_solution)
+
+# -- 5 · pooling ----------------------------------------------------------------------------------
+st.header(_("5 · Pooling"))
+st.markdown(_("`nn.MaxPool2d(3)` on a 4×4 input (no other argument): how many cells does the "
+              "output have along each side?"))
+
+
+def pool_solution() -> None:
+    st.markdown(_("`nn.MaxPool2d`'s stride defaults to its window: stride 3, so "
+                  "⌊(4 − 3)/3⌋ + 1 = **1**: one window fits, and the output is 1×1."))
+
+
+exercise(t, "pool_book", label=_("Output side"), placeholder="2",
+         check=lambda text: (pr.BOOK_POOL.check(text), None), show=lambda v, _x: say(t, v),
+         solution=pool_solution)
+page.end()

@@ -1,0 +1,99 @@
+"""The practice page: right answers pass, named slips are named, garbage is refused with a
+message and kept as typed, the same seed gives the same tasks, progress stays in the session
+and answers never reach the URL."""
+
+from __future__ import annotations
+
+import pytest
+
+from core import practice as pr
+from tests.apptest import assert_clean, run_page
+
+PAGE = "pages/practice.py"
+
+
+def answer(at, exercise: str, text: str):
+    """Type ``text`` into an exercise's box and press its Check button."""
+    key = f"pr_ans_{exercise}"
+    box = (at.text_input(key=key) if any(w.key == key for w in at.text_input)
+           else at.text_area(key=key))
+    box.set_value(text)
+    form = [b for b in at.get("button") if b.proto.form_id == f"pr_form_{exercise}"]
+    assert form, f"no Check button for {exercise}"
+    form[0].click()
+    return at.run()
+
+
+def texts(at) -> str:
+    return " ".join([s.value for s in at.success] + [e.value for e in at.error]
+                    + [w.value for w in at.warning] + [c.value for c in at.caption])
+
+
+def test_the_books_shape_exercise_takes_the_right_answer():
+    at = answer(run_page(PAGE), "shape_book", "2×2")
+    assert_clean(at)
+    assert any("Right" in s.value for s in at.success)
+    assert "1 attempt · solved" in texts(at)
+
+
+@pytest.mark.parametrize("typed, slip", [("1×1", "dropped_plus_s"), ("3×3", "rounded_up"),
+                                         ("6×6", "ignored_stride")])
+def test_a_slip_is_named(typed, slip):
+    at = answer(run_page(PAGE), "shape_book", typed)
+    assert any(pr.MISTAKES[slip] in e.value for e in at.error)
+
+
+@pytest.mark.parametrize("typed", ["", "abc", "2×2×2", "1e99×2", "９９９９９９９９９９９×1"])
+def test_garbage_is_refused_with_a_message_and_kept_as_typed(typed):
+    at = answer(run_page(PAGE), "shape_book", typed)
+    assert_clean(at)
+    assert at.warning and not at.success and not at.error
+    assert at.text_input(key="pr_ans_shape_book").value == typed
+    assert "attempt" not in texts(at)  # not counted
+
+
+def test_a_grid_of_the_wrong_size_is_refused_and_a_flipped_kernel_named():
+    at = answer(run_page(PAGE), "edge_K", "1 0; 0 1")
+    assert_clean(at)
+    assert any("6×5" in w.value for w in at.warning)
+    Y = pr.edge_tasks()["K"].answer()
+    flipped = "; ".join(" ".join(str(int(-v)) for v in row) for row in Y.tolist())
+    at = answer(at, "edge_K", flipped)
+    assert any(pr.MISTAKES["flipped_kernel"] in e.value for e in at.error)
+    right = "; ".join(" ".join(str(int(v)) for v in row) for row in Y.tolist())
+    at = answer(at, "edge_K", right)
+    assert any("Right" in s.value for s in at.success)
+
+
+def test_a_designed_kernel_is_judged_by_what_it_does():
+    at = answer(run_page(PAGE), "design_second_derivative_x", "-3 6 -3")
+    assert any("Right" in s.value for s in at.success)
+    at = answer(at, "design_blur", "1 1")
+    assert any(pr.DESIGN_FAILS["not_sum_one"] in e.value for e in at.error)
+    at = answer(at, "design_blur", "1 x")
+    assert at.warning  # the grid reader's own message
+
+
+def test_the_same_seed_gives_the_same_tasks_and_another_seed_others():
+    def tasks(seed: str) -> list[str]:
+        at = run_page(PAGE, {"pr_seed": seed})
+        assert_clean(at)
+        return [m.value for m in at.markdown if "Drill" in m.value or "nn.Conv2d(" in m.value]
+
+    assert tasks("41") == tasks("41")
+    assert tasks("41") != tasks("42")
+
+
+def test_answers_never_reach_the_url_and_progress_stays_in_the_session():
+    at = run_page(PAGE, {"pr_seed": "7"})
+    at = answer(at, "shape_book", "2×2")
+    assert dict(at.query_params).get("pr_seed") in (["7"], "7")
+    assert not any("2×2" in str(v) for v in dict(at.query_params).values())
+    assert at.session_state["pr_progress"]["shape_book"] == {"attempts": 1, "solved": True}
+
+
+def test_new_variant_draws_another_seed():
+    at = run_page(PAGE)
+    at.button(key="pr_new").click()
+    at.run()
+    assert at.number_input(key="pr_seed").value != 0
