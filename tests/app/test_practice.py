@@ -97,3 +97,25 @@ def test_new_variant_draws_another_seed():
     at.button(key="pr_new").click()
     at.run()
     assert at.number_input(key="pr_seed").value != 0
+
+
+def test_the_share_link_offers_a_qr_code_of_itself_on_request():
+    import io
+
+    import segno
+    from PIL import Image
+
+    from ui.share import qr_png
+
+    at = run_page(PAGE, {"pr_seed": "12"})
+    assert not at.get("image")  # not drawn until asked for (it costs CPU)
+    at.toggle(key="pr_share_qr").set_value(True)
+    at.run()
+    assert_clean(at)
+    assert len(at.get("image")) == 1
+    url = [c.value for c in at.sidebar.get("code")][-1]
+    assert "pr_seed=12" in url
+    png = qr_png(url)
+    side = Image.open(io.BytesIO(png)).size[0]
+    # the symbol for exactly this link: its modules, a 4-module quiet zone, 8 px a module
+    assert side == (segno.make(url, error="m", micro=False).symbol_size(border=4)[0]) * 8
