@@ -58,8 +58,8 @@ st.markdown(_("PyTorch's `padding` is added on each side; the book's p_h, p_w co
 
 
 def shape_task(task: pr.ShapeTask, exercise_id: str, heading: str) -> None:
-    where = (_("per side, as PyTorch's padding=") if task.convention == "torch"
-             else _("in total over both sides, as the book's p_h, p_w"))
+    where = (_("per side (PyTorch's `padding`)") if task.convention == "torch"
+             else _("in total over both sides (the book's p_h, p_w)"))
     st.markdown(f"**{heading}** " + fmt(
         t, "Input {nh}×{nw}, kernel {kh}×{kw}, padding ({ph}, {pw}) {where}, stride "
            "({sh}, {sw}). What is the output's shape?",
@@ -75,7 +75,7 @@ def shape_task(task: pr.ShapeTask, exercise_id: str, heading: str) -> None:
                      else f"⌊({n} − {k} + {p} + {s})/{s}⌋")
             st.markdown(f"- {axis}: {shown} = **{out}**")
 
-    exercise(t, exercise_id, label=_("Output shape (height × width)"), placeholder="2×2",
+    exercise(t, exercise_id, label=_("Output shape (height × width)"), placeholder="h×w",
              check=lambda text: (task.check(text), None), show=lambda v, _x: say(t, v),
              solution=solution)
 
@@ -91,14 +91,15 @@ st.markdown(_("The book asks what the edge kernel K = [1, −1] does to a diagon
               "picture transposed and with the kernel transposed. Type Y = corr2d(X, K): rows "
               "separated by “;”, numbers by spaces."))
 PROMPTS = {"K": _("K on X"), "Xt": _("K on Xᵀ"), "Kt": _("Kᵀ on X")}
+TITLES = {"K": ("X", "K"), "Xt": ("Xᵀ", "K"), "Kt": ("X", "Kᵀ")}  # what each grid is
 widths = column_widths(3)
 for name, task in pr.edge_tasks().items():
     st.subheader(PROMPTS[name])
     c1, c2 = st.columns(2)
     with c1:
-        show_grid(task.X, "X", widths[0], f"pr_x_{name}")
+        show_grid(task.X, TITLES[name][0], widths[0], f"pr_x_{name}")
     with c2:
-        show_grid(task.K, "K", widths[0], f"pr_k_{name}")
+        show_grid(task.K, TITLES[name][1], widths[0], f"pr_k_{name}")
 
     def show_marks(verdict: pr.Verdict, marks: list[list[bool]]) -> None:
         say(t, verdict)
@@ -148,7 +149,7 @@ for goal, (ask, example) in GOALS.items():
             st.markdown(_("A derivative of order d needs at least d + 1 taps: [1, −1] is the "
                           "first difference, [1, −2, 1] the second."))
 
-    exercise(t, f"design_{goal}", label=_("Kernel K"), area=True, placeholder=example,
+    exercise(t, f"design_{goal}", label=_("Kernel K"), area=True, placeholder="a b c; d e f",
              check=lambda text, goal=goal: (pr.check_design(
                  goal, parse_grid(text, name="K", max_rows=7, max_cols=7)), None),
              show=show_design, solution=design_solution)
@@ -189,7 +190,7 @@ def pool_solution() -> None:
                   "⌊(4 − 3)/3⌋ + 1 = **1**: one window fits, and the output is 1×1."))
 
 
-exercise(t, "pool_book", label=_("Output side"), placeholder="2",
+exercise(t, "pool_book", label=_("Output side"),
          check=lambda text: (pr.BOOK_POOL.check(text), None), show=lambda v, _x: say(t, v),
          solution=pool_solution)
 page.end()
