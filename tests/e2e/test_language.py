@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.app.test_lang import english_words
+from tests.app.test_lang import CHINESE, english_words
 from tests.e2e.conftest import goto, wait_idle
 from ui.nav import PAGES
 
@@ -33,8 +33,6 @@ VISIBLE_TEXT = """() => {
 }"""
 
 PATHS = [path for _, _, _, path in PAGES]
-#: Chinese characters (Han); full-width punctuation alone is not Chinese text.
-CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 def _english(texts: list[str]) -> list[str]:
