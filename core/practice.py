@@ -52,7 +52,8 @@ class AnswerNotAShape(AnswerError):
 
 
 class AnswerNotANumber(AnswerError):
-    template = N_("“{text}” is not a whole number.")
+    template = N_("“{text}” is not a number here: type digits, such as 12 or −2.5 where a "
+                  "fraction is possible, whole numbers otherwise.")
     fields_ = ("text",)
 
 
@@ -115,6 +116,19 @@ def read_int(text: str) -> int:
     if len(t.lstrip("+-")) > 10 or abs(int(t)) > MAX_ANSWER:
         raise AnswerTooLarge(value=t[:20], limit=MAX_ANSWER)
     return int(t)
+
+
+def read_number(text: str) -> float:
+    """A number as a learner types it ("19", "−2.5", " 0.25 "); typed errors otherwise."""
+    t = str(text).strip().replace("−", "-").replace("＋", "+").replace("，", ".")
+    if not t:
+        raise AnswerEmpty()
+    if not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)", t):
+        raise AnswerNotANumber(text=t[:20])
+    value = float(t)
+    if abs(value) > MAX_ANSWER:
+        raise AnswerTooLarge(value=t[:20], limit=MAX_ANSWER)
+    return value
 
 
 def read_shape(text: str) -> Pair:
@@ -267,6 +281,30 @@ def edge_tasks() -> dict[str, GridTask]:
     X, K = diagonal_edge(6), torch.tensor([[1.0, -1.0]])
     return {"K": GridTask(X, K), "Xt": GridTask(X.T.contiguous(), K),
             "Kt": GridTask(X, K.T.contiguous())}
+
+
+# -- one output cell: predict, then reveal ----------------------------------------------------
+
+@dataclass(frozen=True)
+class CellTask:
+    """Predict one output cell: its ``value``, and what the same cell is with the kernel
+    flipped (a true convolution), if that differs."""
+
+    value: float
+    flipped: float | None = None
+
+    def check(self, text: str) -> Verdict:
+        given = read_number(text)
+        slips = {} if self.flipped is None else {"flipped_kernel": self.flipped}
+        if _close(given, self.value):
+            return Verdict(True, None, self.value)
+        named = next((k for k, v in slips.items() if _close(given, v)), None)
+        return Verdict(False, named, self.value)
+
+
+def _close(a: float, b: float) -> bool:
+    """Equal as a learner writes a value: to 3 decimals or 1 part in 1000."""
+    return math.isclose(a, b, rel_tol=1e-3, abs_tol=1e-3)
 
 
 # -- cost -------------------------------------------------------------------------------------

@@ -1,17 +1,21 @@
 """Sliding window: d2l's corr2d loop, played one output cell at a time, in the visitor's
 language."""
 
+import math
+
 import streamlit as st
 import torch
 
 import core
 from core import kernels, windows
 from core.images import stripes
+from core.practice import CellTask
 from i18n import N_, fmt, sentences
 from ui.frame import Frame, reject
 from ui.grid import grid_input
 from ui.lang import gettext_for_session
-from ui.sliding import animated, picked, setting_of, traced
+from ui.quiz import predict_then_reveal
+from ui.sliding import animated, picked, quizzed, setting_of, traced
 from ui.url import BIND, choice
 from ui.viewport import main_width
 from viz import STATIC, colours, heatmap
@@ -82,6 +86,10 @@ with st.sidebar:
         )) for col, label, axis in ((left, label_h, "h"), (right, label_w, "w")))
     mode = choice(st.selectbox, _("Padding mode"), core.PADDING_MODES, key="sw_mode",
                   format_func=_)
+    st.header(_("Predict, then reveal"))
+    quiz = st.toggle(_("Quiz: predict each output cell"), key="sw_quiz", **BIND,
+                     help=_("Hides the output: type each cell's value, check it, then see it. "
+                            "A teacher's link with the quiz on opens it for the class."))
 
 for error in (x_error, k_error):
     if error:
@@ -103,6 +111,25 @@ except ValueError as e:
 
 Ho, Wo = trace.Y.shape
 phone = narrow(main_width())  # a phone's width: the panels stack; None: wide
+if quiz:
+    # The other cells' arithmetic is the answer: the quiz shows only what it asks about.
+    other = traced(setting=setting[:-1] + (not setting[-1],))  # the kernel flipped or not
+
+    def cell_task(n: int) -> CellTask:
+        value, then = float(trace.Y.flatten()[n]), float(other.Y.flatten()[n])
+        # K flipped gives the same where K is symmetric: then there is no slip to name
+        return CellTask(value, None if math.isclose(value, then) else then)
+
+    def reveal(n: int) -> str:
+        w = trace.windows[n]
+        return f"**Y[{w.i}, {w.j}] = {w.formula()}**"
+
+    predict_then_reveal(
+        t, key="sw_quiz_state", setting=setting, cells=len(trace.windows),
+        name_of=lambda n: f"Y[{trace.windows[n].i}, {trace.windows[n].j}]",
+        task_of=cell_task, reveal_of=reveal, figure_config=STATIC,
+        figure_of=lambda n: quizzed(setting=setting, n=n, lang=t.lang, width=phone))
+    page.stop()
 st.plotly_chart(animated(setting=setting, lang=t.lang, width=phone), key="sw_anim",
                 config={"displayModeBar": False})
 st.caption(fmt(t, "Green: the window, the cells K multiplies (each one's weight in its corner "

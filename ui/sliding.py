@@ -54,3 +54,9 @@ def picked(*, setting: Setting, n: int, lang: str, width: int | None = None) -> 
     """The picked window's figure (sliding.snapshot) in ``lang``, shared read-only like
     ``animated``."""
     return sliding.snapshot(traced(setting=setting), n, width=width, lang=lang)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def quizzed(*, setting: Setting, n: int, lang: str, width: int | None = None) -> PlainFigure:
+    """The quiz's figure for output cell n (sliding.quiz_view), shared read-only."""
+    return sliding.quiz_view(traced(setting=setting), n, width=width, lang=lang)

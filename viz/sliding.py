@@ -46,8 +46,11 @@ def _box(r0: float, c0: float, r1: float, c1: float) -> tuple[list[float], list[
     return [x0, x1, x1, x0, x0], [y0, y0, y1, y1, y0]
 
 
-def _cover(i: int, j: int, rows: int, cols: int) -> tuple[list[float], list[float]]:
-    """Polygon over the output cells after (i, j) in row-major order (not computed yet)."""
+def _cover(i: int, j: int, rows: int, cols: int, *, inclusive: bool = False
+           ) -> tuple[list[float], list[float]]:
+    """Polygon over the output cells after (i, j) in row-major order (not computed yet);
+    ``inclusive``: over (i, j) too (a quiz hides the cell being asked)."""
+    j = j - 1 if inclusive else j
     x = [j + 0.5, cols - 0.5, cols - 0.5, -0.5, -0.5, j + 0.5, j + 0.5]
     y = [i - 0.5, i - 0.5, rows - 0.5, rows - 0.5, i + 0.5, i + 0.5, i - 0.5]
     return x, y
@@ -215,7 +218,7 @@ def _base(trace: WindowTrace, L: _Layout, *, title: str, lang: str
 
 def _moving(trace: WindowTrace, n: int, L: _Layout, *, cover: bool, labels: bool,
             formula: bool, full: bool = True, steps: bool = False,
-            lang: str = i18n.DEFAULT) -> list[dict]:
+            lang: str = i18n.DEFAULT, hide_current: bool = False) -> list[dict]:
     """The traces that change from window to window, for window n, in trace order.
 
     ``steps``: the formula starts with "Step n/N" (the animation's slider has no labels).
@@ -236,7 +239,7 @@ def _moving(trace: WindowTrace, n: int, L: _Layout, *, cover: bool, labels: bool
     step = i18n.fmt(i18n.texts(lang), "Step {n}/{total}", n=n + 1,
                     total=len(trace.windows)) + "<br>" if steps else ""
     text = {"type": "scatter", "text": step + f"<b>Y[{w.i}, {w.j}]</b> = " + "<br>".join(lines)}
-    cx, cy = _cover(w.i, w.j, L.Ho, L.Wo)
+    cx, cy = _cover(w.i, w.j, L.Ho, L.Wo, inclusive=hide_current)
     hide = {"type": "scatter", "x": cx, "y": cy}
     if full:
         (dh, dw), skip = trace.dilation, {"hoverinfo": "skip", "showlegend": False}
@@ -336,6 +339,18 @@ def animation(trace: WindowTrace, *, start: int = 0, width: int | None = None,
     # Plain dicts (viz.figure): Plotly validated every trace of every rebuild.
     controls = _controls(len(frames), start, small=L.stacked, lang=lang)
     return PlainFigure(data + shown, {**layout, **controls}, frames)
+
+
+def quiz_view(trace: WindowTrace, n: int, *, width: int | None = None,
+              lang: str = i18n.DEFAULT) -> PlainFigure:
+    """Predict, then reveal: window n on the input, the output cells before it shown, cell n
+    and every later one hidden (the page asks for cell n). No arithmetic written, and no
+    hover on the output: the page draws it as a static plot, so nothing gives the answer."""
+    L = _Layout(trace, formula_lines=0, controls=False, width=width)
+    data, layout = _base(trace, L, title="", lang=lang)
+    moving = _moving(trace, n, L, cover=True, labels=L.weights is not None, formula=False,
+                     lang=lang, hide_current=True)
+    return PlainFigure(data + moving, layout)
 
 
 def snapshot(trace: WindowTrace, n: int, *, title: str = "", width: int | None = None,

@@ -119,3 +119,51 @@ def test_the_share_link_offers_a_qr_code_of_itself_on_request():
     side = Image.open(io.BytesIO(png)).size[0]
     # the symbol for exactly this link: its modules, a 4-module quiet zone, 8 px a module
     assert side == (segno.make(url, error="m", micro=False).symbol_size(border=4)[0]) * 8
+
+
+# -- predict, then reveal on the sliding window --------------------------------------------------
+SLIDING = "pages/sliding_window.py"
+
+
+def quiz_answer(at, text: str, button: str = "Check"):
+    state = at.session_state["sw_quiz_state"]
+    at.text_input(key=f"sw_quiz_state_answer_{state['n']}").set_value(text)
+    [b for b in at.get("button") if b.proto.form_id == "sw_quiz_state_form"
+     and b.label == button][0].click()
+    return at.run()
+
+
+def test_the_quiz_hides_the_output_and_every_answer_on_the_page():
+    at = run_page(SLIDING, {"sw_quiz": "true"})
+    assert_clean(at)
+    assert [m.value for m in at.markdown if m.value.startswith("### ")] == ["### Y[0, 0] = ?"]
+    shown = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.code)
+    assert "19" not in shown  # Y[0, 0] of the seed: nowhere on the page yet
+    assert len(at.get("plotly_chart")) == 1  # the quiz's figure only, no animation
+
+
+def test_a_right_answer_reveals_the_cell_and_moves_on():
+    at = quiz_answer(run_page(SLIDING, {"sw_quiz": "true"}), "19")
+    assert any("Right" in s.value for s in at.success)
+    assert any("19" in m.value and "Y[0, 0]" in m.value for m in at.markdown)
+    at.button(key="sw_quiz_state_next").click()
+    at.run()
+    assert any(m.value == "### Y[0, 1] = ?" for m in at.markdown)
+
+
+def test_a_flipped_kernel_is_named_and_garbage_is_refused():
+    at = quiz_answer(run_page(SLIDING, {"sw_quiz": "true"}), "5")  # K flipped: 0·3+1·2+3·1+4·0
+    assert any(pr.MISTAKES["flipped_kernel"] in e.value for e in at.error)
+    at = quiz_answer(at, "nineteen")
+    assert at.warning and at.text_input(key="sw_quiz_state_answer_0").value == "nineteen"
+    at = quiz_answer(at, "", button="Reveal")
+    assert any("Y[0, 0] = " in m.value and "19" in m.value for m in at.markdown)
+
+
+def test_the_whole_seed_grid_ends_with_a_score():
+    at = run_page(SLIDING, {"sw_quiz": "true"})
+    for value in ("19", "25", "37", "43"):
+        at = quiz_answer(at, value)
+        at.button(key="sw_quiz_state_next").click()
+        at.run()
+    assert any("4 of 4" in s.value for s in at.success)
