@@ -13,7 +13,7 @@ from i18n import N_, fmt
 from ui.edges import ERR, LAST, PIC, SEED_X, UPLOAD, uploaded
 from ui.frame import Frame, reject
 from ui.grid import grid_input
-from ui.lang import gettext_for_session
+from ui.lang import gettext_for_session, uploader_words
 from ui.url import BIND, choice
 from viz import colours
 from viz.edges import HOVER_MAX, adaptive_grid
@@ -113,6 +113,7 @@ with pic_col:
         help=fmt(t, "Made grayscale and scaled to at most {side} px on the long side. It stays "
                     "in this browser session: a shared link cannot carry it.", side=MAX_SIDE),
     )
+    uploader_words("ed_upload", types="PNG、JPEG")
     if ERR in st.session_state:
         file, error = st.session_state[ERR]
         reject(error, lead=fmt(t, "“{file}” was not used:", file=file),

@@ -69,3 +69,27 @@ def switch() -> str:
         on_change=_switched, label_visibility="collapsed", width="stretch",
     )
     return lang
+
+
+#: Streamlit writes its file uploader's button and limits in English whatever the page's
+#: language, and has no setting for them: in Chinese, CSS replaces those words (the English
+#: text is shrunk to nothing and the translation drawn in its place). Scoped by the widget's key.
+_UPLOADER_CSS = """<style>
+.st-key-{key} [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p,
+.st-key-{key} [data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}
+.st-key-{key} [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"]
+  p::after {{ content: "{button}"; font-size: 0.875rem; }}
+.st-key-{key} [data-testid="stFileUploaderDropzoneInstructions"] span::after {{
+  content: "{limit}"; font-size: 0.875rem; }}
+</style>"""
+
+
+def uploader_words(key: str, *, types: str) -> None:
+    """In Chinese, the file uploader ``key``'s own words (its button, its size limit and
+    ``types``) in Chinese; in English, Streamlit's own. Call it next to the uploader."""
+    t = gettext_for_session()
+    if t.lang == "en":
+        return
+    limit = i18n.fmt(t, "At most {mb} MB per file · {types}",
+                     mb=st.get_option("server.maxUploadSize"), types=types)
+    st.html(_UPLOADER_CSS.format(key=key, button=t.gettext("Upload"), limit=limit))
