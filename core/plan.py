@@ -24,13 +24,14 @@ from core.layers import (
     MAX_LAYERS,
     Layer,
     LayerError,
+    NumberOutOfRange,
     Shape3,
     _chunks,
     format_layer,
     format_stack,
     parse_layer,
 )
-from core.torchcode import CodeRead, is_code, module_code, read_code
+from core.torchcode import CodeRead, TooManyLayers, is_code, module_code, read_code
 
 
 @dataclass(frozen=True)
@@ -125,13 +126,36 @@ def plan_layer(layer: Layer, shape: Shape3, rf: ReceptiveField) -> PlannedLayer:
     return PlannedLayer(layer, shape, (co, Ho, Wo), pads, params, macs, rf)
 
 
-def _channel_fix(e: ChannelError, rows: list[PlannedLayer]) -> str:
+class ChannelFix(CoreError):
+    """A ``ChannelError`` with where the arriving channels come from and the change that
+    fits: the input (``layer`` None) or the last convolution before it (1-based)."""
+
+    template = N_("in_channels={written}, but {arriving} channels arrive here (layer {layer} "
+                  "makes {arriving}): write in_channels={arriving}, or out_channels={written} "
+                  "in layer {layer}")
+    alternative = N_("in_channels={written}, but {arriving} channels arrive here (the input "
+                     "has {arriving}): set the input channels to {written}")
+    fields_ = ("written", "arriving", "layer")
+
+    @staticmethod
+    def use_alternative(fields: dict[str, Any]) -> bool:
+        return fields["layer"] is None
+
+
+class ChannelFixOne(ChannelFix):
+    """``ChannelFix`` when one channel arrives (its own wording: "1 channel arrives")."""
+
+    template = N_("in_channels={written}, but 1 channel arrives here (layer {layer} makes 1): "
+                  "write in_channels=1, or out_channels={written} in layer {layer}")
+    alternative = N_("in_channels={written}, but 1 channel arrives here (the input has 1): "
+                     "set the input channels to {written}")
+
+
+def _channel_fix(e: ChannelError, rows: list[PlannedLayer]) -> ChannelFix:
     """The mismatch, where the arriving channels come from, and the change that fits."""
     convs = [j for j, r in enumerate(rows) if r.layer.kind == "conv"]
-    if not convs:
-        return f"{e} (the input has {e.arriving}): set the input channels to {e.written}"
-    return (f"{e} (layer {convs[-1] + 1} makes {e.arriving}): write in_channels={e.arriving}, "
-            f"or out_channels={e.written} in layer {convs[-1] + 1}")
+    kind = ChannelFixOne if e.arriving == 1 else ChannelFix
+    return kind(written=e.written, arriving=e.arriving, layer=convs[-1] + 1 if convs else None)
 
 
 def plan(input_shape: Shape3, layers: list[Layer]) -> Plan:
@@ -144,7 +168,7 @@ def plan(input_shape: Shape3, layers: list[Layer]) -> Plan:
     """
     C, H, W = input_shape
     if not 1 <= C <= MAX_LAYER_CHANNELS:
-        raise ValueError(f"input channels must be 1..{MAX_LAYER_CHANNELS}, got {C}")
+        raise NumberOutOfRange(name="input channels", maximum=MAX_LAYER_CHANNELS, value=C)
     check_input_size((H, W))
     rows: list[PlannedLayer] = []
     rf, shape = ReceptiveField((1, 1), (1, 1), (0, 0)), (C, H, W)
@@ -152,11 +176,9 @@ def plan(input_shape: Shape3, layers: list[Layer]) -> Plan:
         try:
             row = plan_layer(layer, shape, rf)
         except ValueError as e:
-            channels = isinstance(e, ChannelError)
-            why = _channel_fix(e, rows) if channels else str(e)
+            why = _channel_fix(e, rows) if isinstance(e, ChannelError) else e
             where = f"`{layer.source}`" if layer.source else format_layer(layer)
-            return Plan(input_shape, tuple(rows),
-                        LayerError(i, why, where, cause=None if channels else e))
+            return Plan(input_shape, tuple(rows), LayerError(i, str(why), where, cause=why))
         rows.append(row)
         rf, shape = row.rf, row.out_shape
     return Plan(input_shape, tuple(rows))
@@ -180,8 +202,8 @@ def plan_text(input_shape: Shape3, text: str) -> Plan:
                                           LayerError(i, str(e), f"`{chunk}`", cause=e))
     p = plan(input_shape, layers)
     if p.error is None and len(chunks) > MAX_LAYERS:
-        return Plan(p.input_shape, p.rows, LayerError(
-            MAX_LAYERS, f"at most {MAX_LAYERS} layers, got {len(chunks)}; remove some"))
+        error = TooManyLayers(most=MAX_LAYERS, count=len(chunks))
+        return Plan(p.input_shape, p.rows, LayerError(MAX_LAYERS, str(error), cause=error))
     return p
 
 

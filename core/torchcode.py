@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from torch import nn
 
-from core.errors import ENGLISH, Words
+from core.errors import ENGLISH, N_, CoreError, Words
 from core.geometry import pair
 from core.layers import (
     LAYER_NAMES,
@@ -26,6 +26,7 @@ from core.layers import (
     Kind,
     Layer,
     LayerError,
+    NotABool,
     _chunks,
     _fields,
     layer_fields,
@@ -89,6 +90,117 @@ _VALUES_ONLY = {"padding_mode": "zeros", "count_include_pad": True, "divisor_ove
 _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 #: Longest text the planner's field takes (pasted code is longer than the compact form).
 MAX_TEXT = 4000
+
+
+# -- what the code reader refuses (core.errors: the template is the message id) -----------
+class StarredArguments(CoreError):
+    template = N_("write the arguments out: * and ** are not read")
+    fields_ = ()
+
+
+class NotAValue(CoreError):
+    template = N_("`{code}` is not a value: the planner reads numbers, tuples, strings and "
+                  "True/False; it runs no code")
+    fields_ = ("code",)
+
+
+class _Binding(CoreError):
+    """Arguments PyTorch's signature does not take (``signature``: the call's parameters)."""
+
+
+class TooManyArguments(_Binding):
+    template = N_("too many positional arguments: {given}, at most {most}; PyTorch's "
+                  "signature is {signature}")
+    fields_ = ("given", "most", "signature")
+
+
+class ArgumentTwice(_Binding):
+    template = N_("multiple values for argument {name!r}; PyTorch's signature is {signature}")
+    fields_ = ("name", "signature")
+
+
+class MissingArgument(_Binding):
+    template = N_("missing a required argument: {name!r}; PyTorch's signature is {signature}")
+    fields_ = ("name", "signature")
+
+
+class UnknownArgument(_Binding):
+    template = N_("got an unexpected keyword argument {name!r}; PyTorch's signature is "
+                  "{signature}")
+    fields_ = ("name", "signature")
+
+
+class BadPaddingMode(CoreError):
+    template = N_("padding_mode must be one of {modes}, got {value!r}")
+    fields_ = ("modes", "value")
+
+
+class CeilModeNotPlanned(CoreError):
+    template = N_("ceil_mode=True rounds the output size up (⌈ ⌉); the planner follows "
+                  "PyTorch's default, the floor (ceil_mode=False)")
+    fields_ = ()
+
+
+class ReturnIndicesNotPlanned(CoreError):
+    template = N_("return_indices=True makes the pool return (values, indices), which the "
+                  "next layer cannot take")
+    fields_ = ()
+
+
+class BadPaddingWord(CoreError):
+    template = N_('padding must be a number, a pair, "same" or "valid", got {value!r}')
+    fields_ = ("value",)
+
+
+class BadCount(CoreError):
+    template = N_("{name} must be a whole number 1..{maximum}, got {value!r}")
+    fields_ = ("name", "maximum", "value")
+
+
+class NotPython(CoreError):
+    template = N_("the code does not parse as Python (line {line}: {reason})")
+    alternative = N_("the code does not parse as Python ({reason})")
+    fields_ = ("line", "reason")
+
+    @staticmethod
+    def use_alternative(fields: dict) -> bool:
+        return fields["line"] is None
+
+
+class NotAPlannerLayer(CoreError):
+    template = N_("not a layer the planner reads: it reads nn.Conv2d, nn.MaxPool2d and "
+                  "nn.AvgPool2d, and skips layers that keep the shape (ReLU, BatchNorm2d, …)")
+    fields_ = ()
+
+
+class TooManyLayers(CoreError):
+    template = N_("at most {most} layers; remove some")
+    alternative = N_("at most {most} layers, got {count}; remove some")
+    fields_ = ("most", "count")
+
+    @staticmethod
+    def use_alternative(fields: dict) -> bool:
+        return fields["count"] is not None
+
+
+def _bind(name: str, args: list, kwargs: dict) -> dict[str, object]:
+    """The arguments by parameter name, checked against PyTorch's signature in the order
+    Python's own binding checks them (its messages, as typed errors)."""
+    params = list(_SIGNATURES[name].parameters.values())
+    signature = _signature(name)
+    if len(args) > len(params):
+        raise TooManyArguments(given=len(args), most=len(params), signature=signature)
+    given = {p.name: v for p, v in zip(params, args)}
+    for key in kwargs:
+        if key in given:
+            raise ArgumentTwice(name=key, signature=signature)
+    for p in params:
+        if p.default is p.empty and p.name not in given and p.name not in kwargs:
+            raise MissingArgument(name=p.name, signature=signature)
+    for key in kwargs:
+        if key not in _SIGNATURES[name].parameters:
+            raise UnknownArgument(name=key, signature=signature)
+    return given | kwargs
 
 
 def is_code(text: str) -> bool:
@@ -178,41 +290,36 @@ def _code_layer(call: ast.Call, name: str, source: str, values_only: list[str]) 
     for node in [*call.args, *call.keywords]:
         value = node.value if isinstance(node, ast.keyword) else node
         if isinstance(node, ast.Starred) or (isinstance(node, ast.keyword) and node.arg is None):
-            raise ValueError("write the arguments out: * and ** are not read")
+            raise StarredArguments()
         try:
             v = ast.literal_eval(value)
         except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-            raise ValueError(f"`{ast.unparse(value)}` is not a value: the planner reads numbers, "
-                             "tuples, strings and True/False; it runs no code") from None
+            raise NotAValue(code=ast.unparse(value)) from None
         if isinstance(node, ast.keyword):
+            if node.arg in kwargs:  # ast parses a repeated keyword; compiling it would fail
+                raise ArgumentTwice(name=node.arg, signature=_signature(name))
             kwargs[node.arg] = v
         else:
             args.append(v)
-    try:
-        given = _SIGNATURES[name].bind(*args, **kwargs).arguments
-    except TypeError as e:
-        raise ValueError(f"{e}; PyTorch's signature is {_signature(name)}") from None
+    given = _bind(name, args, kwargs)
     arg = {p: given.get(p, v.default) for p, v in _SIGNATURES[name].parameters.items()}
     kind = CODE_LAYERS[name]
     for key, default in _VALUES_ONLY.items():
         if key in given and given[key] != default:
             values_only.append(f"{key}={given[key]!r}")
     if arg.get("padding_mode", "zeros") not in _PADDING_MODES:
-        raise ValueError(f"padding_mode must be one of {', '.join(map(repr, _PADDING_MODES))}, "
-                         f"got {arg['padding_mode']!r}")
+        raise BadPaddingMode(modes=", ".join(map(repr, _PADDING_MODES)),
+                             value=arg["padding_mode"])
     if arg.get("ceil_mode"):
-        raise ValueError("ceil_mode=True rounds the output size up (⌈ ⌉); the planner follows "
-                         "PyTorch's default, the floor (ceil_mode=False)")
+        raise CeilModeNotPlanned()
     if arg.get("return_indices"):
-        raise ValueError("return_indices=True makes the pool return (values, indices), which "
-                         "the next layer cannot take")
+        raise ReturnIndicesNotPlanned()
     kernel = pair(arg["kernel_size"], "kernel_size", minimum=1)
     stride = kernel if arg["stride"] is None else pair(arg["stride"], "stride", minimum=1)
     padding = arg["padding"]
     if isinstance(padding, str) and kind == "conv":
         if padding not in ("same", "valid"):
-            raise ValueError(f'padding must be a number, a pair, "same" or "valid", got '
-                             f"{padding!r}")
+            raise BadPaddingWord(value=padding)
     else:
         padding = pair(padding, "padding", minimum=0)
     dilation = pair(arg.get("dilation", 1), "dilation", minimum=1)
@@ -220,14 +327,14 @@ def _code_layer(call: ast.Call, name: str, source: str, values_only: list[str]) 
         return Layer(kind, kernel, stride, padding, dilation, source=source)
     counts = [_count(arg[k], k) for k in ("in_channels", "out_channels", "groups")]
     if not isinstance(arg["bias"], bool):
-        raise ValueError(f"bias must be True or False, got {arg['bias']!r}")
+        raise NotABool(name="bias", text=arg["bias"])
     return Layer("conv", kernel, stride, padding, dilation, counts[1], counts[2], arg["bias"],
                  counts[0], source)
 
 
 def _count(v: object, name: str) -> int:
     if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= MAX_LAYER_CHANNELS:
-        raise ValueError(f"{name} must be a whole number 1..{MAX_LAYER_CHANNELS}, got {v!r}")
+        raise BadCount(name=name, maximum=MAX_LAYER_CHANNELS, value=v)
     return v
 
 
@@ -248,8 +355,9 @@ def read_code(text: str) -> CodeRead:
     try:
         pieces = _items(parse(source))
     except (SyntaxError, ValueError, MemoryError, RecursionError) as e:
-        where = f"line {e.lineno}: {e.msg}" if isinstance(e, SyntaxError) else str(e)
-        return CodeRead((), error=LayerError(0, f"the code does not parse as Python ({where})"))
+        error = NotPython(line=e.lineno, reason=e.msg) if isinstance(e, SyntaxError) else \
+            NotPython(line=None, reason=str(e))
+        return CodeRead((), error=LayerError(0, str(error), cause=error))
     layers: list[Layer] = []
     skipped: list[str] = []
     values_only: list[str] = []
@@ -262,15 +370,13 @@ def read_code(text: str) -> CodeRead:
                 skipped.append(name)
                 continue
             if name not in CODE_LAYERS:
-                raise ValueError("not a layer the planner reads: it reads nn.Conv2d, "
-                                 "nn.MaxPool2d and nn.AvgPool2d, and skips layers that keep "
-                                 "the shape (ReLU, BatchNorm2d, …)")
+                raise NotAPlannerLayer()
             if len(layers) == MAX_LAYERS:
-                raise ValueError(f"at most {MAX_LAYERS} layers; remove some")
+                raise TooManyLayers(most=MAX_LAYERS, count=None)
             layers.append(_code_layer(node, name, piece, values_only))
         except ValueError as e:
             return CodeRead(tuple(layers), tuple(skipped), tuple(values_only),
-                            LayerError(len(layers), f"`{piece}`: {e}"))
+                            LayerError(len(layers), str(e), f"`{piece}`", cause=e))
     return CodeRead(tuple(layers), tuple(skipped), tuple(values_only))
 
 

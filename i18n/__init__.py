@@ -139,6 +139,7 @@ FIELD_WORDS: tuple[str, ...] = (
     N_("height"), N_("width"), N_("kernel"), N_("sample"), N_("example"),
     # the planner's fields (core.layers)
     N_("stride"), N_("padding"), N_("dilation"), N_("groups"), N_("bias"), N_("out channels"),
+    N_("input channels"),
 )
 
 

@@ -205,9 +205,21 @@ def test_unsupported_pasted_code_names_the_piece():
     at.text_area(key="sh_layers").input(code).run()
     assert_clean(at)
     errors = "\n".join(str(e.value) for e in at.error)
-    assert "`nn.Flatten()`: not a layer the planner reads" in errors
+    assert "layer 2 (`nn.Flatten()`): not a layer the planner reads" in errors
     assert at.text_area(key="sh_layers").value == code
     assert "Before the error: 8×28×28** after 1 of 1 layers" in all_text(at)
+
+
+def test_pasted_code_refusals_in_chinese():
+    at = run_page(PAGE, {"sh_net_c": "3", "lang": "zh"})
+    code = "nn.Conv2d(3, 8, 3, padding=1)\nnn.Conv2d(3, 8, 3, pad=1)"
+    at.text_area(key="sh_layers").input(code).run()
+    assert_clean(at)
+    errors = "\n".join(str(e.value) for e in at.error)
+    assert "第 2 层（`nn.Conv2d(3, 8, 3, pad=1)`）：没有名为 'pad' 的关键字参数" in errors
+    at.text_area(key="sh_layers").input("nn.Conv2d(3, 8, 3)\nnn.Conv2d(4, 8, 3)").run()
+    errors = "\n".join(str(e.value) for e in at.error)
+    assert "请写 in_channels=8，或把第 1 层改为 out_channels=4" in errors
 
 
 def test_the_lenet_caption_only_for_the_default_stack(default):

@@ -462,7 +462,7 @@ def test_pasted_code_says_what_it_skipped_and_left_out():
                         "not shapes).")
 
 
-@pytest.mark.parametrize("code, piece, rule", [
+UNREADABLE = [
     ("nn.Conv2d(3, 64, 3)\nnn.Linear(64, 10)", "nn.Linear(64, 10)", "not a layer the planner"),
     ("nn.Conv2d(3, 64, kernel=3)", "nn.Conv2d(3, 64, kernel=3)", "missing a required argument"),
     ("nn.MaxPool2d(3, 2, 1, 1, False, False, 9)", "nn.MaxPool2d(3, 2, 1, 1, False, False, 9)",
@@ -479,7 +479,15 @@ def test_pasted_code_says_what_it_skipped_and_left_out():
     ("nn.Sequential(*layers)", "nn.Sequential(*layers)", "not a layer the planner reads"),
     ("for i in range(3): pass", "for i in range(3): pass", "not a layer the planner reads"),
     ("nn.Conv2d(3, 64, 3", "", "does not parse as Python (line 1"),
-])
+    ("nn.Conv2d(3, 64, 3, stride=2, stride=1)", "stride=1", "multiple values for argument"),
+    ("nn.Conv2d(3, 64, 3, 1, kernel_size=3)", "kernel_size=3", "multiple values for argument"),
+    ("nn.Conv2d(3, 64, 3, pad=1)", "pad=1", "unexpected keyword argument 'pad'"),
+    ("nn.Conv2d(3, 64, 3, padding_mode='edge')", "padding_mode", "padding_mode must be one of"),
+    ("nn.MaxPool2d(1)\n" * 17, "nn.MaxPool2d(1)", "at most 16 layers; remove some"),
+]
+
+
+@pytest.mark.parametrize("code, piece, rule", UNREADABLE)
 def test_unsupported_code_gets_a_message_naming_the_piece(code, piece, rule):
     r = read_code(code)
     assert r.error is not None and rule in str(r.error) and piece in str(r.error)
@@ -487,6 +495,27 @@ def test_unsupported_code_gets_a_message_naming_the_piece(code, piece, rule):
     assert p.error is not None and rule in str(p.error)
     assert len(p.rows) == len(r.layers) == r.error.index  # the layers before it are planned
     assert compact_from_code((3, 16, 16), code) is None  # kept as typed
+
+
+#: English prose words (whole words, outside `code`): none may stay in a Chinese message.
+ENGLISH_PROSE = re.compile(r"\b(the|a|is|are|must|got|not|reads?|layers?|arrives?|write|set|"
+                           r"missing|argument|unexpected|multiple|values|too|many|positional|"
+                           r"parse|remove|some|channels?|input|makes|planner|takes?)\b")
+
+
+@pytest.mark.parametrize("code", [c for c, _, _ in UNREADABLE] + [
+    STEM, "nn.Conv2d(3, 16, 3)\nnn.MaxPool2d(2)\nnn.Conv2d(32, 8, 3)",
+    "nn.Conv2d(1, 1, 3)\nnn.Conv2d(4, 8, 3)"])
+def test_every_refusal_of_pasted_code_reads_in_chinese(code):
+    from i18n import error_text, texts
+
+    error = plan_text((1, 16, 16), code).error
+    zh = error_text(texts("zh"), error)
+    prose = re.sub(r"`[^`]*`|nn\.\w+\([^)]*\)|'[^']*'|\w+=\w+", "", zh)
+    if "Python" in zh:  # Python's own SyntaxError text ("'(' was never closed") is quoted
+        prose = prose.split("：", 1)[0]
+    assert re.search("[\u4e00-\u9fff]", zh), zh
+    assert not ENGLISH_PROSE.search(prose), zh
 
 
 def test_in_channels_that_contradict_the_running_count_are_named():
