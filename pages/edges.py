@@ -13,9 +13,10 @@ from i18n import N_, fmt
 from ui.edges import ERR, LAST, PIC, SEED_X, UPLOAD, uploaded
 from ui.frame import Frame, reject
 from ui.grid import grid_input
-from ui.lang import gettext_for_session, uploader_words
+from ui.lang import gettext_for_session, plotly_words, uploader_words
 from ui.url import BIND, choice
 from viz import colours
+from viz.config import chart_config
 from viz.edges import HOVER_MAX, adaptive_grid
 from viz.grid import column_widths
 
@@ -86,7 +87,7 @@ def panel(col, title: str, Z: np.ndarray, key: str, *, source: tuple, width: int
     value range; ``zmax``: a colour scale shared with the panels beside it."""
     lo, hi = value_range(torch.from_numpy(Z))
     col.plotly_chart(_figure(source=source, title=title, width=width, zmax=zmax, lang=t.lang,
-                             _Z=Z), key=key)
+                             _Z=Z), key=key, config=chart_config(t.lang))
     col.caption(fmt(t, "{h}×{w}, values from {lo:.4g} to {hi:.4g}", h=Z.shape[0], w=Z.shape[1],
                     lo=lo, hi=hi))
 
@@ -194,4 +195,5 @@ if sobel:
         for col, (title, G, key) in zip(st.columns(3), panels):
             panel(col, title, G, key, source=(image_id, key, pad, stride, mode),
                  width=column_widths(3)[0], zmax=top)
+plotly_words()
 page.end()

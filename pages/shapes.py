@@ -30,8 +30,9 @@ from core.plan import LENET, LENET_INPUT, plan_text, run_limit, run_plan, sequen
 from core.torchcode import MAX_TEXT
 from i18n import N_, error_text, fmt, sentences
 from ui.frame import Frame, reject
-from ui.lang import gettext_for_session
+from ui.lang import gettext_for_session, plotly_words
 from ui.url import BIND, choice, tabs
+from viz.config import chart_config
 from viz.shapes import window_figure
 
 #: The tabs' ids (what links carry) and the padding modes' (numbers, or PyTorch's strings).
@@ -135,7 +136,8 @@ with calc:
                                "starts, red squares = the taps of the window for Y[0, 0].",
                             h=wm.out[0], w=wm.out[1]))
             pic.plotly_chart(window_figure(wm, lang=t.lang), key="sh_windows",
-                             config={"displaylogo": False})
+                             config=chart_config(t.lang, displaylogo=False))
+            plotly_words()
             for rows_, cells in ((True, wm.unreached_rows), (False, wm.unreached_cols)):
                 if cells:
                     listed = _(", ").join(map(str, cells))

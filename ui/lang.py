@@ -22,6 +22,7 @@ import streamlit as st
 import i18n
 from i18n import LANGS, NAMES, Texts
 from ui.url import note_invalid
+from viz.config import STREAMLIT_WORDS
 
 #: The link's parameter.
 PARAM = "lang"
@@ -93,3 +94,21 @@ def uploader_words(key: str, *, types: str) -> None:
     limit = i18n.fmt(t, "At most {mb} MB per file · {types}",
                      mb=st.get_option("server.maxUploadSize"), types=types)
     st.html(_UPLOADER_CSS.format(key=key, button=t.gettext("Upload"), limit=limit))
+
+
+#: Plotly draws a mode-bar button's tooltip as ``::after { content: attr(data-title) }``;
+#: Streamlit titles its own full-screen button in English, outside Plotly's dictionary
+#: (viz.config.chart_config translates the rest).
+_MODEBAR_CSS = """<style>{rules}</style>"""
+_MODEBAR_RULE = (".js-plotly-plot .plotly .modebar-btn[data-title=\"{word}\"]::after "
+                 "{{ content: \"{text}\" !important; }}")
+
+
+def plotly_words() -> None:
+    """In Chinese, the words Streamlit adds to Plotly's mode bar (its full-screen button) in
+    Chinese; in English, nothing. Call it once on a page whose charts show a mode bar."""
+    t = gettext_for_session()
+    if t.lang == "en":
+        return
+    rules = "\n".join(_MODEBAR_RULE.format(word=w, text=t.gettext(w)) for w in STREAMLIT_WORDS)
+    st.html(_MODEBAR_CSS.format(rules=rules))

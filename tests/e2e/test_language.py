@@ -92,3 +92,25 @@ def test_the_switch_keeps_every_setting(page, server):
     wait_idle(page)
     assert "sh_k_h=5" in page.url and "sh_s_h=2" in page.url, page.url
     assert CHINESE.search(page.locator("h1").first.inner_text())
+
+
+#: A mode-bar button's tooltip as the reader sees it: Plotly draws it as the button's
+#: ``::after`` content (ui.lang.plotly_words rewrites Streamlit's own button there).
+TOOLTIPS = """() => [...document.querySelectorAll('.js-plotly-plot .modebar-btn')].map(b => {
+  const c = getComputedStyle(b, '::after').content;
+  return c && c !== 'none' && c !== 'normal' ? JSON.parse(c) : b.getAttribute('data-title');
+})"""
+
+
+@pytest.mark.parametrize("lang, zoom_in", [("zh", "放大"), ("en", "Zoom in")])
+def test_plotlys_mode_bar_speaks_the_pages_language(page, server, lang, zoom_in):
+    """Plotly.js draws its mode bar (shown on hover) in English unless the chart's config
+    gives a locale: the edges page's pictures carry it (viz.config.chart_config)."""
+    goto(page, f"{server}/edges?lang={lang}")
+    page.locator(".js-plotly-plot .modebar-btn").first.wait_for(state="attached")
+    tips = page.evaluate(TOOLTIPS)
+    assert zoom_in in tips, tips
+    if lang == "zh":
+        assert "全屏" in tips and not [w for t in tips for w in english_words(t or "")], tips
+    else:
+        assert "Fullscreen" in tips and not _chinese(tips), tips
