@@ -642,3 +642,22 @@ def test_a_learning_link_made_in_chinese_carries_ids_and_a_switch_keeps_the_run(
     en = run_page("pages/learn.py", {**link_of(at, "lk_"), "lang": "en"})
     assert url_notes(en) == []
     assert list(en.session_state["lk_run"].losses) == losses
+
+
+def test_a_switch_keeps_an_uploaded_picture():
+    from tests.data import pictures
+
+    at = run_page("pages/edges.py", {"lang": "en"})
+    at.file_uploader(key="ed_upload").upload("photo.png", pictures.photo_like(600, 800),
+                                             "image/png")
+    at.run()
+    before = figures(at)
+    assert at.selectbox(key="ed_img").value == "Your upload"
+    switch(at).set_value("zh").run()
+    assert_clean(at)
+    assert at.selectbox(key="ed_img").value == "Your upload"  # the id; shown in Chinese
+    after = figures(at)
+    assert [f["data"][0]["z"] if "z" in f["data"][0] else f["data"][0]["source"]
+            for f in after] == [f["data"][0]["z"] if "z" in f["data"][0] else
+                                f["data"][0]["source"] for f in before]
+    assert "384×512" in " ".join(c.value for c in at.caption)
