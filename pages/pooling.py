@@ -71,7 +71,7 @@ with st.sidebar:
     window = (left.slider(_("Window h"), 1, 8, 2, key="pl_k_h", **BIND),
               right.slider(_("Window w"), 1, 8, 2, key="pl_k_w", **BIND))
     same = st.toggle(_("stride = window (PyTorch default)"), key="pl_sdef", **BIND,
-                     help=_("nn.MaxPool2d and nn.AvgPool2d stride by the window unless told "
+                     help=_("`nn.MaxPool2d` and `nn.AvgPool2d` stride by the window unless told "
                             "otherwise; a convolution strides by 1."))
     left, right = st.columns(2)
     stride_set = (left.slider(_("Stride h"), 1, 8, 1, key="pl_s_h", disabled=same, **BIND),
@@ -79,10 +79,10 @@ with st.sidebar:
     left, right = st.columns(2)
     padding = (left.slider(_("Padding h"), 0, 4, 0, key="pl_p_h", **BIND),
                right.slider(_("Padding w"), 0, 4, 0, key="pl_p_w", **BIND))
-    ceil_mode = st.toggle("ceil_mode", key="pl_ceil", **BIND, help=_(
+    ceil_mode = st.toggle("`ceil_mode`", key="pl_ceil", **BIND, help=_(
         "Round the output size up: one more, partial window at the end when the stride "
         "leaves cells over."))
-    count_pad = st.toggle("count_include_pad", value=True, key="pl_cip", **BIND,
+    count_pad = st.toggle("`count_include_pad`", value=True, key="pl_cip", **BIND,
                           disabled=mode != "avg", help=_(
                               "Average pooling only: divide by the whole window, padding "
                               "included (on), or by the input cells in it (off)."))
@@ -107,7 +107,7 @@ try:
 except ValueError as e:
     hint = (_("Lower the padding to at most half the window, or widen the window.")
             if isinstance(e, PoolPaddingTooLarge) else
-            _("Make the window smaller, add padding, or switch on ceil_mode.")
+            _("Make the window smaller, add padding, or switch on `ceil_mode`.")
             if isinstance(e, NoOutput) else "")
     reject(e, lead=_("This pool has no output."), hint=hint)
     st.caption(_("The input as it stands:"))
@@ -138,9 +138,9 @@ phone = narrow(main_width())
 st.plotly_chart(animated(setting=setting, channel=channel, lang=t.lang, width=phone),
                 key="pl_anim", config={"displayModeBar": False})
 st.caption(_("Green: the window · orange ring: its maximum (every tie) · grey: padding, −∞ for "
-             "max pooling (it never wins), 0 for average pooling · white cells past the padding: "
-             "ceil_mode's partial window, not counted · dashed line: the edge of X · empty: not "
-             "computed yet."))
+             "max pooling (it never wins), 0 for average pooling · pale yellow cells past the "
+             "padding: `ceil_mode`'s partial window, not counted · dashed line: the edge of X · "
+             "empty: not computed yet."))
 if C > 1:
     for c in range(C):
         st.plotly_chart(still(setting=setting, channel=c, lang=t.lang, width=phone),
@@ -154,10 +154,10 @@ st.caption(fmt(t, "The convolution's rule, with the window as the kernel (dilati
                   "padding per side. The stride defaults to the window (PyTorch); here it is "
                   "{s}.", s=" × ".join(map(str, core.pool_stride(stride, window)))))
 if ceil_mode:
-    st.info(_("ceil_mode rounds up (⌈ ⌉): a last, partial window may hang past the padding. "
+    st.info(_("`ceil_mode` rounds up (⌈ ⌉): a last, partial window may hang past the padding. "
               "PyTorch drops it when it would start on the right padding (− 1 above).")
             if any(f.dropped for f in steps) else
-            _("ceil_mode rounds up (⌈ ⌉): a last, partial window may hang past the padding; "
+            _("`ceil_mode` rounds up (⌈ ⌉): a last, partial window may hang past the padding; "
               "its cells there are not counted."))
 
 st.header(_("The code"))
@@ -167,8 +167,9 @@ if mode == "avg" and not count_pad:
     extra["count_include_pad"] = False
 code = module_code(name, kernel_size=window, stride=core.pool_stride(stride, window),
                    padding=padding, **extra)
-st.code(f"pool = {code}\nY = pool(X)  # X: {tuple(X.shape)} → Y: {tuple(Y.shape)}\n\n"
-        f"print(Y)\n{Y}", language="python")
+printed = f"\n\nprint(Y)\n{Y}" if Y.numel() <= 32 else ""  # the book's size prints whole
+st.code(f"pool = {code}\nY = pool(X)  # X: {tuple(X.shape)} → Y: {tuple(Y.shape)}{printed}",
+        language="python")
 
 questions(X[channel], window=window, padding=padding, stride=stride, ceil_mode=ceil_mode,
           lang=t.lang)

@@ -163,7 +163,7 @@ def questions(X: torch.Tensor, *, window: Any, padding: Any, stride: Any, ceil_m
             + (", ceil_mode=True)" if ceil_mode else ")"), language="python")
     Y_max = pooling.pool2d(X, window, "max", padding=padding, stride=s, ceil_mode=ceil_mode)
     Y_min = pooling.min_pool2d(X, window, padding=padding, stride=s, ceil_mode=ceil_mode)
-    row("min", ("X", X), (_("max pooling"), Y_max), (_("min pooling"), Y_min))
+    row("min", (_("max pooling"), Y_max), (_("min pooling"), Y_min))
 
     st.subheader(_("The maximum of two numbers from a ReLU"))
     st.markdown(_("max(a, b) = a + ReLU(b − a): when b is larger, ReLU passes the difference; "
@@ -181,7 +181,7 @@ def questions(X: torch.Tensor, *, window: Any, padding: Any, stride: Any, ceil_m
     except ValueError as e:
         reject(e)
     else:
-        row("relu", ("X", X), (_("max pooling"), Y_pool), (_("from ReLUs"), Y_relu))
+        row("relu", (_("max pooling"), Y_pool), (_("from ReLUs"), Y_relu))
         _verdict(t, torch.equal(Y_relu, Y_pool))
 
 

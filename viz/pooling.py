@@ -32,7 +32,7 @@ from viz.sliding import (
 )
 
 MAX_RING = "#d55e00"  # the maximum's ring: vermillion (Okabe–Ito), apart from the window's green
-OUTSIDE = "#ffffff"  # past the padding: nothing there
+OUTSIDE = "#fbf1d5"  # past the padding (ceil_mode): pale yellow, nothing there
 #: Characters per formula line before it wraps (at the formula's type size).
 LINE_CHARS = 64
 
