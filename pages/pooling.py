@@ -17,6 +17,7 @@ from ui.pooling import (
     INPUTS,
     animated,
     apply_example,
+    book_check,
     example_label,
     matching_example,
     pooled,
@@ -118,12 +119,10 @@ except ValueError as e:
 example = matching_example(X, window, mode, padding, core.pool_stride(stride, window),
                            ceil_mode)
 if example:
-    book = example.Y if X.shape[0] > 1 else [example.Y]
-    same_y = Y.tolist() == [[list(map(float, r)) for r in c] for c in book]
+    printed, same_y = book_check(example, Y)
     (st.success if same_y else st.error)(fmt(
         t, "The book's example `{code}`: the book prints {Y}; {verdict}", code=example.code,
-        Y=" ".join(str([list(r) for r in c]) for c in book),
-        verdict=_("✓ the same here.") if same_y else _("✗ different here.")))
+        Y=printed, verdict=_("✓ the same here.") if same_y else _("✗ different here.")))
 
 C = X.shape[0]
 channel = 0

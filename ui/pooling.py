@@ -121,6 +121,14 @@ def matching_example(X: torch.Tensor, pool_size: Any, mode: str, padding: Any, s
     return None
 
 
+def book_check(example: pooling.PoolExample, Y: torch.Tensor) -> tuple[str, bool]:
+    """What the book prints for ``example`` (its channels one after another) and whether Y
+    (C, H_out, W_out) is exactly that."""
+    book = example.Y if len(Y) > 1 else (example.Y,)
+    printed = " ".join(str([list(row) for row in channel]) for channel in book)
+    return printed, Y.tolist() == [[[float(v) for v in row] for row in c] for c in book]
+
+
 # -- the book's questions --------------------------------------------------------------------
 
 
