@@ -17,7 +17,7 @@ import numpy as np
 import i18n
 from core.pooling import PoolTrace
 from viz.figure import PlainFigure
-from viz.grid import NARROW, fit_labels
+from viz.grid import NARROW, PAD_PX, fit_labels, label_px
 from viz.sliding import (
     AXIS,
     GAP,
@@ -113,6 +113,10 @@ def _input_text(trace: PoolTrace, G: _Grid, L: _Layout) -> tuple[list[str], int]
         return None
     labels, size = fitted
     pad = "−∞" if trace.mode == "max" else "0"
+    # The padding's text at the numbers' size, when it fits its cell; left out otherwise
+    # (the grey says padding, and its hover what it counts as).
+    if label_px(pad, size) > L.cell - PAD_PX:
+        pad = ""
     text = []
     for r in range(G.rows):
         for c in range(G.cols):
