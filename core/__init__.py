@@ -39,6 +39,7 @@ from core.pooling import (
     min_pool2d,
     pool2d,
     pool2d_multi,
+    pool_axis_formula,
     pool_windows,
     relu_max,
 )
@@ -69,8 +70,8 @@ __all__ = [
     # pooling (汇聚层)
     "POOL_EXAMPLES", "POOL_MODES", "POOL_X", "POOL_X16", "POOL_X16_2", "PoolExample",
     "PoolTrace", "PoolWindow", "avg_pool_as_conv", "max_pool_by_relu", "mean_kernel",
-    "min_pool2d", "pool2d", "pool2d_multi", "pool_output_shape", "pool_stride", "pool_windows",
-    "relu_max",
+    "min_pool2d", "pool2d", "pool2d_multi", "pool_axis_formula", "pool_output_shape",
+    "pool_stride", "pool_windows", "relu_max",
     # transposed convolution (转置卷积) and the matrix view
     "TRANS_K", "TRANS_X", "TRANS_Y", "TRANS_Y_PADDING_1", "TRANS_Y_STRIDE_2", "AsConv",
     "Scatter", "Stamp", "as_conv", "conv_matrix", "scatter", "trans_conv2d",

@@ -27,6 +27,7 @@ import torch.nn.functional as F
 
 from core.corr import as_tensor, corr2d
 from core.errors import TooManyElements, UnknownName
+from core.formula import axis_formula, exact_quotient
 from core.geometry import (
     MAX_TRACE_CELLS,
     IntOrPair,
@@ -34,6 +35,7 @@ from core.geometry import (
     pair,
     pool_output_shape,
     pool_stride,
+    unchecked_output_length,
 )
 from core.matrix import im2col
 from core.windows import num
@@ -345,3 +347,45 @@ def max_pool_by_relu(
     for t in range(1, columns.shape[1]):
         m = relu_max(m, columns[:, t])
     return m.reshape(Ho, Wo)
+
+
+# -- the shape rule, written out -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PoolAxisFormula:
+    """The pool's output length along one axis with its numbers put in: the convolution's
+    rule (dilation 1), ⌊ ⌋, or ⌈ ⌉ under ``ceil_mode``; ``dropped``: ``ceil_mode`` took
+    back a last window that would start on the right padding (PyTorch's rule)."""
+
+    text: str
+    out: int
+    dropped: bool
+
+
+def pool_axis_formula(axis: str, n: int, k: int, p: int, s: int, *,
+                      ceil_mode: bool = False) -> PoolAxisFormula:
+    """``axis``_out for an input of n cells, window k, padding p per side, stride s.
+
+    >>> pool_axis_formula("H", 4, 3, 0, 3).text
+    'H_out = ⌊(4 + 0 + 0 − 1·(3 − 1) − 1) / 3⌋ + 1 = ⌊1 / 3⌋ + 1 = ⌊1/3⌋ + 1 = 0 + 1 = 1'
+    >>> f = pool_axis_formula("W", 5, 2, 0, 2, ceil_mode=True)
+    >>> f.text, f.out
+    ('W_out = ⌈(5 + 0 + 0 − 2) / 2⌉ + 1 = ⌈3 / 2⌉ + 1 = ⌈1.5⌉ + 1 = 2 + 1 = 3', 3)
+    """
+    if not ceil_mode:
+        f = axis_formula(n, k, p, p, s, 1)
+        return PoolAxisFormula(f"{axis}_out = {f.pytorch}", f.out, False)
+
+    top = n + 2 * p - k
+    up = -(-top // s)
+    steps = [f"⌈{top} / {s}⌉ + 1"]
+    if top % s:
+        steps.append(f"⌈{exact_quotient(top, s)}⌉ + 1")
+    steps += [f"{up} + 1", str(up + 1)]
+    out = unchecked_output_length(n, k, p, p, s, 1, ceil_mode=True)
+    dropped = out == up
+    text = f"{axis}_out = ⌈({n} + {p} + {p} − {k}) / {s}⌉ + 1 = " + " = ".join(steps)
+    if dropped:
+        text += f" − 1 = {out}"
+    return PoolAxisFormula(text.replace("-", "−"), out, dropped)

@@ -125,4 +125,9 @@ check = channels.one_by_one(torch.rand(3, 3, 3, generator=g), torch.rand(2, 3, 1
 st.markdown(fmt(t, "1×1 convolution as a matrix product: ‖Y1 − Y2‖ = {norm:.2e} {verdict}",
                 norm=check.norm, verdict="< 1e-6 ✓" if check.passes else "≥ 1e-6 ✗"))
 page_link("channels.py", _("See the channels add up →"))
+st.markdown(_("**What comes next:** the book goes on to pooling, which shrinks a feature map "
+              "with windows that have no weights, and later to transposed convolution, which "
+              "makes it larger again."))
+page_link("pooling.py", _("Max and average pooling, window by window →"))
+page_link("transposed.py", _("Transposed convolution →"))
 page.end()

@@ -16,6 +16,8 @@ PAGES = [
     ("learn.py", N_("Learn a kernel"), "📉", "learn"),
     ("shapes.py", N_("Shapes & padding"), "📐", "shapes"),
     ("channels.py", N_("Channels & 1×1"), "🧱", "channels"),
+    ("pooling.py", N_("Pooling"), "🔽", "pooling"),
+    ("transposed.py", N_("Transposed convolution"), "🔼", "transposed"),
     ("practice.py", N_("Practice"), "✏️", "practice"),
 ]
 

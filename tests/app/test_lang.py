@@ -353,6 +353,7 @@ VIEWS = {
          "sw_rows": "2"},  # no output
         {"sw_x": "random integers", "sw_rows": "1", "sw_k": "edge [1, -1]"},  # Y has one row
         {"sw_zzz": "1", "sw_pad_h": "99"},  # the link's notes
+        {"sw_matrix": "true", "sw_stride_w": "2"},  # the matrix view
     ],
     "edges.py": [
         {},
@@ -373,6 +374,17 @@ VIEWS = {
         {"ch_kci": "3"},  # a mismatch
         {"ch_ci": "8", "ch_co": "8", "ch_n": "12", "ch_values": "integers"},  # compact
         {"ch_k": "3", "ch_n": "2"},  # no output
+    ],
+    "pooling.py": [
+        {},
+        {"pl_mode": "avg", "pl_x": "book 4×4", "pl_p_h": "1", "pl_ceil": "true",
+         "pl_cip": "false"},
+        {"pl_x": "two channels", "pl_k_h": "3", "pl_k_w": "3", "pl_sdef": "true"},
+        {"pl_x": "random integers", "pl_rows": "16", "pl_cols": "16", "pl_k_h": "8"},
+        {"pl_x": "typed", "pl_xgrid": "1 2; 3"},  # a rejected grid
+        {"pl_p_h": "2"},  # padding over half the window
+        {"pl_k_h": "5"},  # no output
+        {"pl_zzz": "1", "pl_k_h": "99"},  # the link's notes
     ],
     "learn.py": [
         {},

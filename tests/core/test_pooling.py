@@ -288,3 +288,26 @@ def test_a_record_too_large_to_animate_is_refused_before_it_is_made():
     with pytest.raises(TooManyElements) as e:
         core.pool_windows(torch.zeros(1024, 1024), 3, stride=1)
     assert e.value.elements == 1022 * 1022 * 9 and e.value.maximum == 2**20
+
+
+def test_the_shape_rule_written_out_gives_the_pools_output_length():
+    """pool_axis_formula's last number is pool_output_shape's, floor and ceil, over every small
+    setting PyTorch accepts; a ceil window taken back is written as "− 1"."""
+    for n in range(1, 8):
+        for k in range(1, 5):
+            for p in range(k // 2 + 1):
+                for s in range(1, 4):
+                    for ceil_mode in (False, True):
+                        try:
+                            want = core.pool_output_shape((n, n), k, padding=p, stride=s,
+                                                     ceil_mode=ceil_mode)[0]
+                        except ValueError:
+                            continue
+                        f = core.pool_axis_formula("H", n, k, p, s, ceil_mode=ceil_mode)
+                        assert f.out == want and f.text.endswith(f"= {want}"), f.text
+                        assert f.text.startswith("H_out = " + ("⌈" if ceil_mode else "⌊"))
+                        assert f.dropped == f.text.endswith(f" − 1 = {want}")
+    # 5 cells, window 2, padding 1, stride 2: ⌈5/2⌉ + 1 = 4 windows, but the 4th would start
+    # on the right padding.
+    f = core.pool_axis_formula("W", 5, 2, 1, 2, ceil_mode=True)
+    assert f.dropped and f.out == 3 and f.text.endswith("= 3 + 1 = 4 − 1 = 3")
