@@ -17,7 +17,6 @@ from core import geometry
 from core.corr import PADDING_MODES, as_tensor, corr2d, corr2d_loop, pad2d
 from core.errors import ENGLISH, Words
 from core.geometry import IntOrPair, PaddingArg, Pair, pair, resolve_padding, span
-from core.matrix import conv_matrix, im2col
 from core.pysource import source_text
 
 #: The seed notebook's input for the sliding-window example.
@@ -410,42 +409,3 @@ def loop_check(trace: WindowTrace) -> LoopCheck:
     )
     return LoopCheck(source_text(corr2d_loop), loop_code, code, Y_loop, Y_torch, agree,
                      diff)
-
-
-@dataclass(frozen=True)
-class MatrixView:
-    """The trace's cross-correlation as matrix products (the book's exercise 4), on the padded
-    input (any padding mode: the padding is already in it).
-
-    ``columns``: im2col, one window per row (H_out·W_out, k_h·k_w); ``W``: the layer as one
-    matrix (H_out·W_out, H_p·W_p); vec(Y) = columns·vec(K) = W·vec(X_padded).
-    """
-
-    columns: torch.Tensor
-    W: torch.Tensor
-    by_columns: torch.Tensor
-    by_W: torch.Tensor
-    Y: torch.Tensor
-
-    @property
-    def agree(self) -> bool:
-        """Whether both products give the trace's Y (to float32 round-off)."""
-        y = self.Y.reshape(-1)
-        return bool(torch.allclose(self.by_columns, y, rtol=1e-5, atol=1e-4)
-                    and torch.allclose(self.by_W, y, rtol=1e-5, atol=1e-4))
-
-
-def matrix_view(trace: WindowTrace) -> MatrixView:
-    """im2col and the layer's matrix W of ``trace`` (stride and dilation kept, no further
-    padding), with both products; TooManyElements when W would be too large.
-
-    >>> m = matrix_view(sliding_windows([[0, 1, 2], [3, 4, 5], [6, 7, 8]], [[0, 1], [2, 3]]))
-    >>> m.by_columns.tolist(), tuple(m.W.shape)
-    ([19.0, 25.0, 37.0, 43.0], (4, 9))
-    """
-    geo = {"stride": trace.stride, "dilation": trace.dilation}
-    Xp, K = trace.X_padded, trace.K
-    columns = im2col(Xp, tuple(K.shape), **geo)
-    W = conv_matrix(tuple(Xp.shape), K, **geo)
-    # (H_out·W_out, k_h·k_w) @ (k_h·k_w,) and (H_out·W_out, H_p·W_p) @ (H_p·W_p,)
-    return MatrixView(columns, W, columns @ K.reshape(-1), W @ Xp.reshape(-1), trace.Y)

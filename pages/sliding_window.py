@@ -15,7 +15,7 @@ from ui.frame import Frame, reject
 from ui.grid import grid_input
 from ui.lang import gettext_for_session
 from ui.quiz import predict_then_reveal
-from ui.sliding import animated, matrix_section, picked, quizzed, setting_of, traced
+from ui.sliding import animated, picked, quizzed, setting_of, traced
 from ui.url import BIND, choice
 from ui.viewport import main_width
 from viz import STATIC, colours, heatmap
@@ -179,11 +179,6 @@ else:
     st.markdown(_("What d2l and PyTorch call a convolution layer computes cross-correlation: "
                   "K is used as given. Switch on **True convolution** in the sidebar to flip K "
                   "and compare both outputs."))
-
-st.header(_("The matrix view"))
-if st.toggle(_("Show cross-correlation as a matrix product (the book's exercise)"),
-             key="sw_matrix", **BIND):
-    matrix_section(setting, lang=t.lang)
 
 st.header(_("Output shape"))
 steps = windows.output_shape_steps(trace)

@@ -353,7 +353,6 @@ VIEWS = {
          "sw_rows": "2"},  # no output
         {"sw_x": "random integers", "sw_rows": "1", "sw_k": "edge [1, -1]"},  # Y has one row
         {"sw_zzz": "1", "sw_pad_h": "99"},  # the link's notes
-        {"sw_matrix": "true", "sw_stride_w": "2"},  # the matrix view
     ],
     "edges.py": [
         {},

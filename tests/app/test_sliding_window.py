@@ -196,26 +196,3 @@ def test_the_animation_sent_at_16x16_stays_under_a_megabyte(padding):
     sizes = [len(c.proto.spec.encode()) for c in at.get("plotly_chart")
              if '"frames": [{' in c.proto.spec or '"frames":[{' in c.proto.spec]
     assert len(sizes) == 1 and sizes[0] < 1_000_000, sizes
-
-
-def test_the_matrix_view_is_asked_for_and_gives_y_both_ways():
-    """The book's exercise 4: off by default (its matrices grow with the input), in the link."""
-    assert "im2col" not in all_text(run_page(PAGE))
-    at = run_page(PAGE, {"sw_matrix": "true"})
-    assert_clean(at)
-    assert "✓ Both products give Y." in all_text(at)
-    zs = {f["layout"]["title"]["text"]: decode(f["data"][0]["z"]).tolist()
-          for f in figures(at) if f["layout"].get("title") and len(f["data"]) == 1}
-    assert zs["im2col(X)"] == [[0, 1, 3, 4], [1, 2, 4, 5], [3, 4, 6, 7], [4, 5, 7, 8]]
-    assert zs["vec(K)"] == [[0], [1], [2], [3]] and zs["vec(Y)"] == [[19], [25], [37], [43]]
-    assert len(zs["W"]) == 4 and len(zs["W"][0]) == 9
-
-
-def test_a_large_matrix_view_is_drawn_as_a_picture():
-    at = run_page(PAGE, {"sw_matrix": "true", "sw_x": "random integers", "sw_rows": "16",
-                         "sw_cols": "16", "sw_pad_h": "2", "sw_pad_w": "2"})
-    assert_clean(at)
-    assert "✓ Both products give Y." in all_text(at)
-    W = next(f for f in figures(at) if (f["layout"].get("title") or {}).get("text") == "W")
-    assert W["data"][0]["type"] == "image"  # 361 rows × 400 columns: one PNG, not 144 400 cells
-    assert max(len(c.proto.spec) for c in at.get("plotly_chart")) < 1_000_000

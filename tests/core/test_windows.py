@@ -151,30 +151,3 @@ def test_loop_check_reports_a_disagreement(monkeypatch):
     check = loop_check(sliding_windows(windows.D2L_X, SEED_K))
     assert not check.agree
     assert check.max_diff == 43
-
-
-def _wave(rows: int, cols: int, f=torch.sin) -> torch.Tensor:
-    """A fixed grid of varied values (the same on every run and every test worker)."""
-    return f(torch.arange(float(rows * cols))).reshape(rows, cols)
-
-
-@pytest.mark.parametrize("X, K, settings", [
-    (torch.arange(9.0).reshape(3, 3), [[0, 1], [2, 3]], {}),
-    (torch.arange(42.0).reshape(6, 7), _wave(3, 2), {"padding": (1, 2), "stride": (2, 1)}),
-    (_wave(8, 5, torch.cos), _wave(2, 3),
-     {"padding": 2, "dilation": (2, 1), "padding_mode": "reflect"}),
-    (_wave(5, 5), _wave(3, 3, torch.cos),
-     {"padding": 1, "padding_mode": "circular", "flip": True, "stride": 2}),
-])
-def test_the_matrix_view_gives_the_traces_output_both_ways(X, K, settings):
-    """The book's exercise 4: im2col(X_padded)·vec(K) = W·vec(X_padded) = vec(Y), any padding
-    mode (the padding is already in X_padded), stride, dilation and flip kept."""
-    trace = windows.sliding_windows(X, K, **settings)
-    m = windows.matrix_view(trace)
-    assert m.agree
-    Ho, Wo = trace.Y.shape
-    assert m.columns.shape == (Ho * Wo, trace.K.numel())
-    assert m.W.shape == (Ho * Wo, trace.X_padded.numel())
-    assert torch.allclose(m.by_W.reshape(Ho, Wo), trace.Y, atol=1e-4)
-    # row n of im2col is window n's inputs, tap by tap
-    assert m.columns[-1].tolist() == pytest.approx(list(trace.windows[-1].inputs))
