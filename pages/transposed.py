@@ -16,7 +16,7 @@ from ui.viewport import main_width
 from viz.grid import narrow
 
 #: The choices' and tabs' ids (what links carry), shown in the visitor's language.
-INPUTS = (N_("d2l 2×2"), N_("random integers"), N_("typed"))
+INPUTS = (N_("d2l X 2×2"), N_("random integers"), N_("typed"))
 KERNELS = (N_("d2l 2×2"), N_("typed"))
 VIEWS = (N_("Scatter"), N_("As a convolution"), N_("As a matrix"))
 #: The geometry sliders: key, label for height and width, range, default.
