@@ -106,7 +106,7 @@ except ValueError as e:
 
 st.header(_("Output shape"))
 st.code("\n".join(tc.output_shape_text(tuple(X.shape), tuple(K.shape), g)), language=None)
-st.caption(fmt(t, "(n − 1)·s − 2p + d·(k − 1) + output_padding + 1: an input of {h}×{w} "
+st.caption(fmt(t, "`(n − 1)·s − 2p + d·(k − 1) + output_padding + 1`: an input of {h}×{w} "
                   "gives an output of {oh}×{ow}.", h=X.shape[0], w=X.shape[1],
                oh=g.output_shape[0], ow=g.output_shape[1]))
 

@@ -146,8 +146,9 @@ def scatter_animation(sc: Scatter, *, width: int | None = None,
     # The output panel: Y and the cropped ring, in the output's coordinates (−p … n + p − 1).
     Hc, Wc = Ho + 2 * ph, Wo + 2 * pw
     P = _Panels([(H, W), (kh, kw), (kh, kw), (Hc, Wc)], width=width, text_px=70, bottom=150)
-    totals = np.stack([s.total.numpy() for s in sc.stamps]).astype(np.float64)
-    stamps = np.stack([s.stamp.numpy() for s in sc.stamps]).astype(np.float64)
+    # float32, as core computes them: every frame sends Y whole (half the bytes of float64)
+    totals = np.stack([s.total.numpy() for s in sc.stamps]).astype(np.float32)
+    stamps = np.stack([s.stamp.numpy() for s in sc.stamps]).astype(np.float32)
     x_labels = fit_labels(X, P.cell, font_px=P.font)
     k_labels = fit_labels(K, P.cell, font_px=P.font)
     s_labels = _labels(stamps, P.cell, P.font)
