@@ -197,7 +197,8 @@ else:
     st.success(_("Every cell of X is read by at least one window."))
 
 st.header(_("As a matrix"))
-if st.toggle(_("Show Y = W·vec(X) and im2col (the book's exercise 4)"), key="sw_matrix", **BIND):
+if st.toggle(_("Show Y = W·vec(X) and im2col(X) (the book's exercise 4)"), key="sw_matrix",
+             **BIND):
     matrix_view(setting, t, width=phone)
 
 st.header(_("The code"))

@@ -65,7 +65,7 @@ def matrix_view(setting: Setting, t: Texts, *, width: int | None = None) -> None
         return
     st.markdown(_("The whole layer is one matrix W with a row per output cell and a column per "
                   "input cell: row Y[i, j] holds K's weights in the columns of the cells its "
-                  "window reads, zeros elsewhere. im2col turns it round: a row per window, "
+                  "window reads, zeros elsewhere. im2col(X) turns it round: a row per window, "
                   "holding the cells under it, times K's weights as a vector. Hover over an "
                   "entry to see which cells it links."))
     try:

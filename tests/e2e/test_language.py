@@ -43,7 +43,9 @@ VISIBLE_TEXT = """() => {
   return out;
 }"""
 
-PATHS = [path for _, _, _, path in PAGES]
+#: Every page in the menu, and the transposed convolution's (issue 16) while its menu entry
+#: comes from another branch.
+PATHS = list(dict.fromkeys([path for _, _, _, path in PAGES] + ["transposed"]))
 
 
 #: Units are not words: "5 MB" reads the same in Chinese.
