@@ -23,19 +23,26 @@ from viz.sliding import AXIS, LIGHT, PAD, TAP, _box, _controls
 
 #: Width the layout assumes when the page's is not known (the wide layout's main column).
 WIDTH = 880
-GAP = 1.4  # cells between panels
+GAP_PX = 48  # pixels between panels (the next panel's row numbers sit in it)
 #: Inserted zeros (the stride's), told apart from the border's grey: a pale yellow.
 INSERTED = "#fff1b8"
 INSERTED_INK, PAD_INK, INK = "#8a6d00", "#7a7a7a", "#111111"
 
 
+def title_px(text: str, size: int = 17) -> float:
+    """Estimated width of a panel title in pixels: Han characters a full em, others 0.6."""
+    return sum(size if ord(ch) >= 0x2E80 else 0.6 * size for ch in text)
+
+
 class _Panels:
     """Square cells for panels of the given (rows, cols), side by side (wide) or stacked
     (``width`` < NARROW), with ``text_px`` pixels for text under them and ``bottom`` px for
-    the controls. ``x[n]``, ``y[n]``: paper domains; ``cell``, ``font``, ``tick``: pixels."""
+    the controls. Side by side, a panel narrower than its title gets a slot as wide as the
+    title, its grid centred in it. ``x[n]``, ``y[n]``: paper domains; ``cell``, ``font``,
+    ``tick``: pixels."""
 
-    def __init__(self, shapes: list[tuple[int, int]], *, width: int | None, text_px: int,
-                 bottom: int) -> None:
+    def __init__(self, shapes: list[tuple[int, int]], titles: list[str], *,
+                 width: int | None, text_px: int, bottom: int) -> None:
         self.stacked = width is not None and width < NARROW
         self.width = width or WIDTH
         self.margin = {"l": 28, "r": 8} if self.stacked else {"l": 40, "r": 40}
@@ -44,8 +51,17 @@ class _Panels:
         if self.stacked:
             self.cell = int(min(56, plot_w / max(cols)))
         else:
-            units = sum(cols) + GAP * (len(shapes) - 1)
-            self.cell = int(min(72, max(8, min(self.width, WIDTH) / units)))
+            room = min(self.width, WIDTH) - self.margin["l"] - self.margin["r"]
+            room -= GAP_PX * (len(shapes) - 1)
+            needs = [title_px(t) + 8 for t in titles]
+            cell = room / sum(cols)
+            for _ in range(len(shapes)):  # titles wider than their grids take room first
+                wide = [n for n, c in zip(needs, cols) if n > c * cell]
+                grid_cols = sum(c for n, c in zip(needs, cols) if n <= c * cell)
+                if not grid_cols:
+                    break
+                cell = max(0.0, room - sum(wide)) / grid_cols
+            self.cell = int(min(72, max(8, cell)))
         self.font = int(min(24, max(9, self.cell * 0.4)))
         self.tick = max(9, min(self.font - 6, 13))
         self.title_shift = int(1.4 * self.tick) + 12
@@ -63,8 +79,13 @@ class _Panels:
                 top -= body + head
             self.x = [(0.0, min(1.0, c * self.cell / plot_w)) for c in cols]
         else:
-            starts = np.cumsum([0] + [c + GAP for c in cols[:-1]]) / units
-            self.x = [(float(s), float(min(1.0, s + c / units))) for s, c in zip(starts, cols)]
+            self.x, start = [], 0.0
+            for c, need in zip(cols, needs):
+                grid = c * self.cell
+                slot = max(grid, need)
+                x0 = start + (slot - grid) / 2
+                self.x.append((min(1.0, x0 / plot_w), min(1.0, (x0 + grid) / plot_w)))
+                start += slot + GAP_PX
             self.y = [((inner - b) / inner, 1.0) for b in bodies]
 
     def axes(self, layout: dict, n: int, rows: int, cols: int, *, first_row: int = 0,
@@ -145,7 +166,9 @@ def scatter_animation(sc: Scatter, *, width: int | None = None,
     ph, pw = g.padding
     # The output panel: Y and the cropped ring, in the output's coordinates (−p … n + p − 1).
     Hc, Wc = Ho + 2 * ph, Wo + 2 * pw
-    P = _Panels([(H, W), (kh, kw), (kh, kw), (Hc, Wc)], width=width, text_px=70, bottom=150)
+    names = [_("input X"), _("kernel K"), _("stamp X[i, j]·K"), _("output Y (running sum)")]
+    P = _Panels([(H, W), (kh, kw), (kh, kw), (Hc, Wc)], names, width=width, text_px=70,
+                bottom=150)
     # float32, as core computes them: every frame sends Y whole (half the bytes of float64)
     totals = np.stack([s.total.numpy() for s in sc.stamps]).astype(np.float32)
     stamps = np.stack([s.stamp.numpy() for s in sc.stamps]).astype(np.float32)
@@ -223,9 +246,7 @@ def scatter_animation(sc: Scatter, *, width: int | None = None,
                                               (Hc, Wc, -ph, -pw)), start=1):
         P.axes(layout, n, rows, cols, first_row=r0, first_col=c0)
     P.text_axes(layout, 5)
-    layout["annotations"] = [P.title(1, _("input X")), P.title(2, _("kernel K")),
-                             P.title(3, _("stamp X[i, j]·K")),
-                             P.title(4, _("output Y (running sum)"))]
+    layout["annotations"] = [P.title(n, name) for n, name in enumerate(names, start=1)]
     controls = _controls(len(frames), 0, small=P.stacked, lang=lang)
     return PlainFigure(data + shown, {**layout, **controls}, frames)
 
@@ -256,7 +277,8 @@ def as_conv_figure(v: AsConv, *, width: int | None = None,
     kinds = _kinds(v)
     (top, _b), (left, _r) = v.border
     s = v.geometry.stride
-    P = _Panels([Xp.shape, Kf.shape, Y.shape], width=width, text_px=0, bottom=10)
+    heads = [_("input: X spread out, with a border"), _("flipped K"), _("output Y")]
+    P = _Panels([Xp.shape, Kf.shape, Y.shape], heads, width=width, text_px=0, bottom=10)
     real = np.where(kinds == 0, Xp, np.nan)
     rr, cc = np.mgrid[0:Xp.shape[0], 0:Xp.shape[1]]
     names = np.where(kinds == 0, np.char.add(np.char.add(
@@ -299,8 +321,7 @@ def as_conv_figure(v: AsConv, *, width: int | None = None,
     }
     for n, A in enumerate((Xp, Kf, Y), start=1):
         P.axes(layout, n, *A.shape)
-    layout["annotations"] = [P.title(1, _("input: X spread out, with a border")),
-                             P.title(2, _("flipped K")), P.title(3, _("output Y"))]
+    layout["annotations"] = [P.title(n, name) for n, name in enumerate(heads, start=1)]
     return PlainFigure(data, layout)
 
 

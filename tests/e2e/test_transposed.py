@@ -66,7 +66,7 @@ def test_a_link_reproduces_the_view_in_a_fresh_browser(server, page, context, la
     wait_idle(page)
     main = page.locator('[data-testid="stMain"]')
     assert "H_out = (2 − 1)·2 − 2·0 + 1·(2 − 1) + 0 + 1 = 4" in main.text_content()
-    page.wait_for_function(f"({CHART_TEXT})().includes('Y[3, 3]')", timeout=10_000)
+    page.wait_for_function(f"({CHART_TEXT})().includes('Y[3, 2]')", timeout=10_000)
     link = page.url
     assert "tc_stride_h=2" in link and "tc_view=As+a+matrix" in link, link
     assert f"lang={lang}" in link
@@ -78,7 +78,7 @@ def test_a_link_reproduces_the_view_in_a_fresh_browser(server, page, context, la
         assert other.get_by_role("tab", name=view).get_attribute("aria-selected") == "true"
         other_main = other.locator('[data-testid="stMain"]')
         assert "H_out = (2 − 1)·2 − 2·0 + 1·(2 − 1) + 0 + 1 = 4" in other_main.text_content()
-        other.wait_for_function(f"({CHART_TEXT})().includes('Y[3, 3]')", timeout=10_000)
+        other.wait_for_function(f"({CHART_TEXT})().includes('Y[3, 2]')", timeout=10_000)
         assert other.evaluate(CHART_TEXT) == page.evaluate(CHART_TEXT)
         assert other.locator("h1").first.inner_text() == page.locator("h1").first.inner_text()
         assert_no_errors(other)
