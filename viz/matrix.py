@@ -58,10 +58,11 @@ def _ticks(names: Sequence[str], px: float, *, per_label: float = 14) -> dict:
     return {"tickmode": "array", "tickvals": shown, "ticktext": shown}
 
 
-def _numbers(A: np.ndarray, cell: float, *, blank_zeros: bool) -> dict:
-    """The numbers written in the cells while they fit, as trace keys; a matrix leaves its
-    zeros blank (its sparse pattern shows), a vector writes them (X's 0 is a value)."""
-    fitted = fit_labels(A, cell, font_px=14) if cell >= 14 else None
+def _numbers(A: np.ndarray, width: float, height: float, *, blank_zeros: bool) -> dict:
+    """The numbers written in cells ``width`` × ``height`` px while they fit, as trace keys;
+    a matrix leaves its zeros blank (its sparse pattern shows), a vector writes them (X's 0
+    is a value)."""
+    fitted = fit_labels(A, width, font_px=14) if min(width, height) >= 14 else None
     if not fitted:
         return {}
     labels, size = fitted
@@ -137,7 +138,7 @@ def product(
             "xgap": 1 if cell >= 6 else 0, "ygap": 1 if cell >= 6 else 0,
             **colours.scale(top / LIGHT), "hovertemplate": hover, "hoverongaps": False,
             "xaxis": f"x{s}", "yaxis": f"y{s}",
-            **_numbers(Z, cell if n == 1 else vec_px, blank_zeros=sparse and n == 1),
+            **_numbers(Z, cell if n == 1 else vec_px, cell, blank_zeros=sparse and n == 1),
         })
         y0 = 1 - length * cell / grid_h
         layout[f"xaxis{s}"] = {**AXIS, "domain": [x0, x1], "anchor": f"y{s}", "side": "top",
