@@ -11,6 +11,8 @@ The matrix view is viz.matrix's.
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 
 import i18n
@@ -167,7 +169,9 @@ def scatter_animation(sc: Scatter, *, width: int | None = None,
     # The output panel: Y and the cropped ring, in the output's coordinates (−p … n + p − 1).
     Hc, Wc = Ho + 2 * ph, Wo + 2 * pw
     names = [_("input X"), _("kernel K"), _("stamp X[i, j]·K"), _("output Y (running sum)")]
-    P = _Panels([(H, W), (kh, kw), (kh, kw), (Hc, Wc)], names, width=width, text_px=70,
+    phone = width is not None and width < NARROW
+    P = _Panels([(H, W), (kh, kw), (kh, kw), (Hc, Wc)], names, width=width,
+                text_px=90 if phone else 70,
                 bottom=150)
     # float32, as core computes them: every frame sends Y whole (half the bytes of float64)
     totals = np.stack([s.total.numpy() for s in sc.stamps]).astype(np.float32)
@@ -214,6 +218,9 @@ def scatter_animation(sc: Scatter, *, width: int | None = None,
                         "{r0} to {r1}, columns {c0} to {c1}", cell=f"X[{st.i}, {st.j}]",
                         value=value, r0=st.rows[0], r1=st.rows[1], c0=st.cols[0],
                         c1=st.cols[1])
+        if P.stacked:  # a phone's column: the line wrapped to it (Han characters count 1.5)
+            chars = int((P.width - 40) / (0.6 * 14) / (1.5 if lang == "zh" else 1))
+            line = "<br>".join(textwrap.wrap(line, chars))
         text = {"type": "scatter", "text": f"{step}<br>{line}"}
         if full:
             out.update(_grid(totals[n], "4", y_labels[0][n] if y_labels else None,
