@@ -40,6 +40,8 @@ _DEFAULTS: dict[str, dict[str, object]] = {
                "padding_mode": "zeros"},
     "MaxPool2d": {"stride": "kernel_size", "padding": 0, "dilation": 1},
     "AvgPool2d": {"stride": "kernel_size", "padding": 0},
+    "ConvTranspose2d": {"stride": 1, "padding": 0, "output_padding": 0, "groups": 1,
+                        "bias": True, "dilation": 1, "padding_mode": "zeros"},
 }
 
 

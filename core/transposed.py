@@ -33,8 +33,10 @@ from core.geometry import (
     pair,
     span,
     trans_conv_output_shape,
+    trans_output_length,
 )
 from core.matrix import conv_matrix
+from core.torchcode import module_code
 
 #: The book's example (d2l 13.10 / 14.10): X and K, and the three outputs it prints.
 TRANS_X = ((0, 1), (2, 3))
@@ -112,6 +114,35 @@ def trans_conv2d(
     # (1, H, W) and (1, 1, kh, kw) → (1, H_out, W_out)
     return trans_conv2d_multi(X[None], K[None, None], padding=padding, stride=stride,
                               dilation=dilation, output_padding=output_padding)[0]
+
+
+def output_shape_text(input_size: Pair, kernel_size: Pair, g: TransGeometry) -> list[str]:
+    """The output-shape rule with this configuration's numbers, one line per axis.
+
+    >>> g = trans_geometry((2, 2), (2, 2), padding=0, stride=2, dilation=1, output_padding=0)
+    >>> output_shape_text((2, 2), (2, 2), g)[0]
+    'H_out = (2 − 1)·2 − 2·0 + 1·(2 − 1) + 0 + 1 = 4'
+    """
+    lines = []
+    for a, name in ((0, "H_out"), (1, "W_out")):
+        n, k, p, s = input_size[a], kernel_size[a], g.padding[a], g.stride[a]
+        d, op = g.dilation[a], g.output_padding[a]
+        out = trans_output_length(n, k, p, s, d, op)
+        lines.append(f"{name} = ({n} − 1)·{s} − 2·{p} + {d}·({k} − 1) + {op} + 1 = {out}")
+    return lines
+
+
+def layer_code(kernel_size: Pair, g: TransGeometry) -> str:
+    """The ``nn.ConvTranspose2d`` that computes this transposed convolution (one channel in
+    and out, no bias: ``trans_conv2d``'s Y).
+
+    >>> g = trans_geometry((2, 2), (2, 2), padding=1, stride=1, dilation=1, output_padding=0)
+    >>> layer_code((2, 2), g)
+    'nn.ConvTranspose2d(1, 1, kernel_size=2, padding=1, bias=False)'
+    """
+    return module_code("ConvTranspose2d", 1, 1, kernel_size=kernel_size, stride=g.stride,
+                       padding=g.padding, output_padding=g.output_padding, dilation=g.dilation,
+                       bias=False)
 
 
 # -- view 1: the scatter ------------------------------------------------------------------

@@ -14,6 +14,7 @@ from i18n import N_, fmt, sentences
 from ui.frame import Frame, reject
 from ui.grid import grid_input
 from ui.lang import gettext_for_session
+from ui.matrix import matrix_view
 from ui.quiz import predict_then_reveal
 from ui.sliding import animated, picked, quizzed, setting_of, traced
 from ui.url import BIND, choice
@@ -194,6 +195,11 @@ if unread:
     st.warning(sentences(t, [unread, _("Their values cannot change Y.")]))
 else:
     st.success(_("Every cell of X is read by at least one window."))
+
+st.header(_("As a matrix"))
+if st.toggle(_("Show Y = W·vec(X) and im2col(X) (the book's exercise 4)"), key="sw_matrix",
+             **BIND):
+    matrix_view(setting, t, width=phone)
 
 st.header(_("The code"))
 result = windows.loop_check(trace)

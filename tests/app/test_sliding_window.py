@@ -196,3 +196,58 @@ def test_the_animation_sent_at_16x16_stays_under_a_megabyte(padding):
     sizes = [len(c.proto.spec.encode()) for c in at.get("plotly_chart")
              if '"frames": [{' in c.proto.spec or '"frames":[{' in c.proto.spec]
     assert len(sizes) == 1 and sizes[0] < 1_000_000, sizes
+
+
+# -- the matrix view (the book's exercise 4) -------------------------------------------------
+
+
+def matrix_figures(at) -> list[dict]:
+    """The matrix view's figures: W·vec(X) and im2col(X)·vec(K)."""
+    return [f for f, c in zip(figures(at), at.get("plotly_chart"))
+            if c.key in ("sw_matrix_w", "sw_matrix_cols")]
+
+
+def test_the_matrix_view_is_off_by_default_and_the_link_turns_it_on(default):
+    assert not matrix_figures(default)
+    at = run_page(PAGE, {"sw_matrix": "true"})
+    assert_clean(at)
+    W, cols = matrix_figures(at)
+    from core.matrix import conv_matrix, im2col
+    assert decode(W["data"][0]["z"]).tolist() == conv_matrix((3, 3), [[0, 1], [2, 3]]).tolist()
+    assert decode(W["data"][2]["z"]).ravel().tolist() == [19, 25, 37, 43]
+    assert W["data"][0]["y"] == ["Y[0, 0]", "Y[0, 1]", "Y[1, 0]", "Y[1, 1]"]
+    assert W["data"][0]["x"][4] == "X[1, 1]"
+    assert decode(cols["data"][0]["z"]).tolist() == im2col(
+        [[0, 1, 2], [3, 4, 5], [6, 7, 8]], 2).tolist()
+    assert cols["data"][1]["y"] == ["K[0, 0]", "K[0, 1]", "K[1, 0]", "K[1, 1]"]
+    assert "✓ Both products give the sliding window's Y (largest difference 0)" in all_text(at)
+
+
+def test_the_matrix_view_follows_the_geometry_and_the_flip():
+    at = run_page(PAGE, {"sw_matrix": "true", "sw_pad_w": "1", "sw_stride_h": "2",
+                         "sw_flip": "true"})
+    assert_clean(at)
+    W, _ = matrix_figures(at)
+    from core.matrix import conv_matrix
+    K = [[3, 2], [1, 0]]  # flipped
+    assert decode(W["data"][0]["z"]).tolist() == conv_matrix(
+        (3, 3), K, padding=(0, 1), stride=(2, 1)).tolist()
+    assert "largest difference 0" in all_text(at)
+
+
+def test_the_matrix_view_says_plainly_when_it_is_not_drawn():
+    at = run_page(PAGE, {"sw_matrix": "true", "sw_mode": "reflect", "sw_pad_h": "1"})
+    assert_clean(at)
+    assert not matrix_figures(at)
+    assert any("drawn for zero padding" in i.value for i in at.info)
+    big = run_page(PAGE, {"sw_matrix": "true", "sw_x": "random integers", "sw_rows": "16",
+                          "sw_cols": "16", "sw_k": "typed", "sw_kgrid": "1", "sw_pad_h": "6",
+                          "sw_pad_w": "6"})
+    assert_clean(big)
+    assert not matrix_figures(big)
+    message = " ".join(e.value for e in big.error)
+    assert "The matrix is too large to draw." in message and "(784, 256)" in message
+    assert "矩阵太大" in " ".join(e.value for e in run_page(PAGE, {
+        "sw_matrix": "true", "sw_x": "random integers", "sw_rows": "16", "sw_cols": "16",
+        "sw_k": "typed", "sw_kgrid": "1", "sw_pad_h": "6", "sw_pad_w": "6",
+        "lang": "zh"}).error)

@@ -230,3 +230,31 @@ def test_sizes_are_capped_before_computing():
         core.trans_conv_matrix((48, 48), torch.ones(3, 3))
     with pytest.raises(ValueError, match="input channels"):
         core.trans_conv2d_multi(torch.ones(2, 2, 2), torch.ones(3, 1, 2, 2))
+
+
+# -- the page's text: the shape rule with its numbers, and the layer's code ---------------
+
+
+@given(n=st.integers(1, 5), k=st.integers(1, 4), p=st.integers(0, 3), s=st.integers(1, 4),
+       d=st.integers(1, 3), op=st.integers(0, 3))
+def test_the_layer_code_runs_in_torch_and_gives_trans_conv2d_and_the_stated_shape(
+        n, k, p, s, d, op):
+    from torch import nn  # noqa: F401 (the code text names nn)
+
+    from core.transposed import layer_code, output_shape_text, trans_geometry
+    try:
+        g = trans_geometry((n, n + 1), (k, k), padding=p, stride=s, dilation=d,
+                           output_padding=op)
+    except (OutputPaddingTooLarge, TransNoOutput):
+        return
+    layer = eval(layer_code((k, k), g))
+    Xr = torch.randn(n, n + 1)
+    Kr = torch.randn(k, k)
+    with torch.no_grad():
+        layer.weight.copy_(Kr[None, None])
+        Y = layer(Xr[None, None])[0, 0]
+    assert torch.allclose(Y, core.trans_conv2d(Xr, Kr, padding=p, stride=s, dilation=d,
+                                               output_padding=op), atol=1e-5)
+    h, w = output_shape_text((n, n + 1), (k, k), g)
+    assert h.startswith(f"H_out = ({n} − 1)·{s} − 2·{p} + {d}·({k} − 1) + {op} + 1 = ")
+    assert h.endswith(f"= {Y.shape[0]}") and w.endswith(f"= {Y.shape[1]}")
