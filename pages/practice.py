@@ -48,7 +48,8 @@ def grid_text(T: torch.Tensor) -> str:
 
 
 def show_grid(T: torch.Tensor, title: str, width: int, key: str) -> None:
-    st.plotly_chart(heatmap_figure(T, title=title, width=width), key=key, config=STATIC)
+    st.plotly_chart(heatmap_figure(T, title=title, width=width, projector=page.projector),
+                    key=key, config=STATIC)
 
 
 # -- 1 · shapes ---------------------------------------------------------------------------------
