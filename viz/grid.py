@@ -216,8 +216,9 @@ def fit_cells(A: Any, cell: float, *, projector: bool = False
               ) -> tuple[list[list[str]], int] | None:
     """``fit_labels`` at the page's type sizes: the usual ones, or the projector view's
     (never under PROJECTOR_FONT_PX)."""
-    if projector:
-        return fit_labels(A, cell, font_px=PROJECTOR_PREFERRED_PX, min_font_px=PROJECTOR_FONT_PX)
+    if projector:  # at most 0.7 of the cell's height, so a row of numbers keeps its air
+        preferred = max(PROJECTOR_FONT_PX, min(PROJECTOR_PREFERRED_PX, int(cell * 0.7)))
+        return fit_labels(A, cell, font_px=preferred, min_font_px=PROJECTOR_FONT_PX)
     return fit_labels(A, cell)
 
 
