@@ -12,7 +12,15 @@ from i18n import fmt
 from ui.charts import heatmap_figure
 from ui.frame import Frame
 from ui.lang import gettext_for_session
-from ui.practice import exercise, progress, say
+from ui.practice import (
+    exercise,
+    grid_text,
+    progress,
+    say,
+    shape_question,
+    show_marks,
+    trans_question,
+)
 from ui.url import BIND
 from viz import STATIC
 from viz.grid import column_widths
@@ -42,23 +50,9 @@ with st.sidebar:
                         solved).format(n=solved))
 
 
-def grid_text(T: torch.Tensor) -> str:
-    """A grid as the answer boxes take it: rows separated by “;”."""
-    return "; ".join(" ".join(f"{v:g}" for v in row) for row in T.tolist())
-
-
 def show_grid(T: torch.Tensor, title: str, width: int, key: str) -> None:
     st.plotly_chart(heatmap_figure(T, title=title, width=width, projector=page.projector),
                     key=key, config=STATIC)
-
-
-def show_marks(verdict: pr.Verdict, marks: list[list[bool]]) -> None:
-    """The verdict, then which cells of a typed grid are right."""
-    say(t, verdict)
-    if not verdict.right:
-        st.markdown(_("Cell by cell (✓ right, ✗ wrong):"))
-        st.code("\n".join(" ".join("✓" if m else "✗" for m in row) for row in marks),
-                language=None)
 
 
 # -- 1 · shapes ---------------------------------------------------------------------------------
@@ -67,33 +61,10 @@ st.markdown(_("PyTorch's `padding` is added on each side; the book's p_h, p_w co
               "together. Each task says which it means."))
 
 
-def shape_task(task: pr.ShapeTask, exercise_id: str, heading: str) -> None:
-    where = (_("per side (PyTorch's `padding`)") if task.convention == "torch"
-             else _("in total over both sides (the book's p_h, p_w)"))
-    st.markdown(f"**{heading}** " + fmt(
-        t, "Input {nh}×{nw}, kernel {kh}×{kw}, padding ({ph}, {pw}) {where}, stride "
-           "({sh}, {sw}). What is the output's shape?",
-        nh=task.n[0], nw=task.n[1], kh=task.k[0], kw=task.k[1], ph=task.p[0], pw=task.p[1],
-        where=where, sh=task.s[0], sw=task.s[1]))
-
-    def solution() -> None:
-        rule = ("⌊(n + 2p − k)/s⌋ + 1" if task.convention == "torch" else "⌊(n − k + p + s)/s⌋")
-        st.markdown(fmt(t, "Along each axis, {rule}:", rule=rule))
-        for axis, n, k, p, s, out in zip((_("height"), _("width")), task.n, task.k, task.p,
-                                         task.s, task.answer()):
-            shown = (f"⌊({n} + 2·{p} − {k})/{s}⌋ + 1" if task.convention == "torch"
-                     else f"⌊({n} − {k} + {p} + {s})/{s}⌋")
-            st.markdown(f"- {axis}: {shown} = **{out}**")
-
-    exercise(t, exercise_id, label=_("Output shape (height × width)"), placeholder="h×w",
-             check=lambda text: (task.check(text), None), show=lambda v, _x: say(t, v),
-             solution=solution)
-
-
-shape_task(pr.BOOK_SHAPE, "shape_book", _("The book's exercise."))
+shape_question(t, pr.BOOK_SHAPE, "shape_book", _("The book's exercise."))
 for i, convention in enumerate(("torch", "torch", "d2l", "d2l")):
-    shape_task(pr.shape_drill(seed, i, convention), f"shape_{seed}_{i}",
-               fmt(t, "Drill {n}.", n=i + 1))
+    shape_question(t, pr.shape_drill(seed, i, convention), f"shape_{seed}_{i}",
+                   fmt(t, "Drill {n}.", n=i + 1))
 
 # -- 2 · predict Y --------------------------------------------------------------------------------
 st.header(_("2 · Predict the output: a diagonal edge"))
@@ -121,7 +92,7 @@ for name, task in pr.edge_tasks().items():
     exercise(t, f"edge_{name}", label=fmt(t, "Y ({rows} rows)", rows=task.answer().shape[0]),
              area=True, placeholder="0 1 0; …",
              check=lambda text, task=task: task.check(split_cells(text, name="Y")),
-             show=show_marks, solution=solution)
+             show=lambda v, marks: show_marks(t, v, marks), solution=solution)
 
 # -- 3 · design a kernel ------------------------------------------------------------------------
 st.header(_("3 · Design a kernel"))
@@ -220,8 +191,8 @@ def min_solution() -> None:
 
 
 exercise(t, f"min_pool_{seed}", label=_("Min pooling of X"), area=True, placeholder="a b; c d",
-         check=lambda text: mins.check(split_cells(text, name="Y")), show=show_marks,
-         solution=min_solution)
+         check=lambda text: mins.check(split_cells(text, name="Y")),
+         show=lambda v, marks: show_marks(t, v, marks), solution=min_solution)
 
 # -- 6 · the matrix -------------------------------------------------------------------------------
 st.header(_("6 · Cross-correlation as a matrix product"))
@@ -242,32 +213,15 @@ def matrix_solution() -> None:
 
 exercise(t, f"matrix_{seed}", label=_("W"), area=True, placeholder="0 1 0 …; …",
          check=lambda text: mat.check(split_cells(text, name="W", max_cols=16)),
-         show=lambda v, marks: show_marks(v, marks) if marks else say(t, v),
+         show=lambda v, marks: show_marks(t, v, marks) if marks else say(t, v),
          solution=matrix_solution)
 
 # -- 7 · transposed convolution -------------------------------------------------------------------
 st.header(_("7 · Transposed convolution: output shape"))
 
 
-def trans_task(task: pr.TransShapeTask, exercise_id: str, heading: str) -> None:
-    st.markdown(f"**{heading}** " + fmt(
-        t, "`nn.ConvTranspose2d(1, 1, kernel_size=({kh}, {kw}), stride=({sh}, {sw}), "
-           "padding=({ph}, {pw}))` on a {nh}×{nw} input: what is the output's shape?",
-        kh=task.k[0], kw=task.k[1], sh=task.s[0], sw=task.s[1], ph=task.p[0], pw=task.p[1],
-        nh=task.n[0], nw=task.n[1]))
-
-    def solution() -> None:
-        st.markdown(_("Along each axis, (n − 1)·s − 2p + k:"))
-        for axis, n, k, p, s, out in zip((_("height"), _("width")), task.n, task.k, task.p,
-                                         task.s, task.answer()):
-            st.markdown(f"- {axis}: ({n} − 1)·{s} − 2·{p} + {k} = **{out}**")
-
-    exercise(t, exercise_id, label=_("Output shape (height × width)"), placeholder="h×w",
-             check=lambda text: (task.check(text), None), show=lambda v, _x: say(t, v),
-             solution=solution)
-
-
-trans_task(pr.BOOK_TRANS, "trans_book", _("The book's example."))
+trans_question(t, pr.BOOK_TRANS, "trans_book", _("The book's example."))
 for i in range(2):
-    trans_task(pr.trans_drill(seed, i), f"trans_{seed}_{i}", fmt(t, "Drill {n}.", n=i + 1))
+    trans_question(t, pr.trans_drill(seed, i), f"trans_{seed}_{i}",
+                   fmt(t, "Drill {n}.", n=i + 1))
 page.end()
