@@ -144,3 +144,12 @@ def test_the_sidebar_starts_collapsed_only_in_the_projector_view(query, state):
     """app.py passes view.sidebar_state() to st.set_page_config (the browser test sees it)."""
     at = run_function(_sidebar_state_script, query)
     assert at.text[0].value == state
+
+
+def test_the_share_link_and_its_qr_code_carry_the_view():
+    at = run_page("pages/practice.py", {"view": "class", "pr_seed": "12", "lang": "zh"})
+    at.toggle(key="pr_share_qr").set_value(True).run()
+    assert_clean(at)
+    url = [c.value for c in at.sidebar.get("code")][-1]
+    assert "view=class" in url and "pr_seed=12" in url and "lang=zh" in url
+    assert len(at.get("image")) == 1
