@@ -95,7 +95,7 @@ MISTAKES: dict[str, str] = {
                              "kernel slice per input channel."),
     "transposed_matrix": N_("This is Wᵀ, the transposed convolution's matrix: W has one row "
                             "per output cell and one column per input cell."),
-    "column_major": N_("This numbers the cells column by column: vec(X) lists X row by row, "
+    "column_major": N_("This numbers the cells column by column: `vec(X)` lists X row by row, "
                        "X[0, 0], X[0, 1], …, as X.reshape(-1) does."),
     "pool_sum_not_mean": N_("These weights add the window up: average pooling divides by the "
                             "number of cells, k_h·k_w."),

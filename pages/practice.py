@@ -198,8 +198,8 @@ exercise(t, f"min_pool_{seed}", label=_("Min pooling of X"), area=True, placehol
 st.header(_("6 · Cross-correlation as a matrix product"))
 mat = pr.matrix_task(seed)
 W = mat.answer()
-st.markdown(fmt(t, "For a 3×3 input X, corr2d(X, K) is one matrix product: vec(Y) = W · vec(X), "
-                   "with vec listing a grid row by row (X[0, 0], X[0, 1], …). Build W for this "
+st.markdown(fmt(t, "For a 3×3 input X, corr2d(X, K) is one matrix product: `vec(Y) = W · vec(X)`, "
+                   "with `vec` listing a grid row by row (X[0, 0], X[0, 1], …). Build W for this "
                    "K: {rows} rows (one per output cell), {cols} columns (one per input cell).",
                 rows=W.shape[0], cols=W.shape[1]))
 show_grid(mat.K, "K", widths[0], "pr_mat_k")
