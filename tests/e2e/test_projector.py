@@ -113,3 +113,17 @@ def test_screenshot_at_a_projectors_size(page, app, lang, name):
     page.wait_for_function(f"() => ({ACTIVE})() === 1")
     (SCREENSHOTS / "zh").mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+def test_the_learning_runs_animation_steps_by_keys_too(page, app):
+    """keyboard_steps is generic: the learning page's run (it opens on its last step)."""
+    _open(page, f"{app}/learn?view=class&lang=en")
+    run = ".st-key-lk_fig_run .js-plotly-plot"
+    page.wait_for_function(f"() => document.querySelector('{run}')?.layout?.sliders")
+    last = page.evaluate(f"() => document.querySelector('{run}').layout.sliders[0].steps.length")
+    active = f"() => document.querySelector('{run}').layout.sliders[0].active"
+    assert page.evaluate(active) == last - 1
+    _press(page, "ArrowLeft")
+    page.wait_for_function(f"() => ({active})() === {last - 2}")
+    _press(page, "ArrowRight")
+    page.wait_for_function(f"() => ({active})() === {last - 1}")
