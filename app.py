@@ -6,13 +6,15 @@ from pathlib import Path
 
 import streamlit as st
 
+from ui import view
 from ui.lang import gettext_for_session
 from ui.nav import PAGES
 from ui.runtime import freeze_once, one_torch_thread
 
 ROOT = Path(__file__).parent
 
-st.set_page_config(page_title="ConvScope", page_icon="🔍", layout="wide")
+st.set_page_config(page_title="ConvScope", page_icon="🔍", layout="wide",
+                   initial_sidebar_state=view.sidebar_state())  # collapsed at a projector
 one_torch_thread()  # before any page computes
 _ = gettext_for_session().gettext
 # A page whose file is not there yet is left out of the menu. Absolute paths: Streamlit

@@ -26,6 +26,9 @@ from core.corr import corr2d
 from core.errors import N_, CoreError
 from core.geometry import unchecked_output_length
 from core.images import diagonal_edge
+from core.matrix import conv_matrix
+from core.pooling import mean_kernel, min_pool2d, pool2d
+from core.transposed import trans_geometry
 
 Convention = Literal["torch", "d2l"]
 Pair = tuple[int, int]
@@ -90,6 +93,22 @@ MISTAKES: dict[str, str] = {
     "forgot_bias": N_("This leaves out the bias: one per output channel."),
     "forgot_in_channels": N_("This leaves out the input channels: each output channel has a "
                              "kernel slice per input channel."),
+    "transposed_matrix": N_("This is Wᵀ, the transposed convolution's matrix: W has one row "
+                            "per output cell and one column per input cell."),
+    "column_major": N_("This numbers the cells column by column: `vec(X)` lists X row by row, "
+                       "X[0, 0], X[0, 1], …, as X.reshape(-1) does."),
+    "pool_sum_not_mean": N_("These weights add the window up: average pooling divides by the "
+                            "number of cells, k_h·k_w."),
+    "max_not_min": N_("This is max pooling of X: negate X, max-pool it, and negate the result."),
+    "forgot_negate_back": N_("This is maxpool(−X), the minimum with its sign flipped: negate "
+                             "the result once more."),
+    "trans_conv_formula": N_("This is the convolution's formula ⌊(n + 2p − k)/s⌋ + 1: a "
+                             "transposed convolution goes the other way, "
+                             "(n − 1)·s − 2p + k."),
+    "trans_padding_added": N_("This adds the padding: in a transposed convolution, padding "
+                              "p removes p rows (and columns) from each side of the output."),
+    "trans_n_not_n_minus_1": N_("This multiplies n by s: there are n − 1 steps of s between "
+                                "the first and the last stamp of K, so (n − 1)·s."),
 }
 
 
@@ -436,3 +455,177 @@ def check_design(goal: Design, K: torch.Tensor) -> DesignVerdict:
         if not _small(out[other], scale):
             fails.append("other_direction")
     return DesignVerdict(not fails, tuple(fails))
+
+
+# -- cross-correlation as a matrix product ----------------------------------------------------
+
+@dataclass(frozen=True)
+class MatrixTask:
+    """Build W with vec(corr2d(X, K)) = W·vec(X) for an ``n``×``n`` input (core.matrix)."""
+
+    n: int
+    K: torch.Tensor
+
+    def answer(self) -> torch.Tensor:
+        """W: (H_out·W_out, n·n), by core.matrix.conv_matrix."""
+        return conv_matrix((self.n, self.n), self.K)
+
+    def slips(self) -> dict[str, torch.Tensor]:
+        W = self.answer()
+        # Input cells numbered column by column: column r·n + c holds what (c, r)'s did.
+        order = torch.arange(self.n * self.n).reshape(self.n, self.n).T.reshape(-1)
+        out = {"flipped_kernel": conv_matrix((self.n, self.n), torch.flip(self.K, (0, 1))),
+               "column_major": W[:, order], "transposed_matrix": W.T}
+        return {k: v for k, v in out.items() if not torch.equal(v, W)}
+
+    def check(self, cells: list[list[str]]) -> tuple[Verdict, list[list[bool]] | None]:
+        """The verdict on a typed W and, when it has W's shape, which cells are right.
+        Wᵀ is named, not refused for its shape; any other shape raises AnswerWrongSize."""
+        W = self.answer()
+        rows, cols = len(cells), max((len(r) for r in cells), default=0)
+        if (rows, cols) == tuple(W.T.shape) and (rows, cols) != tuple(W.shape) and all(
+                len(r) == cols for r in cells):
+            given = torch.tensor([[float(read_int(c)) for c in r] for r in cells])
+            slips = {k: v.tolist() for k, v in self.slips().items()}
+            return _verdict(given.tolist(), W.tolist(), slips), None
+        if (rows, cols) != tuple(W.shape) or any(len(r) != cols for r in cells):
+            raise AnswerWrongSize(rows=rows, cols=cols, want_rows=W.shape[0],
+                                  want_cols=W.shape[1])
+        given = torch.tensor([[float(read_int(c)) for c in r] for r in cells])
+        slips = {k: v.tolist() for k, v in self.slips().items()}
+        return _verdict(given.tolist(), W.tolist(), slips), (given == W).tolist()
+
+
+def matrix_task(seed: int) -> MatrixTask:
+    """The matrix task of the set ``seed``: a 3×3 input and a 2×2 kernel of small whole
+    numbers (seed 0: the book's K = [[0, 1], [2, 3]]); W is then 4×9."""
+    if seed == 0:
+        return MatrixTask(3, torch.tensor([[0.0, 1.0], [2.0, 3.0]]))
+    rng = random.Random(f"matrix:{seed}")
+    while True:
+        K = torch.tensor([[float(rng.randint(-3, 4)) for _ in range(2)] for _ in range(2)])
+        if not torch.equal(K, torch.flip(K, (0, 1))) and int((K != 0).sum()) >= 3:
+            return MatrixTask(3, K)
+
+
+# -- pooling from convolution and from max pooling --------------------------------------------
+
+#: Relative tolerance of a typed averaging kernel's outputs (0.111 for 1/9 passes).
+AVG_TOL = 1e-2
+
+
+@dataclass(frozen=True)
+class AvgKernelTask:
+    """``nn.AvgPool2d(k)`` as a convolution: the kernel K with corr2d(X, K, stride=k) equal
+    to it, judged by its outputs on a test picture within AVG_TOL."""
+
+    k: int
+
+    def answer(self) -> torch.Tensor:
+        return mean_kernel(self.k)
+
+    def check(self, K: torch.Tensor) -> Verdict:
+        """K from core.grids.parse_grid; a kernel of another shape is refused."""
+        want = self.answer()
+        if tuple(K.shape) != tuple(want.shape):
+            raise AnswerWrongSize(rows=K.shape[0], cols=K.shape[1], want_rows=self.k,
+                                  want_cols=self.k)
+        X = torch.arange(36, dtype=torch.float32).reshape(6, 6) % 7 + 1
+        pooled = pool2d(X, self.k, "avg")
+        got = corr2d(X, K.to(torch.float32), stride=self.k)
+        if float((got - pooled).abs().max()) <= AVG_TOL * float(pooled.abs().max()):
+            return Verdict(True, None, want)
+        summed = bool(torch.allclose(K, torch.ones_like(K), rtol=AVG_TOL))
+        return Verdict(False, "pool_sum_not_mean" if summed else None, want)
+
+
+@dataclass(frozen=True)
+class MinPoolTask:
+    """Min pooling (k×k windows, stride k) of X computed with max pooling only:
+    minpool(X) = −maxpool(−X) (core.pooling.min_pool2d)."""
+
+    X: torch.Tensor
+    k: int
+
+    def answer(self) -> torch.Tensor:
+        return min_pool2d(self.X, self.k)
+
+    def check(self, cells: list[list[str]]) -> tuple[Verdict, list[list[bool]]]:
+        Y = self.answer()
+        rows, cols = Y.shape
+        if len(cells) != rows or any(len(r) != cols for r in cells):
+            raise AnswerWrongSize(rows=len(cells), cols=max((len(r) for r in cells), default=0),
+                                  want_rows=rows, want_cols=cols)
+        given = torch.tensor([[float(read_int(c)) for c in r] for r in cells])
+        slips = {"max_not_min": pool2d(self.X, self.k, "max").tolist(),
+                 "forgot_negate_back": pool2d(-self.X, self.k, "max").tolist()}
+        return _verdict(given.tolist(), Y.tolist(), slips), (given == Y).tolist()
+
+
+def min_pool_task(seed: int) -> MinPoolTask:
+    """The min-pooling task of the set ``seed``: a 4×4 X of digits 1–9, 2×2 windows."""
+    rng = random.Random(f"minpool:{seed}")
+    X = torch.tensor([[float(rng.randint(1, 9)) for _ in range(4)] for _ in range(4)])
+    return MinPoolTask(X, 2)
+
+
+def avg_kernel_task(seed: int) -> AvgKernelTask:
+    """The averaging-kernel task of the set ``seed``: 2×2 for seed 0, else 2×2 or 3×3."""
+    return AvgKernelTask(2 if seed == 0 else random.Random(f"avg:{seed}").choice((2, 3)))
+
+
+# -- transposed convolution: output shape -----------------------------------------------------
+
+@dataclass(frozen=True)
+class TransShapeTask:
+    """``nn.ConvTranspose2d(kernel_size=k, stride=s, padding=p)`` (per side) on an n input,
+    each (height, width): the output's shape."""
+
+    n: Pair
+    k: Pair
+    p: Pair
+    s: Pair
+
+    def answer(self) -> Pair:
+        """(n − 1)·s − 2p + k per axis, by core.transposed.trans_geometry."""
+        return trans_geometry(self.n, self.k, padding=self.p, stride=self.s, dilation=1,
+                              output_padding=0).output_shape
+
+    def slips(self) -> dict[str, Pair]:
+        right = self.answer()
+        rules: dict[str, Callable[[int, int, int, int], int]] = {
+            "trans_conv_formula": lambda n, k, p, s: (n + 2 * p - k) // s + 1,
+            "trans_padding_added": lambda n, k, p, s: (n - 1) * s + 2 * p + k,
+            "trans_n_not_n_minus_1": lambda n, k, p, s: n * s - 2 * p + k,
+        }
+        out: dict[str, Pair] = {}
+        for name, rule in rules.items():
+            got = tuple(rule(n, k, p, s) for n, k, p, s in zip(self.n, self.k, self.p, self.s))
+            if got != right and got not in out.values():
+                out[name] = got  # type: ignore[assignment]
+        return out
+
+    def check(self, text: str) -> Verdict:
+        return _verdict(read_shape(text), self.answer(), self.slips())
+
+
+#: The book's example (§13.10, transposed convolution): a 2×2 input, a 2×2 kernel, stride 2
+#: → 4×4.
+BOOK_TRANS = TransShapeTask(n=(2, 2), k=(2, 2), p=(0, 0), s=(2, 2))
+
+
+def trans_drill(seed: int, index: int) -> TransShapeTask:
+    """Transposed-convolution shape task ``index`` of the set ``seed`` (an output of at
+    least 1 cell a side; padding below the kernel)."""
+    rng = random.Random(f"trans:{seed}:{index}")
+    while True:
+        n = (rng.randint(2, 8), rng.randint(2, 8))
+        k = (rng.randint(1, 5), rng.randint(1, 5))
+        s = (rng.randint(1, 3), rng.randint(1, 3))
+        p = (rng.randint(0, k[0] - 1), rng.randint(0, k[1] - 1))
+        task = TransShapeTask(n, k, p, s)
+        try:
+            task.answer()
+        except ValueError:  # the padding leaves nothing: draw again
+            continue
+        return task

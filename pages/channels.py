@@ -105,7 +105,8 @@ def many_inputs() -> None:
     except ValueError as e:
         fail(e)
     else:
-        chart(multi_in_figure(T.X, T.K[0], mi.parts, mi.Y, width=phone, lang=t.lang),
+        chart(multi_in_figure(T.X, T.K[0], mi.parts, mi.Y, width=phone, lang=t.lang,
+                              projector=page.projector),
               "ch_fig_in")
         st.code(f"corr2d_multi_in(X, K)  # X: {tuple(T.X.shape)}, K: {tuple(T.K[0].shape)}, "
                 f"padding={pad}, stride={stride} → {tuple(mi.Y.shape)}", language="python")
@@ -126,7 +127,8 @@ def many_outputs() -> None:
         fail(e)
     else:
         names = [f"K + {o}" if o else "K" for o in range(co)] if values == "notebook" else None
-        chart(multi_out_figure(T.K, Y, col_names=names, width=phone, lang=t.lang), "ch_fig_out")
+        chart(multi_out_figure(T.K, Y, col_names=names, width=phone, lang=t.lang,
+                               projector=page.projector), "ch_fig_out")
         st.code(f"corr2d_multi_in_out(X, K)  # K: {tuple(T.K.shape)} → Y: {tuple(Y.shape)}",
                 language="python")
 
@@ -145,7 +147,8 @@ def one_by_one_section() -> None:
     except ValueError as e:
         fail(e)
     else:
-        chart(matmul_figure(ob.Xm, ob.Km, ob.Ym, ob.Y1, width=phone, lang=t.lang), "ch_fig_1x1")
+        chart(matmul_figure(ob.Xm, ob.Km, ob.Ym, ob.Y1, width=phone, lang=t.lang,
+                            projector=page.projector), "ch_fig_1x1")
         verdict = _("< 1e-6 ✓ the same") if ob.passes else _("≥ 1e-6 ✗ different")
         (st.success if ob.passes else st.error)(
             f"Y1 = corr2d_multi_in_out_1x1(X, K), Y2 = corr2d_multi_in_out(X, K): "

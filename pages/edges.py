@@ -73,12 +73,13 @@ def _sobel(image_id: str, padding: int, stride: int, mode: str,
 
 @st.cache_resource(max_entries=48, show_spinner=False)
 def _figure(*, source: tuple, title: str, width: int, zmax: float | None, lang: str,
-            _Z: np.ndarray) -> go.Figure:
+            projector: bool, _Z: np.ndarray) -> go.Figure:
     """The figure of the grid that ``source`` (plain values) names, with its title and hover
     in ``lang``. Shared by sessions and never changed: st.plotly_chart draws from a copy
     (Figure.to_dict). Unlike cache_data it is not unpickled on every hit, which costs as much
     as drawing a 512² PNG again."""
-    return adaptive_grid(_Z, title=title, colorbar=True, width=width, zmax=zmax, lang=lang)
+    return adaptive_grid(_Z, title=title, colorbar=True, width=width, zmax=zmax, lang=lang,
+                         projector=projector)
 
 
 def panel(col, title: str, Z: np.ndarray, key: str, *, source: tuple, width: int,
@@ -87,7 +88,8 @@ def panel(col, title: str, Z: np.ndarray, key: str, *, source: tuple, width: int
     value range; ``zmax``: a colour scale shared with the panels beside it."""
     lo, hi = value_range(torch.from_numpy(Z))
     col.plotly_chart(_figure(source=source, title=title, width=width, zmax=zmax, lang=t.lang,
-                             _Z=Z), key=key, config=chart_config(t.lang))
+                             projector=page.projector, _Z=Z), key=key,
+                     config=chart_config(t.lang))
     col.caption(fmt(t, "{h}×{w}, values from {lo:.4g} to {hi:.4g}", h=Z.shape[0], w=Z.shape[1],
                     lo=lo, hi=hi))
 

@@ -18,6 +18,7 @@ from ui.grid import grid_input
 from ui.lang import gettext_for_session
 from ui.learn_setups import BOOK_LAYER, SETUPS, divergence_text, editions_markdown, new_start, use
 from ui.url import BIND, choice
+from ui.view import keyboard_steps
 from ui.viewport import main_width
 from viz import STATIC
 from viz.grid import column_widths, narrow
@@ -114,10 +115,10 @@ c1, c2, c3 = st.columns([3, 2, 3])
 widths = column_widths([3, 2, 3])
 c1.plotly_chart(learn_run.input_figure(
     source=source, title=f"X ({task.X.shape[0]}×{task.X.shape[1]})", width=widths[0],
-    lang=t.lang), key="lk_fig_X", config=STATIC)
+    lang=t.lang, projector=page.projector), key="lk_fig_X", config=STATIC)
 c2.plotly_chart(learn_run.kernel_figure(
     task.K_true, title=fmt(t, "true K ({h}×{w}), hidden", h=th, w=tw), width=widths[1],
-    lang=t.lang), key="lk_fig_Kt", config=STATIC)
+    lang=t.lang, projector=page.projector), key="lk_fig_Kt", config=STATIC)
 with c3:
     st.markdown(fmt(t, "The layer learns a **{kh}×{kw}** kernel and a bias from X and Y "
                        "({h}×{w}).", kh=kh, kw=kw, h=task.Y.shape[0], w=task.Y.shape[1])
@@ -158,8 +159,11 @@ st.caption(fmt(t, "The whole run, computed at once: ▶ plays it in your browser
                   "`core.learn_kernel`.", shown=shown))
 st.plotly_chart(learn_run.animation(source=source, K=K_plain, kernel_size=size, noise=noise,
                                     log=log, optimum=best.loss, kmax=kmax, ymax=ymax,
-                                    lang=t.lang, width=narrow(main_width()), **settings),
+                                    lang=t.lang, width=narrow(main_width()),
+                                    projector=page.projector, **settings),
                 key="lk_fig_run", config={"displayModeBar": False})  # phone: 2 grids a row
+if page.projector:
+    keyboard_steps("lk_fig_run", play=3)  # ← → step, space plays (its ▶ Play button)
 s = run.last
 if run.status == "diverged":
     tip = learn.divergence_advice(task.X, task.kernel_size, lr=lr, bias=bias, loss=loss,
@@ -192,7 +196,8 @@ for col, (T, key, title) in zip(st.columns(n_cols) * 2, [
     (out.error, "error = learned − true", _("error = learned − true")),
 ]):
     col.plotly_chart(learn_run.kernel_figure(T, title=title, zmax=kmax, lang=t.lang,
-                                             width=column_widths(n_cols)[0]),
+                                             width=column_widths(n_cols)[0],
+                                             projector=page.projector),
                      key=f"lk_fig_res_{key}", config=STATIC)
 st.markdown(sentences(t, [part for part in [
     fmt(t, "Largest error per entry: **{error:.4g}** against the true K, **{optimum:.4g}** "
@@ -214,6 +219,7 @@ c2.markdown(fmt(
        "same numbers every time, in every browser, and the loss falls the same way. The book's "
        "2nd edition trains `{layer}` at lr 0.03 for 10 steps: the set-up button above.",
     layer=BOOK_LAYER))
+page.essentials_end()  # the rest explains the numbers: for a learner at a screen
 with st.expander(_("Whose numbers? The book's editions")):
     st.markdown(editions_markdown())
 n = task.Y.numel()

@@ -12,7 +12,15 @@ from i18n import fmt
 from ui.charts import heatmap_figure
 from ui.frame import Frame
 from ui.lang import gettext_for_session
-from ui.practice import exercise, progress, say
+from ui.practice import (
+    exercise,
+    grid_text,
+    progress,
+    say,
+    shape_question,
+    show_marks,
+    trans_question,
+)
 from ui.url import BIND
 from viz import STATIC
 from viz.grid import column_widths
@@ -42,13 +50,9 @@ with st.sidebar:
                         solved).format(n=solved))
 
 
-def grid_text(T: torch.Tensor) -> str:
-    """A grid as the answer boxes take it: rows separated by “;”."""
-    return "; ".join(" ".join(f"{v:g}" for v in row) for row in T.tolist())
-
-
 def show_grid(T: torch.Tensor, title: str, width: int, key: str) -> None:
-    st.plotly_chart(heatmap_figure(T, title=title, width=width), key=key, config=STATIC)
+    st.plotly_chart(heatmap_figure(T, title=title, width=width, projector=page.projector),
+                    key=key, config=STATIC)
 
 
 # -- 1 · shapes ---------------------------------------------------------------------------------
@@ -57,33 +61,10 @@ st.markdown(_("PyTorch's `padding` is added on each side; the book's p_h, p_w co
               "together. Each task says which it means."))
 
 
-def shape_task(task: pr.ShapeTask, exercise_id: str, heading: str) -> None:
-    where = (_("per side (PyTorch's `padding`)") if task.convention == "torch"
-             else _("in total over both sides (the book's p_h, p_w)"))
-    st.markdown(f"**{heading}** " + fmt(
-        t, "Input {nh}×{nw}, kernel {kh}×{kw}, padding ({ph}, {pw}) {where}, stride "
-           "({sh}, {sw}). What is the output's shape?",
-        nh=task.n[0], nw=task.n[1], kh=task.k[0], kw=task.k[1], ph=task.p[0], pw=task.p[1],
-        where=where, sh=task.s[0], sw=task.s[1]))
-
-    def solution() -> None:
-        rule = ("⌊(n + 2p − k)/s⌋ + 1" if task.convention == "torch" else "⌊(n − k + p + s)/s⌋")
-        st.markdown(fmt(t, "Along each axis, {rule}:", rule=rule))
-        for axis, n, k, p, s, out in zip((_("height"), _("width")), task.n, task.k, task.p,
-                                         task.s, task.answer()):
-            shown = (f"⌊({n} + 2·{p} − {k})/{s}⌋ + 1" if task.convention == "torch"
-                     else f"⌊({n} − {k} + {p} + {s})/{s}⌋")
-            st.markdown(f"- {axis}: {shown} = **{out}**")
-
-    exercise(t, exercise_id, label=_("Output shape (height × width)"), placeholder="h×w",
-             check=lambda text: (task.check(text), None), show=lambda v, _x: say(t, v),
-             solution=solution)
-
-
-shape_task(pr.BOOK_SHAPE, "shape_book", _("The book's exercise."))
+shape_question(t, pr.BOOK_SHAPE, "shape_book", _("The book's exercise."))
 for i, convention in enumerate(("torch", "torch", "d2l", "d2l")):
-    shape_task(pr.shape_drill(seed, i, convention), f"shape_{seed}_{i}",
-               fmt(t, "Drill {n}.", n=i + 1))
+    shape_question(t, pr.shape_drill(seed, i, convention), f"shape_{seed}_{i}",
+                   fmt(t, "Drill {n}.", n=i + 1))
 
 # -- 2 · predict Y --------------------------------------------------------------------------------
 st.header(_("2 · Predict the output: a diagonal edge"))
@@ -101,13 +82,6 @@ for name, task in pr.edge_tasks().items():
     with c2:
         show_grid(task.K, TITLES[name][1], widths[0], f"pr_k_{name}")
 
-    def show_marks(verdict: pr.Verdict, marks: list[list[bool]]) -> None:
-        say(t, verdict)
-        if not verdict.right:
-            st.markdown(_("Cell by cell (✓ right, ✗ wrong):"))
-            st.code("\n".join(" ".join("✓" if m else "✗" for m in row) for row in marks),
-                    language=None)
-
     def solution(task: pr.GridTask = task, name: str = name) -> None:
         Y = task.answer()
         st.markdown(fmt(t, "Y has {h}×{w} cells; computed by the app:", h=Y.shape[0],
@@ -118,7 +92,7 @@ for name, task in pr.edge_tasks().items():
     exercise(t, f"edge_{name}", label=fmt(t, "Y ({rows} rows)", rows=task.answer().shape[0]),
              area=True, placeholder="0 1 0; …",
              check=lambda text, task=task: task.check(split_cells(text, name="Y")),
-             show=show_marks, solution=solution)
+             show=lambda v, marks: show_marks(t, v, marks), solution=solution)
 
 # -- 3 · design a kernel ------------------------------------------------------------------------
 st.header(_("3 · Design a kernel"))
@@ -193,4 +167,61 @@ def pool_solution() -> None:
 exercise(t, "pool_book", label=_("Output side"),
          check=lambda text: (pr.BOOK_POOL.check(text), None), show=lambda v, _x: say(t, v),
          solution=pool_solution)
+
+avg = pr.avg_kernel_task(seed)
+st.markdown(fmt(t, "`nn.AvgPool2d({k})` is a convolution in disguise: with stride {k}, which "
+                   "{k}×{k} kernel K makes `corr2d(X, K, stride={k})` equal to it?", k=avg.k))
+exercise(t, f"avg_kernel_{seed}", label=_("Kernel K"), area=True, placeholder="a b; c d",
+         check=lambda text: (avg.check(parse_grid(text, name="K", max_rows=7, max_cols=7)),
+                             None),
+         show=lambda v, _x: say(t, v), solution=lambda: st.markdown(fmt(
+             t, "Every weight 1/(k_h·k_w) = 1/{n}: `{grid}` (`core.pooling.mean_kernel`).",
+             n=avg.k * avg.k, grid=grid_text(avg.answer()))))
+
+mins = pr.min_pool_task(seed)
+st.markdown(_("PyTorch has no min pooling, but max pooling gives it: what is the 2×2 min "
+              "pooling (stride 2) of this X? Type it as a grid."))
+show_grid(mins.X, "X", widths[0], "pr_min_x")
+
+
+def min_solution() -> None:
+    st.markdown(_("min(a, b, …) = −max(−a, −b, …): negate X, max-pool it, negate the result "
+                  "(`core.pooling.min_pool2d`)."))
+    st.code(grid_text(mins.answer()), language=None)
+
+
+exercise(t, f"min_pool_{seed}", label=_("Min pooling of X"), area=True, placeholder="a b; c d",
+         check=lambda text: mins.check(split_cells(text, name="Y")),
+         show=lambda v, marks: show_marks(t, v, marks), solution=min_solution)
+
+# -- 6 · the matrix -------------------------------------------------------------------------------
+st.header(_("6 · Cross-correlation as a matrix product"))
+mat = pr.matrix_task(seed)
+W = mat.answer()
+st.markdown(fmt(t, "For a 3×3 input X, corr2d(X, K) is one matrix product: `vec(Y) = W · vec(X)`, "
+                   "with `vec` listing a grid row by row (X[0, 0], X[0, 1], …). Build W for this "
+                   "K: {rows} rows (one per output cell), {cols} columns (one per input cell).",
+                rows=W.shape[0], cols=W.shape[1]))
+show_grid(mat.K, "K", widths[0], "pr_mat_k")
+
+
+def matrix_solution() -> None:
+    st.markdown(_("Row i·W_out + j is output cell (i, j): it holds K[a, b] in the column of the "
+                  "input cell that tap (a, b) reads, zeros elsewhere (`core.matrix.conv_matrix`)."))
+    st.code(grid_text(W), language=None)
+
+
+exercise(t, f"matrix_{seed}", label=_("W"), area=True, placeholder="0 1 0 …; …",
+         check=lambda text: mat.check(split_cells(text, name="W", max_cols=16)),
+         show=lambda v, marks: show_marks(t, v, marks) if marks else say(t, v),
+         solution=matrix_solution)
+
+# -- 7 · transposed convolution -------------------------------------------------------------------
+st.header(_("7 · Transposed convolution: output shape"))
+
+
+trans_question(t, pr.BOOK_TRANS, "trans_book", _("The book's example."))
+for i in range(2):
+    trans_question(t, pr.trans_drill(seed, i), f"trans_{seed}_{i}",
+                   fmt(t, "Drill {n}.", n=i + 1))
 page.end()

@@ -18,6 +18,7 @@ from ui.matrix import matrix_view
 from ui.quiz import predict_then_reveal
 from ui.sliding import animated, picked, quizzed, setting_of, traced
 from ui.url import BIND, choice
+from ui.view import keyboard_steps
 from ui.viewport import main_width
 from viz import STATIC, colours, heatmap
 from viz.grid import column_widths, narrow
@@ -107,7 +108,8 @@ except ValueError as e:
     st.caption(_("The input and kernel as they stand:"))
     for col, (title, T) in zip(st.columns(2), (("X", X), ("K", K))):
         col.plotly_chart(heatmap(T, title=title, width=column_widths(2)[0], colorbar=True,
-                                 lang=t.lang), key=f"sw_bad_{title}", config=STATIC)
+                                 lang=t.lang, projector=page.projector),
+                         key=f"sw_bad_{title}", config=STATIC)
     page.stop()
 
 Ho, Wo = trace.Y.shape
@@ -129,14 +131,18 @@ if quiz:
         t, key="sw_quiz_state", setting=setting, cells=len(trace.windows),
         name_of=lambda n: f"Y[{trace.windows[n].i}, {trace.windows[n].j}]",
         task_of=cell_task, reveal_of=reveal, figure_config=STATIC,
-        figure_of=lambda n: quizzed(setting=setting, n=n, lang=t.lang, width=phone))
+        figure_of=lambda n: quizzed(setting=setting, n=n, lang=t.lang, width=phone,
+                                    projector=page.projector))
     page.stop()
-st.plotly_chart(animated(setting=setting, lang=t.lang, width=phone), key="sw_anim",
-                config={"displayModeBar": False})
+st.plotly_chart(animated(setting=setting, lang=t.lang, width=phone, projector=page.projector),
+                key="sw_anim", config={"displayModeBar": False})
+if page.projector:
+    keyboard_steps("sw_anim", play=2)  # ← → step, space plays (its ▶ Play button)
 st.caption(fmt(t, "Green: the window, the cells K multiplies (each one's weight in its corner "
                   "when there is room) · grey: padding ({mode}) · dashed line: the edge of X · "
                   "empty: not computed yet · cells: white 0, red positive, blue negative, "
                   "deeper for larger |value| (each grid on its own scale).", mode=_(mode)))
+page.essentials_end()
 
 st.header(_("Pick an output cell"))
 pick = []

@@ -44,7 +44,8 @@ def grids(cell: str, *named: tuple[str, torch.Tensor]) -> None:
     top = colours.top(*(T for _, T in named))
     widths = column_widths(len(named))
     for n, (col, (title, T)) in enumerate(zip(st.columns(len(named)), named)):
-        col.plotly_chart(heatmap_figure(T, title=title, zmax=top, width=widths[n], lang=t.lang),
+        col.plotly_chart(heatmap_figure(T, title=title, zmax=top, width=widths[n], lang=t.lang,
+                                                  projector=page.projector),
                          key=f"tour_{cell}_{n}", config=STATIC)
     st.caption(colours.legend(top, (T for _, T in named), lang=t.lang))
 

@@ -46,14 +46,16 @@ def unpacked(key: Packed) -> np.ndarray:
 # inspect.signature of the function on every call.
 @st.cache_resource(max_entries=256, show_spinner=False)
 def _heatmap(*, key: Packed, title: str, zmax: float | None, width: int | None,
-             lang: str) -> PlainFigure:
-    return heatmap(unpacked(key), title=title, zmax=zmax, width=width, lang=lang)
+             lang: str, projector: bool) -> PlainFigure:
+    return heatmap(unpacked(key), title=title, zmax=zmax, width=width, lang=lang,
+                   projector=projector)
 
 
 def heatmap_figure(T: Any, *, title: str = "", zmax: float | None = None,
-                   width: int | None = None, lang: str = i18n.DEFAULT) -> PlainFigure:
+                   width: int | None = None, lang: str = i18n.DEFAULT,
+                   projector: bool = False) -> PlainFigure:
     """viz.grid.heatmap of T (≤ 16 a side: numbers in its cells), built once per numbers,
     title (in the visitor's language), scale, width and language (its hover text);
-    shared read-only."""
+    shared read-only. ``projector``: the projector view's sizes (ui.view)."""
     return _heatmap(key=packed(T), title=title, zmax=None if zmax is None else float(zmax),
-                    width=width, lang=lang)
+                    width=width, lang=lang, projector=projector)

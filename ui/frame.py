@@ -1,8 +1,9 @@
 """The frame every page opens and closes the same way, and the one way a page shows a rejection.
 
 ``Frame(prefix, title, intro)`` at the top of a page routes it through app.py
-(``ui.nav.ensure_router``), puts the language switch (中文 | English, ``ui.lang``) at the top
-of the sidebar, writes the title and the intro (already in the visitor's language: the page
+(``ui.nav.ensure_router``), puts the language switch (中文 | English, ``ui.lang``) and the
+projector view's switch (``ui.view``; ``frame.projector``) at the top of the sidebar, writes
+the title and the intro (none in the projector view; in the visitor's language: the page
 translates them with ``ui.lang.gettext_for_session()``, which ``frame.texts`` also holds), and
 starts the URL check (``ui.url.UrlCheck``) before any widget. ``frame.end()`` as the page's
 last line, or ``frame.stop()`` instead of ``st.stop()`` to end early, puts the share link at the
@@ -27,6 +28,7 @@ from ui.nav import ensure_router
 from ui.phone import narrow_rules
 from ui.share import share_link
 from ui.url import UrlCheck
+from ui.view import switch as view_switch
 
 
 class Frame:
@@ -41,11 +43,14 @@ class Frame:
                  share_note: str | None = None) -> None:
         ensure_router()
         self.lang = switch()
+        #: The projector view (ui.view): pass it to the figure builders; no intro then.
+        self.projector = view_switch()
         self.texts = gettext_for_session()
         self.prefix, self.share, self.share_note = prefix, share, share_note
         narrow_rules()  # code and tables fit a phone's column (CSS only)
         st.title(title)
-        (st.caption if intro_as == "caption" else st.markdown)(intro)
+        if not self.projector:
+            (st.caption if intro_as == "caption" else st.markdown)(intro)
         self.check = UrlCheck(prefix)
         self._ended = False
 
@@ -60,6 +65,12 @@ class Frame:
                 if self.share_note:
                     st.caption(self.share_note)
         self.check.report()
+
+    def essentials_end(self) -> None:
+        """In the projector view the page ends here: what follows is for a learner at their
+        own screen. Otherwise nothing happens."""
+        if self.projector:
+            self.stop()
 
     def stop(self) -> NoReturn:
         """End the page here (``st.stop``), with its share link and URL notes."""

@@ -149,7 +149,8 @@ def train(source: str, K: tuple[tuple[float, ...], ...], kernel_size: tuple[int,
 @st.cache_resource(max_entries=16, show_spinner=False)
 def animation(source: str, K: tuple[tuple[float, ...], ...], kernel_size: tuple[int, int] | None,
               noise: float, *, log: bool, optimum: float, kmax: float, ymax: float, lang: str,
-              width: int | None = None, **settings: Any) -> PlainFigure:
+              width: int | None = None, projector: bool = False, **settings: Any
+              ) -> PlainFigure:
     """``train``'s run as one animation (viz.learn.training_animation; ``width``: a phone's,
     see viz.grid.narrow; ``lang``: its words), built once per settings, view and language
     and shared, read-only, by every
@@ -162,33 +163,36 @@ def animation(source: str, K: tuple[tuple[float, ...], ...], kernel_size: tuple[
     return training_animation(run.losses, run.steps, run.weights, run.grads, run.preds, Y,
                               total=run.total, optimum=optimum, log=log,
                               diverged=run.status == "diverged", kmax=kmax, ymax=ymax,
-                              bias=settings.get("bias", True), width=width, lang=lang)
+                              bias=settings.get("bias", True), width=width, lang=lang,
+                              projector=projector)
 
 
 @st.cache_resource(max_entries=128, show_spinner=False)
 def _kernel_figure(*, key: Packed, title: str, zmax: float | None,
-                   width: int | None, lang: str) -> PlainFigure:
-    return kernel_grid(unpacked(key), title=title, zmax=zmax, width=width, lang=lang)
+                   width: int | None, lang: str, projector: bool) -> PlainFigure:
+    return kernel_grid(unpacked(key), title=title, zmax=zmax, width=width, lang=lang,
+                       projector=projector)
 
 
 def kernel_figure(T: Any, *, title: str, lang: str, zmax: float | None = None,
-                  width: int | None = None) -> PlainFigure:
+                  width: int | None = None, projector: bool = False) -> PlainFigure:
     """viz.learn.kernel_grid of a kernel-sized T (≤ MAX_LEARNED_KERNEL a side), built once per
     numbers, title, width and language (its hover) and shared read-only by every session, as
     ``animation``: the page's four result grids and the true K cost nothing on a rerun that
     keeps them."""
     return _kernel_figure(key=packed(T), title=title,
-                          zmax=None if zmax is None else float(zmax), width=width, lang=lang)
+                          zmax=None if zmax is None else float(zmax), width=width, lang=lang,
+                          projector=projector)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def input_figure(source: str, *, title: str, lang: str, width: int | None = None
-                 ) -> PlainFigure:
+def input_figure(source: str, *, title: str, lang: str, width: int | None = None,
+                 projector: bool = False) -> PlainFigure:
     """viz.learn.input_grid of the sample ``source`` as the layer trains on it (shrunk by
     core.learn_task.fit_input), built once per picture, title, width and language; shared
     read-only."""
     return input_grid(learn_task.fit_input(SAMPLES[source]()), title=title, width=width,
-                      lang=lang)
+                      lang=lang, projector=projector)
 
 
 @st.cache_data(max_entries=1, show_spinner=False)

@@ -12,10 +12,12 @@ from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
+import torch
 
+from core import practice as pr
 from core.errors import CoreError
 from core.practice import MISTAKES, Verdict
-from i18n import Texts, count, error_text
+from i18n import Texts, count, error_text, fmt
 
 #: Session key of the progress: {exercise id: {"attempts": n, "solved": bool}}.
 PROGRESS = "pr_progress"
@@ -71,3 +73,62 @@ def exercise(t: Texts, exercise_id: str, *, label: str,
                    + (" · " + _("solved") if entry["solved"] else ""))
     with st.expander(_("Worked solution")):
         solution()
+
+
+def grid_text(T: torch.Tensor) -> str:
+    """A grid as the answer boxes take it: rows separated by “;”."""
+    return "; ".join(" ".join(f"{v:g}" for v in row) for row in T.tolist())
+
+
+def show_marks(t: Texts, verdict: Verdict, marks: list[list[bool]]) -> None:
+    """The verdict, then which cells of a typed grid are right."""
+    say(t, verdict)
+    if not verdict.right:
+        st.markdown(t.gettext("Cell by cell (✓ right, ✗ wrong):"))
+        st.code("\n".join(" ".join("✓" if m else "✗" for m in row) for row in marks),
+                language=None)
+
+
+def shape_question(t: Texts, task: pr.ShapeTask, exercise_id: str, heading: str) -> None:
+    """A convolution's output-shape exercise, its padding per side or total as the task says."""
+    _ = t.gettext
+    where = (_("per side (PyTorch's `padding`)") if task.convention == "torch"
+             else _("in total over both sides (the book's p_h, p_w)"))
+    st.markdown(f"**{heading}** " + fmt(
+        t, "Input {nh}×{nw}, kernel {kh}×{kw}, padding ({ph}, {pw}) {where}, stride "
+           "({sh}, {sw}). What is the output's shape?",
+        nh=task.n[0], nw=task.n[1], kh=task.k[0], kw=task.k[1], ph=task.p[0], pw=task.p[1],
+        where=where, sh=task.s[0], sw=task.s[1]))
+
+    def solution() -> None:
+        rule = ("⌊(n + 2p − k)/s⌋ + 1" if task.convention == "torch" else "⌊(n − k + p + s)/s⌋")
+        st.markdown(fmt(t, "Along each axis, {rule}:", rule=rule))
+        for axis, n, k, p, s, out in zip((_("height"), _("width")), task.n, task.k, task.p,
+                                         task.s, task.answer()):
+            shown = (f"⌊({n} + 2·{p} − {k})/{s}⌋ + 1" if task.convention == "torch"
+                     else f"⌊({n} − {k} + {p} + {s})/{s}⌋")
+            st.markdown(f"- {axis}: {shown} = **{out}**")
+
+    exercise(t, exercise_id, label=_("Output shape (height × width)"), placeholder="h×w",
+             check=lambda text: (task.check(text), None), show=lambda v, _x: say(t, v),
+             solution=solution)
+
+
+def trans_question(t: Texts, task: pr.TransShapeTask, exercise_id: str, heading: str) -> None:
+    """A transposed convolution's output-shape exercise (padding per side, as PyTorch's)."""
+    _ = t.gettext
+    st.markdown(f"**{heading}** " + fmt(
+        t, "`nn.ConvTranspose2d(1, 1, kernel_size=({kh}, {kw}), stride=({sh}, {sw}), "
+           "padding=({ph}, {pw}))` on a {nh}×{nw} input: what is the output's shape?",
+        kh=task.k[0], kw=task.k[1], sh=task.s[0], sw=task.s[1], ph=task.p[0], pw=task.p[1],
+        nh=task.n[0], nw=task.n[1]))
+
+    def solution() -> None:
+        st.markdown(_("Along each axis, (n − 1)·s − 2p + k:"))
+        for axis, n, k, p, s, out in zip((_("height"), _("width")), task.n, task.k, task.p,
+                                         task.s, task.answer()):
+            st.markdown(f"- {axis}: ({n} − 1)·{s} − 2·{p} + {k} = **{out}**")
+
+    exercise(t, exercise_id, label=_("Output shape (height × width)"), placeholder="h×w",
+             check=lambda text: (task.check(text), None), show=lambda v, _x: say(t, v),
+             solution=solution)

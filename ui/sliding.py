@@ -40,23 +40,28 @@ def traced(*, setting: Setting) -> windows.WindowTrace:
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def animated(*, setting: Setting, lang: str, width: int | None = None) -> PlainFigure:
+def animated(*, setting: Setting, lang: str, width: int | None = None,
+             projector: bool = False) -> PlainFigure:
     """The animation of one configuration in one language (its titles, step line and
     buttons: ``lang`` is part of the key, or one visitor's language would reach another).
     Building it costs up to ~200 ms at 16×16, and the cell picker reruns the page without
     changing it. Shared read-only: a plain figure (viz.figure) is sent as the dicts it was
     made of and never changed."""
-    return sliding.animation(traced(setting=setting), width=width, lang=lang)
+    return sliding.animation(traced(setting=setting), width=width, lang=lang, projector=projector)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def picked(*, setting: Setting, n: int, lang: str, width: int | None = None) -> PlainFigure:
+def picked(*, setting: Setting, n: int, lang: str, width: int | None = None,
+           projector: bool = False) -> PlainFigure:
     """The picked window's figure (sliding.snapshot) in ``lang``, shared read-only like
     ``animated``."""
-    return sliding.snapshot(traced(setting=setting), n, width=width, lang=lang)
+    return sliding.snapshot(traced(setting=setting), n, width=width, lang=lang,
+                            projector=projector)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def quizzed(*, setting: Setting, n: int, lang: str, width: int | None = None) -> PlainFigure:
+def quizzed(*, setting: Setting, n: int, lang: str, width: int | None = None,
+            projector: bool = False) -> PlainFigure:
     """The quiz's figure for output cell n (sliding.quiz_view), shared read-only."""
-    return sliding.quiz_view(traced(setting=setting), n, width=width, lang=lang)
+    return sliding.quiz_view(traced(setting=setting), n, width=width, lang=lang,
+                             projector=projector)

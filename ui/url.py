@@ -37,8 +37,9 @@ _NAMED = "_url_named"
 BIND: dict[str, Any] = {"bind": "query-params"}
 #: Old parameter names kept working after a rename: {old: new}.
 ALIASES: dict[str, str] = {}
-#: Parameters of every page, not of one (no page prefix): judged by their own module.
-GLOBAL: frozenset[str] = frozenset({"lang"})
+#: Parameters of every page, not of one (no page prefix): judged by their own module (the
+#: language, ``ui.lang``; the projector view, ``ui.view``).
+GLOBAL: frozenset[str] = frozenset({"lang", "view"})
 #: The notes' wording, by kind: a parameter no page has, a value its widget could not take.
 _UNKNOWN = N_("`{key}` is not a setting of this page; ignored.")
 _INVALID = N_("`{key}={shown}` from the link is not a valid value; the page used `{used}` instead.")

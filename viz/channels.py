@@ -18,7 +18,7 @@ import numpy as np
 import i18n
 from viz import colours
 from viz.figure import PlainFigure
-from viz.grid import MAIN_PX, cell_text, fit_labels
+from viz.grid import MAIN_PX, cell_text, fit_cells, fit_labels
 
 #: Pixels a figure can count on for its width: the main column of a wide page (viz.grid).
 WIDTH_PX = MAIN_PX
@@ -59,8 +59,9 @@ class Sheet:
 
     def __init__(self, cols: int, px: float = 0, *, numbers: bool | None = None,
                  left_px: float = 0, width: int | None = None,
-                 lang: str = i18n.DEFAULT) -> None:
+                 lang: str = i18n.DEFAULT, projector: bool = False) -> None:
         self.width = width
+        self.projector = projector  # numbers at viz.grid.PROJECTOR_FONT_PX or none
         self.texts = i18n.texts(lang)
         room = WIDTH_PX if width is None else width - MARGIN_PX
         fit = (room - px - left_px) / max(cols, 1)
@@ -129,7 +130,8 @@ class Sheet:
         }
         if self.numbers:
             # The blank gaps between blocks (NaN) are labelled "0" here and left empty below.
-            fitted = fit_labels(np.nan_to_num(z), self.cell, font_px=15, min_font_px=8)
+            fitted = (fit_cells(np.nan_to_num(z), self.cell, projector=True) if self.projector
+                      else fit_labels(np.nan_to_num(z), self.cell, font_px=15, min_font_px=8))
             if fitted:
                 labels, size = fitted
                 text = [[t if np.isfinite(v) else "" for t, v in zip(row, zrow)]
@@ -185,14 +187,16 @@ def _shape(T: np.ndarray) -> str:
 
 
 def multi_in_figure(X: Any, K: Any, parts: Any, Y: Any, *, numbers: bool | None = None,
-                    width: int | None = None, lang: str = i18n.DEFAULT) -> PlainFigure:
+                    width: int | None = None, lang: str = i18n.DEFAULT,
+                    projector: bool = False) -> PlainFigure:
     """X (ci, H, W) over K (ci, kh, kw) over corr2d(X[c], K[c]) (ci, Ho, Wo), then "=" their
     sum Y (Ho, Wo): channel c's column reads top to bottom, the last row adds across.
     width: a phone's column (px; None: the wide page), see Sheet; lang: its captions'."""
     X, K, parts, Y = _np(X), _np(K), _np(parts), _np(Y)
     ci = X.shape[0]
     pitch = max(X.shape[2], K.shape[2], parts.shape[2])
-    s = Sheet(ci * pitch + Y.shape[1], ci * 36, numbers=numbers, width=width, lang=lang)
+    s = Sheet(ci * pitch + Y.shape[1], ci * 36, numbers=numbers, width=width, lang=lang,
+              projector=projector)
     t = s.texts
     gap_x = s.whole(36)  # room for "+"
     step = pitch + gap_x
@@ -239,14 +243,15 @@ def multi_in_figure(X: Any, K: Any, parts: Any, Y: Any, *, numbers: bool | None 
 
 def multi_out_figure(K: Any, Y: Any, *, col_names: Sequence[str] | None = None,
                      numbers: bool | None = None, width: int | None = None,
-                     lang: str = i18n.DEFAULT) -> PlainFigure:
+                     lang: str = i18n.DEFAULT, projector: bool = False) -> PlainFigure:
     """K (co, ci, kh, kw) as co columns of ci kernel slices; below column o, its output
     map Y[o] (Ho, Wo). The kernel tensor's shape co × ci × kh × kw is written above.
     width: a phone's column (px; None: the wide page), see Sheet; lang: its captions'."""
     K, Y = _np(K), _np(Y)
     co, ci, kh, kw = K.shape
     pitch = max(kw, Y.shape[2])
-    s = Sheet(co * pitch, co * 30, numbers=numbers, left_px=48, width=width, lang=lang)
+    s = Sheet(co * pitch, co * 30, numbers=numbers, left_px=48, width=width, lang=lang,
+              projector=projector)
     step, vgap = pitch + s.whole(30), s.cells(14)
     names = col_names or [f"K[{o}]" for o in range(co)]
     heading, lines = s.wrap(i18n.fmt(s.texts, "kernel K: co × ci × kh × kw = {shape}",
@@ -283,7 +288,8 @@ def multi_out_figure(K: Any, Y: Any, *, col_names: Sequence[str] | None = None,
 
 
 def matmul_figure(Xm: Any, Km: Any, Ym: Any, Y1: Any, *, numbers: bool | None = None,
-                  width: int | None = None, lang: str = i18n.DEFAULT) -> PlainFigure:
+                  width: int | None = None, lang: str = i18n.DEFAULT,
+                  projector: bool = False) -> PlainFigure:
     """The 1×1 convolution as K (co × ci) · X (ci × h·w) = Y (co × h·w), laid out so that
     Y[o, j] sits where K's row o meets X's column j (Y[0, 0]'s are outlined in red);
     below, Y reshaped to (co, h, w). width: a phone's column (px; None: the wide page)."""
@@ -291,7 +297,7 @@ def matmul_figure(Xm: Any, Km: Any, Ym: Any, Y1: Any, *, numbers: bool | None = 
     ci, hw = Xm.shape
     co, h, w = Y1.shape
     s = Sheet(max(ci + hw, co * w + ci), 40, numbers=numbers, left_px=60, width=width,
-              lang=lang)
+              lang=lang, projector=projector)
     xx = ci + s.whole(40)  # X and Y start here; K sits left of Y
     # Captions over X, Y and Y1 (wrapped on a phone: each extra line takes 18 px above)
     (cx, lx), (cy, ly), (cr, lr) = (s.wrap(t, size=14, x=xx - 0.5) for t in (

@@ -26,6 +26,13 @@ MIN_FONT_PX, COMFORT_FONT_PX = 10, 13
 #: Width of one character of a number, in ems: generous for the digits, signs, "." and "/"
 #: of the sans-serif fonts Plotly and Streamlit use (≈ 0.5–0.57 em), so estimates err wide.
 CHAR_EM = 0.6
+#: The projector view (``ui.view``, a class reading from the back of a room): no number in a
+#: grid cell is written smaller than PROJECTOR_FONT_PX (CSS pixels, measured at a 1280×720
+#: screen); PROJECTOR_PREFERRED_PX when it fits; cells up to PROJECTOR_CELL_PX a side; row and
+#: column numbers and titles PROJECTOR_TICK_PX and PROJECTOR_TITLE_PX. A number that does not
+#: fit at PROJECTOR_FONT_PX is not written (the cell shows its colour, hover its value).
+PROJECTOR_FONT_PX, PROJECTOR_PREFERRED_PX, PROJECTOR_CELL_PX = 24, 32, 96
+PROJECTOR_TICK_PX, PROJECTOR_TITLE_PX = 18, 26
 #: Pixels a label leaves free in its cell (both sides together).
 PAD_PX = 4
 #: Width of the main column of the wide layout on a 1280-px laptop screen with the sidebar
@@ -179,7 +186,7 @@ def fit_labels(A: Any, cell_px: float, *, font_px: int = FONT_PX,
         return [[labels[i] for i in row] for row in where]
 
     full = [number_label(v, exact=e) for v, e in zip(values, exact)]
-    comfort = min(COMFORT_FONT_PX, font_px)
+    comfort = max(min_font_px, min(COMFORT_FONT_PX, font_px))
     if size_for(full) >= comfort:
         return grid(full), size_for(full)
     for labels in (shortened(comfort), full, shortened(min_font_px)):
@@ -195,21 +202,34 @@ def cell_text(labels: Sequence[Sequence[str]], A: Any, top: float) -> list[list[
              for t, c in zip(row, ink_row)] for row, ink_row in zip(labels, ink)]
 
 
-def cell_px(shape: tuple[int, int], width: int | None = None) -> float:
+def cell_px(shape: tuple[int, int], width: int | None = None, *,
+            projector: bool = False) -> float:
     """Side of one square cell of a (rows, cols) heatmap drawn in a column ``width`` px wide:
-    as large as the column allows, up to CELL_PX, the grid at most 560 px tall."""
+    as large as the column allows, up to CELL_PX (PROJECTOR_CELL_PX in the projector view),
+    the grid at most 560 px tall."""
     rows, cols = shape
     plot_w = max((width or column_widths(3)[0]) - MARGIN["l"] - MARGIN["r"], 20)
-    return min(CELL_PX, plot_w / cols, 560 / rows)
+    return min(PROJECTOR_CELL_PX if projector else CELL_PX, plot_w / cols, 560 / rows)
 
 
-def labels(Z: Any, *, zmax: float | None = None, width: int | None = None) -> list | None:
+def fit_cells(A: Any, cell: float, *, projector: bool = False
+              ) -> tuple[list[list[str]], int] | None:
+    """``fit_labels`` at the page's type sizes: the usual ones, or the projector view's
+    (never under PROJECTOR_FONT_PX)."""
+    if projector:  # at most 0.7 of the cell's height, so a row of numbers keeps its air
+        preferred = max(PROJECTOR_FONT_PX, min(PROJECTOR_PREFERRED_PX, int(cell * 0.7)))
+        return fit_labels(A, cell, font_px=preferred, min_font_px=PROJECTOR_FONT_PX)
+    return fit_labels(A, cell)
+
+
+def labels(Z: Any, *, zmax: float | None = None, width: int | None = None,
+           projector: bool = False) -> list | None:
     """The cell texts ``heatmap`` writes for Z (None when it writes none): what an animation
     frame sends to change a grid's numbers."""
     A = _array(Z)
     if max(A.shape) > MAX_NUMBERED:
         return None
-    fitted = fit_labels(A, cell_px(A.shape, width))
+    fitted = fit_cells(A, cell_px(A.shape, width, projector=projector), projector=projector)
     return cell_text(fitted[0], A, colours.top(A, zmax=zmax)) if fitted else None
 
 
@@ -228,7 +248,7 @@ def _hover_block(block: int, lang: str) -> str:
 def heatmap(
     Z: Any, *, title: str = "", zmax: float | None = None, width: int | None = None,
     numbers: bool | None = None, height: int | None = None, colorbar: bool = False,
-    lang: str = i18n.DEFAULT,
+    lang: str = i18n.DEFAULT, projector: bool = False,
 ) -> PlainFigure:
     """A (rows, cols) grid as a heatmap with row 0 at the top, coloured by viz.colours.
 
@@ -236,10 +256,12 @@ def heatmap(
     width: pixels of the column the figure is drawn in (default: a third of the main
     column); it sizes the cells (≤ CELL_PX) and so the numbers, which are written while
     both sides ≤ MAX_NUMBERED and they fit (``fit_labels``). colorbar: the scale, under it.
-    lang: the language of the hover text (the title comes translated).
+    lang: the language of the hover text (the title comes translated). projector: the
+    projector view's sizes (PROJECTOR_FONT_PX and the rest).
     """
     trace, layout = heatmap_spec(Z, title=title, zmax=zmax, width=width, numbers=numbers,
-                                 height=height, colorbar=colorbar, lang=lang)
+                                 height=height, colorbar=colorbar, lang=lang,
+                                 projector=projector)
     # Plain dicts, not validated on every build (tests validate them): ≈ 1 ms a grid less,
     # and sent without Plotly's deep copy (viz.figure).
     return PlainFigure([trace], layout)
@@ -248,7 +270,7 @@ def heatmap(
 def heatmap_spec(
     Z: Any, *, title: str = "", zmax: float | None = None, width: int | None = None,
     numbers: bool | None = None, height: int | None = None, colorbar: bool = False,
-    lang: str = i18n.DEFAULT,
+    lang: str = i18n.DEFAULT, projector: bool = False,
 ) -> tuple[dict, dict]:
     """``heatmap``'s trace and layout as plain dicts, not validated: for a figure that
     validates its traces once in a test, not on every build (viz.learn's animation)."""
@@ -256,9 +278,9 @@ def heatmap_spec(
     rows, cols = A.shape
     top = colours.top(A, zmax=zmax)
     width = width or column_widths(3)[0]
-    cell = cell_px(A.shape, width)
-    fitted = fit_labels(A, cell) if (numbers is None and max(rows, cols) <= MAX_NUMBERED
-                                     or numbers) else None
+    cell = cell_px(A.shape, width, projector=projector)
+    fitted = fit_cells(A, cell, projector=projector) if (
+        numbers is None and max(rows, cols) <= MAX_NUMBERED or numbers) else None
     trace = {
         "type": "heatmap", "z": A, **colours.scale(top), "showscale": colorbar,
         "xgap": 1 if cell >= 8 else 0, "ygap": 1 if cell >= 8 else 0,
@@ -271,13 +293,16 @@ def heatmap_spec(
         trace.update(text=cell_text(labels, A, top), texttemplate="%{text}",
                      textfont={"size": size, "color": colours.BLACK})
     axis = {"showgrid": False, "zeroline": False, "constrain": "domain",
-            "tickfont": {"size": 11}, **({"dtick": 1} if fitted else {})}
-    t = 70 if title else 30
+            "tickfont": {"size": PROJECTOR_TICK_PX if projector else 11},
+            **({"dtick": 1} if fitted else {})}
+    t = (80 if projector else 70) if title else 30
     b = MARGIN["b"] + (colours.COLORBAR_PX if colorbar else 0)
     layout = {
         # The title sits above the column numbers (x axis on top, like a matrix).
         "title": {"text": title, "x": 0.5, "xanchor": "center", "y": 1, "yanchor": "top",
-                  "yref": "container", "pad": {"t": 6}} if title else None,
+                  "yref": "container", "pad": {"t": 6},
+                  **({"font": {"size": PROJECTOR_TITLE_PX}} if projector else {})}
+                 if title else None,
         "height": height or math.ceil(rows * cell + t + b),
         "margin": {**MARGIN, "t": t, "b": b},
         "plot_bgcolor": "rgba(0,0,0,0)", "meta": {"numbers": bool(fitted), "width": width},

@@ -34,7 +34,8 @@ TINY = 1e-6
 
 
 def kernel_grid(Z: Any, *, title: str = "", zmax: float | None = None, width: int | None = None,
-                height: int | None = None, lang: str = i18n.DEFAULT) -> PlainFigure:
+                height: int | None = None, lang: str = i18n.DEFAULT,
+                projector: bool = False) -> PlainFigure:
     """A (rows, cols) grid: numbered heatmap when small, plain heatmap up to 64 a side.
 
     zmax: shared colour limit, so Ŷ and Y (or learned and true K) compare by colour;
@@ -44,15 +45,16 @@ def kernel_grid(Z: Any, *, title: str = "", zmax: float | None = None, width: in
     # lstsq leaves ~1e-9 where the answer is 0: show 0, not "-4.93e-09"
     A = _cells(np.asarray(Z.detach().cpu() if hasattr(Z, "detach") else Z, dtype=np.float64))
     return heatmap(A, title=title, zmax=zmax, width=width, height=height, colorbar=True,
-                   lang=lang)
+                   lang=lang, projector=projector)
 
 
 def input_grid(Z: Any, *, title: str = "", width: int | None = None,
-               lang: str = i18n.DEFAULT) -> PlainFigure:
+               lang: str = i18n.DEFAULT, projector: bool = False) -> PlainFigure:
     """The input X: numbered heatmap when small, one PNG when large (fast to send)."""
     rows, cols = np.shape(Z)
     if max(rows, cols) <= MAX_NUMBERED:
-        return heatmap(Z, title=title, width=width, colorbar=True, lang=lang)
+        return heatmap(Z, title=title, width=width, colorbar=True, lang=lang,
+                       projector=projector)
     return picture(Z, title=title, width=width, colorbar=True, lang=lang)
 
 
@@ -135,7 +137,7 @@ def _cells(A: np.ndarray) -> np.ndarray:
 
 
 def _grid_trace(A: np.ndarray, n: int, zmax: float | None, *, levels: bool = False,
-                lang: str = i18n.DEFAULT) -> dict:
+                lang: str = i18n.DEFAULT, projector: bool = False) -> dict:
     """Grid A as a heatmap trace (viz.grid's colours) on axes x{n}/y{n}; ``levels``: Ŷ's big
     frames, colour levels only."""
     A = _cells(np.asarray(A, dtype=np.float64))
@@ -146,12 +148,13 @@ def _grid_trace(A: np.ndarray, n: int, zmax: float | None, *, levels: bool = Fal
         trace.pop("hovertemplate")
         trace.update(hoverinfo="skip", showscale=True)  # its bar: _bar
     else:  # kernel_grid's trace (A is already _cells'), as a plain dict
-        trace = heatmap_spec(A, zmax=zmax, colorbar=True, lang=lang)[0]
+        trace = heatmap_spec(A, zmax=zmax, colorbar=True, lang=lang, projector=projector)[0]
     trace.update(xaxis=f"x{n}", yaxis=f"y{n}")
     return trace
 
 
-def _grid_frame(A: np.ndarray, zmax: float | None, *, levels: bool = False) -> dict:
+def _grid_frame(A: np.ndarray, zmax: float | None, *, levels: bool = False,
+                projector: bool = False) -> dict:
     """What a frame changes in a grid trace: its numbers (and their labels when written);
     with ``zmax`` None also its scale ±max|A|, so a grid whose values shrink by orders over
     the run (∂loss/∂K) is coloured on its own step's scale, as its bar then says."""
@@ -163,7 +166,7 @@ def _grid_frame(A: np.ndarray, zmax: float | None, *, levels: bool = False) -> d
     out: dict = {"type": "heatmap", "z": np.round(A, 6).tolist()}
     if zmax is None:  # its own scale (∂loss/∂K shrinks by orders): colours, bar and labels
         out.update(zmin=-(top := colours.top(A)), zmax=top)
-    text = labels(A, zmax=zmax)
+    text = labels(A, zmax=zmax, projector=projector)
     if text is not None:
         out["text"] = text
     return out
@@ -174,6 +177,7 @@ def training_animation(
     preds: np.ndarray, Y: Any, *, total: int, optimum: float | None = None, log: bool = True,
     diverged: bool = False, kmax: float | None = None, ymax: float | None = None,
     bias: bool = True, height: int = 780, width: int | None = None, lang: str = i18n.DEFAULT,
+    projector: bool = False,
 ) -> PlainFigure:
     """A whole run as ONE Plotly animation that plays in the browser: frame f is step
     ``steps[f]``: the loss curve up to it (later steps covered), K after it (kh, kw),
@@ -184,7 +188,8 @@ def training_animation(
     width: pixels of the column; under viz.grid.NARROW (a phone) the four grids stand in two
     rows of two under the loss, each with its scale, numbers fitted to their cells, and the
     slider under the buttons (``_phone_layout``). None: the wide layout, four grids in a row.
-    lang: the language of its titles, notes, hover and controls.
+    lang: the language of its titles, notes, hover and controls. projector: the projector
+    view's type sizes for the grids' numbers (wide layout only).
     """
     _ = i18n.texts(lang).gettext
     Y = np.asarray(Y.detach() if hasattr(Y, "detach") else Y, dtype=np.float64)
@@ -210,17 +215,18 @@ def training_animation(
         {"type": "scatter", **dot(steps[last]), "mode": "markers", "xaxis": "x", "yaxis": "y",
          "marker": {"color": LOSS, "size": 11, "line": {"color": "#ffffff", "width": 2}},
          "hoverinfo": "skip", "showlegend": False},
-        _grid_trace(weights[last], 2, kmax, lang=lang),
-        _grid_trace(grads[last], 3, None, lang=lang),
-        _grid_trace(preds[last], 4, ymax, levels=levels, lang=lang),
+        _grid_trace(weights[last], 2, kmax, lang=lang, projector=projector),
+        _grid_trace(grads[last], 3, None, lang=lang, projector=projector),
+        _grid_trace(preds[last], 4, ymax, levels=levels, lang=lang, projector=projector),
     ]
-    data += moving + [_grid_trace(Y, 5, ymax, levels=levels, lang=lang)]
+    data += moving + [_grid_trace(Y, 5, ymax, levels=levels, lang=lang, projector=projector)]
     first = len(data) - len(moving) - 1
     animated = list(range(first, first + len(moving)))
     frames = [
         {"name": str(s), "traces": animated, "data": [
-            cover(s), dot(s), _grid_frame(weights[f], kmax), _grid_frame(grads[f], None),
-            _grid_frame(preds[f], ymax, levels=levels)]}
+            cover(s), dot(s), _grid_frame(weights[f], kmax, projector=projector),
+            _grid_frame(grads[f], None, projector=projector),
+            _grid_frame(preds[f], ymax, levels=levels, projector=projector)]}
         for f, s in enumerate(steps)
     ]
     layout.update(margin={"l": 10, "r": 10, "t": 30, "b": 10}, dragmode=False)

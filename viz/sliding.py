@@ -14,7 +14,14 @@ import i18n
 from core.windows import WindowTrace, num
 from viz import colours
 from viz.figure import PlainFigure
-from viz.grid import NARROW, fit_labels
+from viz.grid import (
+    NARROW,
+    PROJECTOR_CELL_PX,
+    PROJECTOR_FONT_PX,
+    PROJECTOR_TICK_PX,
+    PROJECTOR_TITLE_PX,
+    fit_labels,
+)
 
 TAP = "#009e73"  # the window: bluish green (Okabe–Ito), a hue neither sign of a cell has
 PAD = "#d9d9d9"  # padding cells: grey, their numbers grey too
@@ -27,6 +34,10 @@ SPEEDS = ((i18n.N_("▶ Slow"), 1500), (i18n.N_("▶ Play"), 700), (i18n.N_("▶
 #: Width in pixels the layout assumes for the chart when the page's width is not known (the
 #: wide layout's main column on a laptop; wider screens keep these cell sizes).
 WIDTH = 880
+#: The projector view's main column (1280-px screen, sidebar collapsed) and its line widths:
+#: the window's outline and the current output cell's, thick enough to see across a room.
+PROJECTOR_WIDTH = 1100
+OUTLINE_PX, PROJECTOR_OUTLINE_PX = 4, 8
 GAP = 1.4  # cells between panels
 #: Every text Plotly measures with a page-wide layout (getBoundingClientRect) costs a
 #: forced layout of the whole Streamlit page: tick labels are left as drawn ("allow",
@@ -71,16 +82,18 @@ def _grid_lines(rows: int, cols: int) -> tuple[list, list]:
 
 class _Layout:
     """Where each panel goes, in pixels and paper fractions: square cells, X, K and Y side by
-    side (wide), or stacked one above the other when ``width`` < NARROW (a phone)."""
+    side (wide), or stacked one above the other when ``width`` < NARROW (a phone).
+    ``projector``: the projector view's sizes (viz.grid.PROJECTOR_FONT_PX and the rest)."""
 
     def __init__(self, trace: WindowTrace, *, formula_lines: int, controls: bool,
-                 width: int | None = None) -> None:
+                 width: int | None = None, projector: bool = False) -> None:
         self.Hp, self.Wp = trace.X_padded.shape
         self.kh, self.kw = trace.K.shape
         self.Ho, self.Wo = trace.Y.shape
         self.R = max(self.Hp, self.kh, self.Ho)
         self.stacked = width is not None and width < NARROW
-        self.width = width or WIDTH
+        self.projector = projector
+        self.width = width or (PROJECTOR_WIDTH if projector else WIDTH)
         self.margin = {"l": 28, "r": 8} if self.stacked else {"l": 40, "r": 40}
         plot_w = self.width - self.margin["l"] - self.margin["r"]
         rows, cols = (self.Hp, self.kh, self.Ho), (self.Wp, self.kw, self.Wo)
@@ -88,9 +101,16 @@ class _Layout:
             self.cell = int(min(64, plot_w / max(cols)))
         else:
             units = self.Wp + self.kw + self.Wo + 2 * GAP
-            self.cell = int(min(96, max(18, min(self.width, WIDTH) / units)))
+            cap = PROJECTOR_WIDTH if projector else WIDTH
+            self.cell = int(min(PROJECTOR_CELL_PX if projector else 96,
+                                max(18, min(self.width, cap) / units)))
         self.font = int(min(28, max(10, self.cell * 0.4)))
         self.tick = max(10, min(self.font - 6, 14))
+        smallest = 10
+        if projector:  # numbers of PROJECTOR_FONT_PX or none; row/column numbers larger too
+            self.font, self.tick = max(PROJECTOR_FONT_PX, int(self.cell * 0.4)), PROJECTOR_TICK_PX
+            smallest = PROJECTOR_FONT_PX
+        self.outline = PROJECTOR_OUTLINE_PX if projector else OUTLINE_PX
         # A panel's title sits title_shift px above its grid, clear of the column numbers.
         self.title_shift = int(1.4 * self.tick) + 14
         head = self.title_shift + 34
@@ -100,6 +120,9 @@ class _Layout:
                        for line in w.formula(per_row=self.kw).split("\n")), default=1) + 6
         font = 24 if self.kw <= 3 else 20 if self.kw <= 5 else 16
         self.formula_font = int(max(10, min(font, plot_w / (0.6 * longest))))
+        if projector:
+            self.formula_font = int(max(self.formula_font,
+                                        min(PROJECTOR_FONT_PX + 4, plot_w / (0.6 * longest))))
         # 28 px of air between the grids and the formula.
         self.formula_px = int(formula_lines * self.formula_font * 1.45) + (
             28 if formula_lines else 0)
@@ -127,8 +150,8 @@ class _Layout:
             self.y = [self.grid_y] * 3
             self.ranges = [self.R - 0.5] * 3
         # The numbers in X, K and Y, fitted to the cells (None: too small, colour only).
-        self.labels = [fit_labels(A, self.cell, font_px=self.font) for A in (
-            trace.X_padded.numpy(), trace.K.numpy(), trace.Y.numpy())]
+        self.labels = [fit_labels(A, self.cell, font_px=self.font, min_font_px=smallest)
+                       for A in (trace.X_padded.numpy(), trace.K.numpy(), trace.Y.numpy())]
         # The weights written in the window's corners: in a corner about half a cell wide.
         size = max(9, int(self.font * 0.55))
         corner = fit_labels(np.asarray(trace.K.numpy()).reshape(1, -1),
@@ -209,7 +232,8 @@ def _base(trace: WindowTrace, L: _Layout, *, title: str, lang: str
         }
         annotations.append(dict(
             text=f"<b>{name}</b>", x=(x0 + x1) / 2, y=y1, xref="paper", yref="paper",
-            yanchor="bottom", yshift=L.title_shift, showarrow=False, font={"size": 20},
+            yanchor="bottom", yshift=L.title_shift, showarrow=False,
+            font={"size": PROJECTOR_TITLE_PX if L.projector else 20},
             xanchor="left" if L.stacked else "center",
         ) | ({"x": x0} if L.stacked else {}))
     layout["annotations"] = annotations
@@ -247,13 +271,14 @@ def _moving(trace: WindowTrace, n: int, L: _Layout, *, cover: bool, labels: bool
         z[::dh, ::dw] = 1.0  # the taps; the dilation gaps between them stay untinted
         tint.update(z=z.tolist(), dx=1, dy=1, colorscale=[[0, TAP], [1, TAP]], opacity=0.45,
                     showscale=False, xaxis="x", yaxis="y", hoverinfo="skip")
-        outline.update(mode="lines", line={"color": TAP, "width": 4}, xaxis="x", yaxis="y",
+        outline.update(mode="lines", line={"color": TAP, "width": L.outline}, xaxis="x", yaxis="y",
                        **skip)
         (corner,), size = L.weights if L.weights else ([[num(k) for k in w.weights]], 9)
         label.update(mode="text", textposition="top left", xaxis="x", yaxis="y", **skip,
                      text=[f"×{t}" for t in corner],
                      textfont={"size": size, "color": "#b35900"})
-        current.update(mode="lines", line={"color": TAP, "width": 5}, xaxis="x3", yaxis="y3",
+        current.update(mode="lines", line={"color": TAP, "width": L.outline + 1}, xaxis="x3",
+                       yaxis="y3",
                        **skip)
         text.update(x=[0], y=[1], mode="text", textposition="bottom right", xaxis="x4",
                     yaxis="y4", textfont={"size": L.formula_font},
@@ -311,15 +336,17 @@ def _controls(n_steps: int, start: int, *, small: bool, lang: str) -> dict:
 
 
 def animation(trace: WindowTrace, *, start: int = 0, width: int | None = None,
-              lang: str = i18n.DEFAULT) -> PlainFigure:
+              lang: str = i18n.DEFAULT, projector: bool = False) -> PlainFigure:
     """Every window of ``trace`` as a Plotly frame, with play/pause, speeds and a step slider.
 
     Frame n shows window n on the padded input, the products and their sum, and the
     output with cells 0..n filled (row-major) and cell n outlined. ``width``: pixels of
     the column it is drawn in (None: the wide layout's); under NARROW the panels stack.
-    ``lang``: the language of its titles, step line and buttons.
+    ``lang``: the language of its titles, step line and buttons. ``projector``: the
+    projector view's sizes (larger numbers and thicker outlines).
     """
-    L = _Layout(trace, formula_lines=int(trace.K.shape[0]) + 1, controls=True, width=width)
+    L = _Layout(trace, formula_lines=int(trace.K.shape[0]) + 1, controls=True, width=width,
+                projector=projector)
     labels = L.weights is not None
     data, layout = _base(trace, L, title="", lang=lang)
     _formula_axes(layout, L)
@@ -342,11 +369,11 @@ def animation(trace: WindowTrace, *, start: int = 0, width: int | None = None,
 
 
 def quiz_view(trace: WindowTrace, n: int, *, width: int | None = None,
-              lang: str = i18n.DEFAULT) -> PlainFigure:
+              lang: str = i18n.DEFAULT, projector: bool = False) -> PlainFigure:
     """Predict, then reveal: window n on the input, the output cells before it shown, cell n
     and every later one hidden (the page asks for cell n). No arithmetic written, and no
     hover on the output: the page draws it as a static plot, so nothing gives the answer."""
-    L = _Layout(trace, formula_lines=0, controls=False, width=width)
+    L = _Layout(trace, formula_lines=0, controls=False, width=width, projector=projector)
     data, layout = _base(trace, L, title="", lang=lang)
     moving = _moving(trace, n, L, cover=True, labels=L.weights is not None, formula=False,
                      lang=lang, hide_current=True)
@@ -354,9 +381,9 @@ def quiz_view(trace: WindowTrace, n: int, *, width: int | None = None,
 
 
 def snapshot(trace: WindowTrace, n: int, *, title: str = "", width: int | None = None,
-             lang: str = i18n.DEFAULT) -> PlainFigure:
+             lang: str = i18n.DEFAULT, projector: bool = False) -> PlainFigure:
     """Window n alone, every output cell shown: the picked cell and its receptive field."""
-    L = _Layout(trace, formula_lines=0, controls=False, width=width)
+    L = _Layout(trace, formula_lines=0, controls=False, width=width, projector=projector)
     data, layout = _base(trace, L, title=title, lang=lang)
     moving = _moving(trace, n, L, cover=False, labels=L.weights is not None, formula=False)
     return PlainFigure(data + moving, layout)

@@ -11,6 +11,7 @@ from core import learn, learn_task
 from core.images import SAMPLES, stripes
 from core.kernels import D2L_EDGE, PRESETS, SOBEL_X
 from tests.apptest import all_text, assert_clean, decode, figures, run_page
+from ui import view
 from ui.learn_run import MAX_FRAMES, Trajectory, frame_steps, record, train
 from ui.learn_setups import BOOK_LAYER, EDITIONS, SETUPS
 
@@ -362,7 +363,7 @@ def test_every_element_key_of_the_page_carries_its_lk_prefix():
     assert at.session_state["lk_run"].status == "done"
     keys = [e.key for kind in ("plotly_chart", "button", "number_input", "selectbox",
                                "checkbox", "radio", "slider", "toggle")
-            for e in at.get(kind) if getattr(e, "key", None)]
+            for e in at.get(kind) if getattr(e, "key", None) and e.key != view.SWITCH]
     charts = [c.proto.id for c in at.get("plotly_chart")]
     assert keys and all(k.startswith("lk_") for k in keys), keys
     assert all("lkc_" not in c for c in charts), charts

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from core import practice as pr
+from core.pooling import pool2d
 from tests.apptest import assert_clean, run_page
 
 PAGE = "pages/practice.py"
@@ -167,3 +168,59 @@ def test_the_whole_seed_grid_ends_with_a_score():
         at.button(key="sw_quiz_state_next").click()
         at.run()
     assert any("4 of 4" in s.value for s in at.success)
+
+
+# -- issue 17's list: the matrix, pooling from convolution and from max pooling, the transposed
+# convolution's shape; right, each slip named, garbage refused, in both languages ----------------
+
+def _grid(T) -> str:
+    return "; ".join(" ".join(f"{v:g}" for v in row) for row in T.tolist())
+
+
+def _named(at, slip: str, lang: str) -> bool:
+    from i18n import texts as catalog
+
+    return any(catalog(lang).gettext(pr.MISTAKES[slip]) in e.value for e in at.error)
+
+
+def _right(at) -> bool:
+    return bool(at.success) and not at.error
+
+
+NEW = [  # (exercise id at seed 0, the right answer, {slip: its answer}, garbage)
+    ("matrix_0", _grid(pr.matrix_task(0).answer()),
+     {k: _grid(v) for k, v in pr.matrix_task(0).slips().items()}, "1 2; 3"),
+    ("avg_kernel_0", "0.25 0.25; 0.25 0.25", {"pool_sum_not_mean": "1 1; 1 1"}, "0.25 x; 1 1"),
+    ("min_pool_0", _grid(pr.min_pool_task(0).answer()),
+     {"max_not_min": _grid(pool2d(pr.min_pool_task(0).X, 2, "max")),
+      "forgot_negate_back": _grid(-pr.min_pool_task(0).answer())}, "1 2 3"),
+    ("trans_book", "4×4", {"trans_conv_formula": "1×1", "trans_n_not_n_minus_1": "6×6"},
+     "4×four"),
+]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("exercise, right, slips, garbage", NEW, ids=[n[0] for n in NEW])
+def test_the_new_exercises_accept_name_and_refuse(exercise, right, slips, garbage, lang):
+    at = run_page(PAGE, {"lang": lang})
+    at = answer(at, exercise, garbage)
+    assert_clean(at)
+    assert at.warning and not at.success and not at.error, "garbage refused, not judged"
+    for slip, typed in slips.items():
+        at = answer(at, exercise, typed)
+        assert _named(at, slip, lang), (slip, typed)
+    at = answer(at, exercise, right)
+    assert _right(at)
+    assert not at.exception
+
+
+def test_the_transposed_drills_and_the_matrix_follow_the_seed():
+    at = run_page(PAGE, {"pr_seed": "7", "lang": "en"})
+    task = pr.trans_drill(7, 0)
+    at = answer(at, "trans_7_0", f"{task.answer()[0]}×{task.answer()[1]}")
+    assert _right(at)
+    at = answer(at, "matrix_7", _grid(pr.matrix_task(7).answer()))
+    assert _right(at)
+    slip, wrong = next(iter(task.slips().items()))
+    at = answer(at, "trans_7_0", f"{wrong[0]}×{wrong[1]}")
+    assert _named(at, slip, "en")

@@ -141,6 +141,9 @@ def test_every_named_mistake_has_a_message():
     for conv in ("torch", "d2l"):
         names |= set(pr._SHAPE_SLIPS[conv])
     names |= {"pool_stride_one", "flipped_kernel", "forgot_bias", "forgot_in_channels"}
+    names |= set(pr.matrix_task(0).slips()) | {"pool_sum_not_mean", "max_not_min",
+                                                "forgot_negate_back"}
+    names |= set(pr.TransShapeTask(n=(3, 3), k=(3, 3), p=(1, 1), s=(2, 2)).slips())
     assert names == set(pr.MISTAKES)
 
 
@@ -178,3 +181,126 @@ def test_every_design_failure_has_a_message():
     src = inspect.getsource(pr.check_design)
     used = set(re.findall(r'fails.append\("(\w+)"\)', src))
     assert used == set(pr.DESIGN_FAILS)
+
+
+# -- cross-correlation as a matrix product ----------------------------------------------------
+
+def _grid(T: torch.Tensor) -> list[list[str]]:
+    return [[f"{v:g}" for v in row] for row in T.tolist()]
+
+
+def test_the_books_matrix_task_is_the_4_by_9_W_of_K_0123():
+    task = pr.matrix_task(0)
+    W = task.answer()
+    assert W.shape == (4, 9)
+    assert W[0].tolist() == [0, 1, 0, 2, 3, 0, 0, 0, 0]
+    verdict, marks = task.check(_grid(W))
+    assert verdict.right and all(all(row) for row in marks)
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10_000), values=st.lists(st.integers(-9, 9), min_size=9, max_size=9))
+def test_the_matrix_times_vec_x_is_torchs_convolution(seed, values):
+    task = pr.matrix_task(seed)
+    X = torch.tensor(values, dtype=torch.float32).reshape(3, 3)
+    Y = torch.nn.functional.conv2d(X[None, None], task.K[None, None])[0, 0]
+    assert torch.equal(task.answer() @ X.reshape(-1), Y.reshape(-1))
+
+
+@pytest.mark.parametrize("slip", ["flipped_kernel", "column_major", "transposed_matrix"])
+def test_each_matrix_slip_is_named(slip):
+    task = pr.matrix_task(0)
+    verdict, _ = task.check(_grid(task.slips()[slip]))
+    assert not verdict.right and verdict.mistake == slip
+
+
+def test_a_matrix_of_another_shape_is_refused_with_the_shape_it_needs():
+    with pytest.raises(pr.AnswerWrongSize) as e:
+        pr.matrix_task(0).check([["1", "2"], ["3", "4"]])
+    assert (e.value.want_rows, e.value.want_cols) == (4, 9)
+
+
+def test_matrix_tasks_repeat_by_seed_and_their_kernels_are_not_symmetric():
+    for seed in range(1, 30):
+        K = pr.matrix_task(seed).K
+        assert torch.equal(K, pr.matrix_task(seed).K)
+        assert not torch.equal(K, torch.flip(K, (0, 1)))
+
+
+# -- pooling ----------------------------------------------------------------------------------
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 10_000))
+def test_min_pooling_is_minus_torchs_max_pooling_of_minus_x(seed):
+    task = pr.min_pool_task(seed)
+    want = -torch.nn.functional.max_pool2d(-task.X[None, None], task.k)[0, 0]
+    assert torch.equal(task.answer(), want)
+    assert task.check(_grid(want))[0].right
+
+
+def test_the_min_pooling_slips_are_named():
+    task = pr.min_pool_task(0)
+    maxed = torch.nn.functional.max_pool2d(task.X[None, None], 2)[0, 0]
+    assert task.check(_grid(maxed))[0].mistake == "max_not_min"
+    assert task.check(_grid(-task.answer()))[0].mistake == "forgot_negate_back"
+    with pytest.raises(pr.AnswerWrongSize):
+        task.check([["1"]])
+    with pytest.raises(pr.AnswerNotANumber):
+        task.check([["a", "1"], ["1", "1"]])
+
+
+@settings(max_examples=30, deadline=None)
+@given(k=st.sampled_from([2, 3]), values=st.lists(st.integers(0, 9), min_size=36, max_size=36))
+def test_the_mean_kernel_at_stride_k_is_torchs_average_pooling(k, values):
+    X = torch.tensor(values, dtype=torch.float32).reshape(6, 6)
+    task = pr.AvgKernelTask(k)
+    by_conv = torch.nn.functional.conv2d(X[None, None], task.answer()[None, None], stride=k)
+    assert torch.allclose(by_conv, torch.nn.functional.avg_pool2d(X[None, None], k), atol=1e-5)
+
+
+@pytest.mark.parametrize("k, typed, right, slip", [
+    (2, [[0.25, 0.25], [0.25, 0.25]], True, None),
+    (3, [[0.111] * 3] * 3, True, None),  # 1/9 to three decimals
+    (2, [[1, 1], [1, 1]], False, "pool_sum_not_mean"),
+    (2, [[0.5, 0], [0, 0.5]], False, None),
+])
+def test_an_averaging_kernel_is_judged_by_what_it_does(k, typed, right, slip):
+    verdict = pr.AvgKernelTask(k).check(torch.tensor(typed, dtype=torch.float32))
+    assert (verdict.right, verdict.mistake) == (right, slip)
+
+
+def test_an_averaging_kernel_of_another_shape_is_refused():
+    with pytest.raises(pr.AnswerWrongSize):
+        pr.AvgKernelTask(2).check(torch.ones(1, 3))
+
+
+# -- transposed convolution -------------------------------------------------------------------
+
+def test_the_books_transposed_example_is_four_by_four():
+    assert pr.BOOK_TRANS.answer() == (4, 4)
+    assert pr.BOOK_TRANS.check("4×4").right
+    assert pr.BOOK_TRANS.check("1×1").mistake == "trans_conv_formula"
+    assert pr.BOOK_TRANS.check("6×6").mistake == "trans_n_not_n_minus_1"
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 10_000), index=st.integers(0, 5))
+def test_transposed_shapes_agree_with_torchs_conv_transpose(seed, index):
+    task = pr.trans_drill(seed, index)
+    layer = torch.nn.ConvTranspose2d(1, 1, kernel_size=task.k, stride=task.s, padding=task.p)
+    with torch.no_grad():
+        Y = layer(torch.zeros(1, 1, *task.n))
+    assert tuple(Y.shape[2:]) == task.answer()
+    assert min(task.answer()) >= 1
+    for name, wrong in task.slips().items():
+        assert wrong != task.answer()
+        assert task.check(f"{wrong[0]}×{wrong[1]}").mistake == name
+
+
+def test_transposed_slips_follow_their_rules():
+    task = pr.TransShapeTask(n=(3, 3), k=(3, 3), p=(1, 1), s=(2, 2))
+    assert task.answer() == (5, 5)
+    assert task.slips() == {"trans_conv_formula": (2, 2), "trans_padding_added": (9, 9),
+                            "trans_n_not_n_minus_1": (7, 7)}
+    with pytest.raises(pr.AnswerNotAShape):
+        task.check("5")

@@ -23,7 +23,7 @@ def test_a_quiz_link_gives_the_same_tasks_in_a_fresh_browser(browser, server, pa
     page.wait_for_url(re.compile(r"pr_seed=41"))
     wait_idle(page)
     first = _tasks(page)
-    assert len(first) == 5, first  # four shape drills and the cost task
+    assert len(first) == 7, first  # four shape drills, the cost task, two transposed
     page.locator(".st-key-pr_ans_shape_book input").fill("2×2")
     page.get_by_role("button", name="Check").first.click()
     wait_idle(page)

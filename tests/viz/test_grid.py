@@ -163,3 +163,25 @@ def test_the_grid_screen_gives_each_cell_its_own_exact_form(values):
 
     A = np.array([values], dtype=np.float64)
     assert _exact_forms(A) == [[_exact_form(v) if np.isfinite(v) else None for v in values]]
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.integers(1, 16), cols=st.integers(1, 16), seed=st.integers(0, 10_000),
+       width=st.sampled_from(WIDTHS), scale=st.sampled_from([1.0, 9.0, 123.0, 0.01]))
+def test_the_projector_view_writes_numbers_of_24_px_that_fit_or_none(rows, cols, seed, width,
+                                                                     scale):
+    """ui.view's projector view: every number drawn at PROJECTOR_FONT_PX or more and inside
+    its cell, else no numbers (the cell's colour and its hover remain)."""
+    from viz.grid import PROJECTOR_FONT_PX, cell_px, fit_cells
+
+    A = np.random.default_rng(seed).standard_normal((rows, cols)).round(2) * scale
+    cell = cell_px(A.shape, width, projector=True)
+    fitted = fit_cells(A, cell, projector=True)
+    if fitted is not None:
+        labels, size = fitted
+        assert PROJECTOR_FONT_PX <= size <= max(PROJECTOR_FONT_PX, 0.7 * cell)
+        assert all(len(t) * CHAR_EM * size <= cell - PAD_PX for row in labels for t in row)
+    spec = heatmap(A, width=width, projector=True).to_dict()["data"][0]
+    assert ("textfont" in spec) == (fitted is not None)
+    if fitted is not None:
+        assert spec["textfont"]["size"] >= PROJECTOR_FONT_PX

@@ -1,0 +1,129 @@
+"""The projector view (issue 17, 课堂投影) in Debian's chromium at a projector's 1280×720: the
+numbers in every page's grids are drawn at ui.view.MIN_FONT_PX or larger, the sidebar starts
+collapsed, and ← → / space drive the sliding window's animation in the browser alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from i18n import fmt, texts
+from tests.e2e.conftest import SCREENSHOTS, assert_no_errors, goto
+from ui import view
+
+pytestmark = pytest.mark.e2e
+
+SCREEN = {"width": 1280, "height": 720}
+#: The pages whose default view draws numbered grids, by URL path.
+GRID_PAGES = ["", "sliding_window", "edges", "learn", "channels", "practice"]
+
+#: The numbers drawn in grid cells, as [text, font size px, drawn height px] once the page's
+#: charts are all drawn (null before): heatmap cell labels and text-only scatter points, not
+#: the kernel weights in a window's corners (orange, #b35900), not tick labels, titles or the
+#: step's arithmetic (not a plain number), and only those displayed (a closed expander's are
+#: not laid out).
+CELL_NUMBERS = r"""() => {
+  const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+  if (!charts.length || charts.some(c => !c.querySelector('.main-svg'))) return null;
+  const number = /^[−\-]?[0-9][0-9.\/e−]*$/;
+  return [...document.querySelectorAll(
+      '.js-plotly-plot .heatmap-label text, .js-plotly-plot .scatterlayer .textpoint text')]
+    .filter(t => number.test(t.textContent.trim()))
+    .filter(t => getComputedStyle(t).fill !== 'rgb(179, 89, 0)')
+    .filter(t => t.getBoundingClientRect().height > 0)  // not in a closed expander
+    .map(t => [t.textContent, parseFloat(getComputedStyle(t).fontSize),
+               t.getBoundingClientRect().height]);
+}"""
+
+ANIMATION = '.st-key-sw_anim .js-plotly-plot'
+ACTIVE = f"() => document.querySelector('{ANIMATION}').layout.sliders[0].active"
+PLAYING = (f"() => Boolean(document.querySelector('{ANIMATION}')._transitionData"
+           "?._animationRaf)")
+
+
+@pytest.fixture(scope="module")
+def app(server, browser) -> str:
+    """The server's URL after one visit to the home page (ui.nav.ensure_router)."""
+    ctx = browser.new_context()
+    goto(ctx.new_page(), server)
+    ctx.close()
+    return server
+
+
+def _open(page, url: str) -> None:
+    page.set_viewport_size(SCREEN)
+    goto(page, url)
+    assert_no_errors(page)
+
+
+@pytest.mark.parametrize("path", GRID_PAGES)
+def test_grid_numbers_are_readable_from_the_back_of_the_room(page, app, path):
+    _open(page, f"{app}/{path}?view=class&lang=en")
+    numbers = page.wait_for_function(CELL_NUMBERS).json_value()
+    assert numbers, f"{path}: no numbers in its grids"
+    small = [n for n in numbers if n[1] < view.MIN_FONT_PX or n[2] < view.MIN_FONT_PX]
+    assert not small, f"{path}: under {view.MIN_FONT_PX} px: {small[:8]}"
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert sidebar.get_attribute("data-collapsed") == "true"
+    assert sidebar.bounding_box()["width"] == 0
+
+
+def test_the_ordinary_view_keeps_the_sidebar_open_and_smaller_numbers(page, app):
+    _open(page, f"{app}/?lang=en")
+    numbers = page.wait_for_function(CELL_NUMBERS).json_value()
+    assert max(n[1] for n in numbers) < view.MIN_FONT_PX
+    assert page.locator('[data-testid="stSidebar"]').get_attribute("data-collapsed") == "false"
+
+
+def _press(page, key: str) -> None:
+    page.locator("body").press(key)
+
+
+def test_arrow_keys_and_space_drive_the_animation_without_the_server(page, app):
+    # The stripes under the 2×2 kernel: 5×7 = 35 windows, time to see it play and pause it.
+    _open(page, f"{app}/sliding_window?view=class&lang=zh&sw_x=seed+stripes+6%C3%978")
+    page.wait_for_function(f"() => document.querySelector('{ANIMATION}')?.layout?.sliders")
+    assert page.evaluate(ACTIVE) == 0
+    runs = page.evaluate("() => window.__convscope.runs")
+    _press(page, "ArrowRight")
+    page.wait_for_function(f"() => ({ACTIVE})() === 1")
+    _press(page, "ArrowRight")
+    page.wait_for_function(f"() => ({ACTIVE})() === 2")
+    _press(page, "ArrowLeft")
+    page.wait_for_function(f"() => ({ACTIVE})() === 1")
+    # What the figure shows follows: the step line under the grids says step 2 of 35.
+    step = fmt(texts("zh"), "Step {n}/{total}", n=2, total=35)
+    page.wait_for_function("([sel, step]) => document.querySelector(sel).textContent"
+                           ".replace(/\\s+/g, ' ').includes(step)", arg=[ANIMATION, step])
+    _press(page, " ")  # play
+    page.wait_for_function(f"() => ({ACTIVE})() >= 3")
+    _press(page, " ")  # pause
+    page.wait_for_function(f"() => !({PLAYING})()")
+    paused_at = page.evaluate(ACTIVE)
+    assert 3 <= paused_at < 34
+    _press(page, "ArrowRight")
+    page.wait_for_function(f"() => ({ACTIVE})() === {paused_at + 1}")
+    assert page.evaluate("() => window.__convscope.runs") == runs, "no script run per step"
+
+
+@pytest.mark.parametrize("lang, name", [("en", "projector"), ("zh", "zh/projector")])
+def test_screenshot_at_a_projectors_size(page, app, lang, name):
+    _open(page, f"{app}/sliding_window?view=class&lang={lang}")
+    page.wait_for_function(CELL_NUMBERS)
+    _press(page, "ArrowRight")
+    page.wait_for_function(f"() => ({ACTIVE})() === 1")
+    (SCREENSHOTS / "zh").mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+def test_the_learning_runs_animation_steps_by_keys_too(page, app):
+    """keyboard_steps is generic: the learning page's run (it opens on its last step)."""
+    _open(page, f"{app}/learn?view=class&lang=en")
+    run = ".st-key-lk_fig_run .js-plotly-plot"
+    page.wait_for_function(f"() => document.querySelector('{run}')?.layout?.sliders")
+    last = page.evaluate(f"() => document.querySelector('{run}').layout.sliders[0].steps.length")
+    active = f"() => document.querySelector('{run}').layout.sliders[0].active"
+    assert page.evaluate(active) == last - 1
+    _press(page, "ArrowLeft")
+    page.wait_for_function(f"() => ({active})() === {last - 2}")
+    _press(page, "ArrowRight")
+    page.wait_for_function(f"() => ({active})() === {last - 1}")
