@@ -9,10 +9,8 @@ own work. A "mode" rerun switches max ↔ average (both cached after the first t
 
 from __future__ import annotations
 
-import time
-
 from bench.bench_sliding import FIGURE_MB, RERUN_MS
-from bench.common import Row, apptest, figure_sizes
+from bench.common import Row, apptest, best_rerun, figure_sizes
 
 PAGE = "pages/pooling.py"
 #: (padding h, padding w), each used once per timed loop (up to half the window: 1).
@@ -25,32 +23,13 @@ CASES = (
 )
 
 
-def _timed(at, change) -> float:
-    """Server time (s) of one rerun after ``change(at)``."""
-    change(at)
-    t = time.perf_counter()
-    at.run()
-    elapsed = time.perf_counter() - t
-    assert not at.exception, [e.value for e in at.exception]
-    return elapsed
-
-
 def _new_padding(at) -> float:
     """Best time (s) over reruns, each with a padding pair not seen before."""
-    best = float("inf")
-    for h, w in FRESH:
-        def change(at, h=h, w=w):
-            at.slider(key="pl_p_h").set_value(h)
-            at.slider(key="pl_p_w").set_value(w)
-        best = min(best, _timed(at, change))
-    return best
+    return best_rerun(at, "pl_p_h+pl_p_w", list(FRESH))
 
 
 def _mode(at) -> float:
-    best = float("inf")
-    for mode in ("max", "avg", "max", "avg"):
-        best = min(best, _timed(at, lambda at, m=mode: at.radio(key="pl_mode").set_value(m)))
-    return best
+    return best_rerun(at, "pl_mode", ["max", "avg", "max", "avg"], kind="radio")
 
 
 def measure() -> list[Row]:

@@ -8,9 +8,7 @@ does not help: the time includes the trace, every figure and Streamlit's own wor
 
 from __future__ import annotations
 
-import time
-
-from bench.common import Row, apptest, figure_sizes
+from bench.common import Row, apptest, best_rerun, figure_sizes
 
 PAGE = "pages/sliding_window.py"
 RERUN_MS, FIGURE_MB = 150, 1.0
@@ -23,32 +21,13 @@ CASES = (
 )
 
 
-def _timed(at, change) -> float:
-    """Server time (s) of one rerun after ``change(at)``."""
-    change(at)
-    t = time.perf_counter()
-    at.run()
-    elapsed = time.perf_counter() - t
-    assert not at.exception, [e.value for e in at.exception]
-    return elapsed
-
-
 def _new_geometry(at) -> float:
     """Best time (s) over reruns, each with a padding pair not seen before."""
-    best = float("inf")
-    for h, w in FRESH:
-        def change(at, h=h, w=w):
-            at.slider(key="sw_pad_h").set_value(h)
-            at.slider(key="sw_pad_w").set_value(w)
-        best = min(best, _timed(at, change))
-    return best
+    return best_rerun(at, "sw_pad_h+sw_pad_w", list(FRESH))
 
 
 def _cell_picker(at) -> float:
-    best = float("inf")
-    for value in (1, 0, 1, 0, 1):
-        best = min(best, _timed(at, lambda at, v=value: at.slider(key="sw_c").set_value(v)))
-    return best
+    return best_rerun(at, "sw_c", [1, 0, 1, 0, 1])
 
 
 def measure() -> list[Row]:

@@ -10,10 +10,8 @@ Streamlit's own work.
 
 from __future__ import annotations
 
-import time
-
 from bench.bench_sliding import FIGURE_MB, RERUN_MS
-from bench.common import Row, apptest, figure_sizes
+from bench.common import Row, apptest, best_rerun, figure_sizes
 
 PAGE = "pages/transposed.py"
 VIEWS = ("Scatter", "As a convolution", "As a matrix")
@@ -27,26 +25,14 @@ CASES = (
 )
 
 
-def _new_setting(at, key: str, values: list[int]) -> float:
-    """Best server time (s) over reruns, each to a value of ``key`` not drawn before."""
-    best = float("inf")
-    for v in values:
-        at.slider(key=key).set_value(v)
-        t = time.perf_counter()
-        at.run()
-        best = min(best, time.perf_counter() - t)
-        assert not at.exception, [e.value for e in at.exception]
-        assert not at.error, [e.value for e in at.error]
-    return best
-
-
 def measure() -> list[Row]:
     rows = []
     for label, query, key, values in CASES:
         for view in VIEWS:
             at = apptest(PAGE, {**query, "tc_view": view})
             assert not at.exception, [e.value for e in at.exception]
-            ms = _new_setting(at, key, values) * 1e3
+            ms = best_rerun(at, key, values) * 1e3  # each value not drawn before
+            assert not at.error, [e.value for e in at.error]
             rows.append(Row("transposed", f"rerun after a new setting, {view}, {label}", ms,
                             "ms", f"< {RERUN_MS} ms", ms < RERUN_MS))
             sizes = figure_sizes(at)

@@ -72,6 +72,19 @@ def reruns(at, changes: list[Callable[[], object]]) -> tuple[float, float]:
     return wall, cpu
 
 
+def best_rerun(at, key: str, values: list, kind: str = "slider") -> float:
+    """Best server (wall) time (s) of a rerun after setting widget ``key`` (an AppTest
+    ``kind``: slider, radio, …) to each of ``values`` in turn; a pair of keys joined by
+    "+" (``"sw_pad_h+sw_pad_w"``) takes pairs of values, one for each."""
+    keys = key.split("+")
+
+    def setter(value):
+        parts = value if len(keys) > 1 else (value,)
+        return lambda: [getattr(at, kind)(key=k).set_value(v) for k, v in zip(keys, parts)]
+
+    return reruns(at, [setter(v) for v in values])[0]
+
+
 def figure_sizes(at) -> list[int]:
     """JSON size in bytes of every plotly figure on the page."""
     return [len(c.proto.spec.encode()) for c in at.get("plotly_chart")]

@@ -268,6 +268,16 @@ BOOK_POOL = PoolShapeTask(n=4, k=3)
 
 # -- grids: predict Y -------------------------------------------------------------------------
 
+def read_grid(cells: list[list[str]], shape: tuple[int, int]) -> torch.Tensor:
+    """A typed grid of whole numbers as a tensor of ``shape`` (rows, cols); AnswerWrongSize
+    for a grid of another size, an AnswerError naming an unreadable cell."""
+    rows, cols = shape
+    if len(cells) != rows or any(len(r) != cols for r in cells):
+        raise AnswerWrongSize(rows=len(cells), cols=max((len(r) for r in cells), default=0),
+                              want_rows=rows, want_cols=cols)
+    return torch.tensor([[float(read_int(c)) for c in r] for r in cells])
+
+
 @dataclass(frozen=True)
 class GridTask:
     """Predict Y = corr2d(X, K) cell by cell."""
@@ -282,11 +292,7 @@ class GridTask:
         """The verdict on a typed grid and, cell by cell, which cells are right. Raises
         AnswerError for an unreadable cell or a grid of the wrong size (naming it)."""
         Y = self.answer()
-        rows, cols = Y.shape
-        if len(cells) != rows or any(len(r) != cols for r in cells):
-            raise AnswerWrongSize(rows=len(cells), cols=max((len(r) for r in cells), default=0),
-                                  want_rows=rows, want_cols=cols)
-        given = torch.tensor([[float(read_int(c)) for c in r] for r in cells])
+        given = read_grid(cells, Y.shape)
         marks = (given == Y).tolist()
         slips: dict[str, object] = {}
         flipped = corr2d(self.X, torch.flip(self.K, (0, 1)))
@@ -552,11 +558,7 @@ class MinPoolTask:
 
     def check(self, cells: list[list[str]]) -> tuple[Verdict, list[list[bool]]]:
         Y = self.answer()
-        rows, cols = Y.shape
-        if len(cells) != rows or any(len(r) != cols for r in cells):
-            raise AnswerWrongSize(rows=len(cells), cols=max((len(r) for r in cells), default=0),
-                                  want_rows=rows, want_cols=cols)
-        given = torch.tensor([[float(read_int(c)) for c in r] for r in cells])
+        given = read_grid(cells, Y.shape)
         slips = {"max_not_min": pool2d(self.X, self.k, "max").tolist(),
                  "forgot_negate_back": pool2d(-self.X, self.k, "max").tolist()}
         return _verdict(given.tolist(), Y.tolist(), slips), (given == Y).tolist()

@@ -362,3 +362,17 @@ def picture(Z: Any, *, title: str = "", zmax: float | None = None, width: int | 
         "xaxis": {**axis, "side": "top", "range": [-0.5, cols - 0.5]},
         "yaxis": {**axis, "range": [rows - 0.5, -0.5], "scaleanchor": "x"},
     })
+
+
+def stacked_domains(bodies: list[float], cols: list[int], *, head: float, inner: float,
+                    cell: float, plot_w: float) -> tuple[list[tuple[float, float]],
+                                                         list[tuple[float, float]]]:
+    """Panels one under another (a phone): each panel's y and x domain in paper units, top
+    panel first. ``bodies``: each panel's height (px) with ``head`` px above it for its title;
+    ``inner``: the plotting height (px) they share; ``cols``: each panel's columns of ``cell``
+    px, in a plot ``plot_w`` px wide."""
+    y, top = [], inner
+    for body in bodies:
+        y.append(((top - body) / inner, top / inner))
+        top -= body + head
+    return y, [(0.0, min(1.0, c * cell / plot_w)) for c in cols]

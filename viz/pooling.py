@@ -17,7 +17,7 @@ import numpy as np
 import i18n
 from core.pooling import PoolTrace
 from viz.figure import PlainFigure
-from viz.grid import NARROW, PAD_PX, fit_labels, label_px
+from viz.grid import NARROW, PAD_PX, fit_labels, label_px, stacked_domains
 from viz.sliding import (
     AXIS,
     GAP,
@@ -89,11 +89,8 @@ class _Layout:
         self.height = inner + self.top + self.bottom
         self.grid_y = (self.formula_px / inner, 1.0)
         if self.stacked:
-            self.y, top = [], inner
-            for body in bodies:
-                self.y.append(((top - body) / inner, top / inner))
-                top -= body + head
-            self.x = [(0.0, min(1.0, c * self.cell / plot_w)) for c in cols]
+            self.y, self.x = stacked_domains(bodies, cols, head=head, inner=inner,
+                                             cell=self.cell, plot_w=plot_w)
             self.ranges = [r - 0.5 for r in rows]
         else:
             # In pixels of the cell size: a panel's domain is as wide as its cells (with

@@ -21,6 +21,7 @@ from viz.grid import (
     PROJECTOR_TICK_PX,
     PROJECTOR_TITLE_PX,
     fit_labels,
+    stacked_domains,
 )
 
 TAP = "#009e73"  # the window: bluish green (Okabe–Ito), a hue neither sign of a cell has
@@ -137,11 +138,8 @@ class _Layout:
         self.height = inner + self.top + self.bottom
         self.grid_y = (self.formula_px / inner, 1.0)
         if self.stacked:
-            self.y, top = [], inner
-            for body in bodies:
-                self.y.append(((top - body) / inner, top / inner))
-                top -= body + head
-            self.x = [(0.0, min(1.0, c * self.cell / plot_w)) for c in cols]
+            self.y, self.x = stacked_domains(bodies, cols, head=head, inner=inner,
+                                             cell=self.cell, plot_w=plot_w)
             self.ranges = [r - 0.5 for r in rows]
         else:
             starts = np.cumsum([0, self.Wp + GAP, self.kw + GAP]) / units

@@ -20,7 +20,7 @@ from core.transposed import AsConv, Scatter
 from core.windows import num
 from viz import colours
 from viz.figure import PlainFigure
-from viz.grid import NARROW, fit_labels
+from viz.grid import NARROW, fit_labels, stacked_domains
 from viz.sliding import AXIS, LIGHT, PAD, TAP, _box, _controls
 
 #: Width the layout assumes when the page's is not known (the wide layout's main column).
@@ -75,11 +75,8 @@ class _Panels:
         self.height = inner + self.top + self.bottom
         self.text_y = text_px / inner  # the text panel's top, in paper units
         if self.stacked:
-            self.y, top = [], inner
-            for body in bodies:
-                self.y.append(((top - body) / inner, top / inner))
-                top -= body + head
-            self.x = [(0.0, min(1.0, c * self.cell / plot_w)) for c in cols]
+            self.y, self.x = stacked_domains(bodies, cols, head=head, inner=inner,
+                                             cell=self.cell, plot_w=plot_w)
         else:
             self.x, start = [], 0.0
             for c, need in zip(cols, needs):
