@@ -13,7 +13,7 @@ A QR code of the same link, drawn on the server, lets a class open it from their
 from __future__ import annotations
 
 import io
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import segno
 import streamlit as st
@@ -89,6 +89,22 @@ def qr_png(url: str) -> bytes:
     return out.getvalue()
 
 
+#: Settings of the showing screen, not of the view: a class scanning the projector's code
+#: gets the ordinary view on their phones (the projector view is for the projector).
+SCREEN_ONLY = ("view",)
+
+
+def for_phones(url: str) -> str:
+    """``url`` without the settings of the showing screen (SCREEN_ONLY).
+
+    >>> for_phones("http://h/sliding_window?sw_c=1&view=class&lang=zh")
+    'http://h/sliding_window?sw_c=1&lang=zh'
+    """
+    base, _, query = url.partition("?")
+    kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k not in SCREEN_ONLY]
+    return f"{base}?{urlencode(kept)}" if kept else base
+
+
 def view_url() -> str:
     """This page's address with the current query parameters (the bound widgets' values)."""
     base = (st.context.url or "").split("?")[0]
@@ -110,5 +126,7 @@ def share_link(*, key: str) -> None:
         # Drawn only when asked for: a code costs ≈ 7 ms of CPU, and the link changes with
         # every setting.
         if st.toggle(_("QR code, for phones"), key=f"{key}_qr"):
-            st.image(qr_png(url), width=QR_PX)
-            st.caption(_("Point a phone's camera at it to open this view."))
+            st.image(qr_png(for_phones(url)), width=QR_PX)
+            st.caption(_("Point a phone's camera at it to open this view.") + (
+                " " + _("Phones get the ordinary view, not the projector's.")
+                if for_phones(url) != url else ""))

@@ -146,10 +146,14 @@ def test_the_sidebar_starts_collapsed_only_in_the_projector_view(query, state):
     assert at.text[0].value == state
 
 
-def test_the_share_link_and_its_qr_code_carry_the_view():
+def test_the_share_link_carries_the_view_and_its_qr_code_the_ordinary_view():
     at = run_page("pages/practice.py", {"view": "class", "pr_seed": "12", "lang": "zh"})
     at.toggle(key="pr_share_qr").set_value(True).run()
     assert_clean(at)
     url = [c.value for c in at.sidebar.get("code")][-1]
     assert "view=class" in url and "pr_seed=12" in url and "lang=zh" in url
     assert len(at.get("image")) == 1
+    assert "手机打开的是普通视图" in " ".join(c.value for c in at.sidebar.caption)
+    from ui.share import for_phones
+    phone = for_phones(url)
+    assert "view=" not in phone and "pr_seed=12" in phone and "lang=zh" in phone
