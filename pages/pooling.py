@@ -22,6 +22,7 @@ from ui.pooling import (
     matching_example,
     pooled,
     questions,
+    quiz,
     setting_of,
     still,
 )
@@ -87,6 +88,10 @@ with st.sidebar:
                           disabled=mode != "avg", help=_(
                               "Average pooling only: divide by the whole window, padding "
                               "included (on), or by the input cells in it (off)."))
+    st.header(_("Predict, then reveal"))
+    quizzing = st.toggle(_("Quiz: predict each output cell"), key="pl_quiz", **BIND,
+                         help=_("Hides the output: type each cell's value, check it, then see "
+                                "it. A teacher's link with the quiz on opens it for the class."))
 
 if x_error:
     reject(x_error, hint=_("Fix the grid in the sidebar; rows are separated by “;”."))
@@ -116,8 +121,8 @@ except ValueError as e:
                     key="pl_bad_X", config=STATIC)
     page.stop()
 
-example = matching_example(X, window, mode, padding, core.pool_stride(stride, window),
-                           ceil_mode)
+example = None if quizzing else matching_example(  # the quiz: the book's Y not printed
+    X, window, mode, padding, core.pool_stride(stride, window), ceil_mode)
 if example:
     printed, same_y = book_check(example, Y)
     (st.success if same_y else st.error)(fmt(
@@ -134,6 +139,9 @@ if C > 1:
                          key="pl_c", format_func=lambda c: fmt(t, "channel {c}", c=c),
                          horizontal=True))
 phone = narrow(main_width())
+if quizzing:  # the output and everything below it (the code's print, the questions) hidden
+    quiz(t, setting=setting, channel=channel, width=phone)
+    page.stop()
 st.plotly_chart(animated(setting=setting, channel=channel, lang=t.lang, width=phone),
                 key="pl_anim", config={"displayModeBar": False})
 st.caption(_("Green: the window · orange ring: its maximum (every tie) · grey: padding, −∞ for "

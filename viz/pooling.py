@@ -133,10 +133,11 @@ def _titles(channel: int | None, lang: str) -> tuple[str, str]:
             i18n.fmt(t, "output Y, channel {c}", c=channel))
 
 
-def _base(trace: PoolTrace, G: _Grid, L: _Layout, *, channel: int | None, lang: str
-          ) -> tuple[list[dict], dict]:
+def _base(trace: PoolTrace, G: _Grid, L: _Layout, *, channel: int | None, lang: str,
+          known: int | None = None) -> tuple[list[dict], dict]:
     """Static traces (X's colours, the padding, the cells past it, X's numbers, the dashed
-    edge of X, Y) and the layout of the two panels."""
+    edge of X, Y) and the layout of the two panels. ``known``: only Y's first ``known`` cells
+    (row-major) are in the figure at all, the rest left out (the quiz: None, all of Y)."""
     _ = i18n.texts(lang).gettext
     X = trace.X.numpy().astype(np.float64)
     real = np.full((G.rows, G.cols), np.nan)
@@ -169,6 +170,10 @@ def _base(trace: PoolTrace, G: _Grid, L: _Layout, *, channel: int | None, lang: 
                      line={"color": "#444", "dash": "dash", "width": 2}, hoverinfo="skip",
                      showlegend=False, xaxis="x", yaxis="y"))
     Y = trace.Y.numpy().astype(np.float64)
+    if known is not None:  # the quiz: the cells not asked yet are not sent at all
+        Y = Y.copy().ravel()
+        Y[known:] = np.nan
+        Y = Y.reshape(trace.Y.shape)
     fitted = fit_labels(Y, L.cell, font_px=L.font)
     labels = {"text": fitted[0], "texttemplate": "%{text}",
               "textfont": {"size": fitted[1], "color": "#111111"}} if fitted else {}
@@ -319,3 +324,20 @@ def still(trace: PoolTrace, *, channel: int | None = None, width: int | None = N
     L = _Layout(trace, G, formula_lines=0, controls=False, width=width)
     data, layout = _base(trace, G, L, channel=channel, lang=lang)
     return PlainFigure(data, layout)
+
+
+def quiz_view(trace: PoolTrace, n: int, *, channel: int | None = None, width: int | None = None,
+              lang: str = i18n.DEFAULT) -> PlainFigure:
+    """Predict, then reveal: window n on X (its maximum not ringed), Y's cells before n
+    shown, cell n outlined and empty, the later ones left out of the figure (not only
+    covered), and no arithmetic: nothing in it gives the answer away."""
+    G = _Grid(trace)
+    L = _Layout(trace, G, formula_lines=0, controls=False, width=width)
+    data, layout = _base(trace, G, L, channel=channel, lang=lang, known=n)
+    moving = _moving(trace, G, L, n, cover=False, formula=False, lang=lang)
+    rings = [m for m in moving if m.get("marker", {}).get("color") == MAX_RING]
+    gx, gy = _grid_lines(L.Ho, L.Wo)  # Y's shape stays visible: the cells still to ask
+    grid = {"type": "scatter", "x": gx, "y": gy, "mode": "lines", "hoverinfo": "skip",
+            "line": {"color": "#cccccc", "width": 1}, "showlegend": False, "xaxis": "x2",
+            "yaxis": "y2"}
+    return PlainFigure(data + [grid] + [m for m in moving if m not in rings], layout)
