@@ -27,7 +27,7 @@ from core.errors import N_, CoreError
 from core.geometry import unchecked_output_length
 from core.images import diagonal_edge
 from core.matrix import conv_matrix
-from core.pooling import mean_kernel, min_pool2d, pool2d
+from core.pooling import PoolWindow, mean_kernel, min_pool2d, pool2d
 from core.transposed import trans_geometry
 
 Convention = Literal["torch", "d2l"]
@@ -102,6 +102,17 @@ MISTAKES: dict[str, str] = {
     "max_not_min": N_("This is max pooling of X: negate X, max-pool it, and negate the result."),
     "forgot_negate_back": N_("This is maxpool(−X), the minimum with its sign flipped: negate "
                              "the result once more."),
+    "pool_max_not_mean": N_("This is the window's largest value: average pooling gives the "
+                            "mean of the window, its sum divided by the number of cells."),
+    "pool_mean_not_max": N_("This is the window's mean: max pooling keeps the largest value "
+                            "in the window."),
+    "pool_sum_not_divided": N_("This is the window's sum: average pooling divides it by the "
+                               "number of cells counted."),
+    "pool_pad_counted": N_("This divides by the whole window, padding included: with "
+                           "count_include_pad=False only the input cells are counted."),
+    "pool_pad_not_counted": N_("This divides by the input cells only: with "
+                               "count_include_pad=True (PyTorch's default) the padding's zeros "
+                               "count too, so divide by the whole window."),
     "trans_conv_formula": N_("This is the convolution's formula ⌊(n + 2p − k)/s⌋ + 1: a "
                              "transposed convolution goes the other way, "
                              "(n − 1)·s − 2p + k."),
@@ -325,6 +336,48 @@ class CellTask:
             return Verdict(True, None, self.value)
         named = next((k for k, v in slips.items() if _close(given, v)), None)
         return Verdict(False, named, self.value)
+
+
+@dataclass(frozen=True)
+class PoolCellTask:
+    """Predict one pooled output cell: its ``value`` and the named slips, (mistake, value)
+    pairs, each a different number from ``value`` (see ``pool_cell_task``)."""
+
+    value: float
+    slips: tuple[tuple[str, float], ...] = ()
+
+    def check(self, text: str) -> Verdict:
+        given = read_number(text)
+        if _close(given, self.value):
+            return Verdict(True, None, self.value)
+        named = next((k for k, v in self.slips if _close(given, v)), None)
+        return Verdict(False, named, self.value)
+
+
+def pool_cell_task(window: PoolWindow) -> PoolCellTask:
+    """The task of one window of ``core.pool_windows``: its value and what the usual slips
+    give. Average: the maximum instead of the mean, the sum not divided, the padding counted
+    or not counted against ``count_include_pad``. Max: the mean of the window's input cells.
+    A slip equal to the value (or to an earlier slip) is not named."""
+    inputs = [v for v, kind in zip(window.values, window.kinds) if kind == "input"]
+    if not inputs:
+        return PoolCellTask(float(window.value))
+    slips: list[tuple[str, float]] = []
+    if window.argmax:  # max pooling
+        slips.append(("pool_mean_not_max", sum(inputs) / len(inputs)))
+    else:
+        pads = window.kinds.count("padding")  # the padding's slip first: the most specific
+        if pads and window.count_pad:
+            slips.append(("pool_pad_not_counted", window.total / len(inputs)))
+        elif pads:
+            slips.append(("pool_pad_counted", window.total / (len(inputs) + pads)))
+        slips.append(("pool_max_not_mean", max(inputs)))
+        slips.append(("pool_sum_not_divided", window.total))
+    kept: list[tuple[str, float]] = []
+    for name, v in slips:
+        if not _close(v, window.value) and not any(_close(v, u) for _, u in kept):
+            kept.append((name, float(v)))
+    return PoolCellTask(float(window.value), tuple(kept))
 
 
 def _close(a: float, b: float) -> bool:

@@ -22,10 +22,12 @@ from ui.pooling import (
     matching_example,
     pooled,
     questions,
+    quiz,
     setting_of,
     still,
 )
 from ui.url import BIND, choice
+from ui.view import keyboard_steps
 from ui.viewport import main_width
 from viz import STATIC
 from viz.grid import column_widths, narrow
@@ -87,18 +89,26 @@ with st.sidebar:
                           disabled=mode != "avg", help=_(
                               "Average pooling only: divide by the whole window, padding "
                               "included (on), or by the input cells in it (off)."))
+    st.header(_("Predict, then reveal"))
+    quizzing = st.toggle(_("Quiz: predict each output cell"), key="pl_quiz", **BIND,
+                         help=_("Hides the output: type each cell's value, check it, then see "
+                                "it. A teacher's link with the quiz on opens it for the class."))
 
 if x_error:
     reject(x_error, hint=_("Fix the grid in the sidebar; rows are separated by “;”."))
     page.stop()
 
-st.markdown(_("**The book's examples**, one click each (they set the sidebar):"))
-cells = [col for _row in range(3) for col in st.columns(2)]
-for n, (name, col) in enumerate(zip(core.POOL_EXAMPLES, cells)):
-    col.button(example_label(name, t), key=f"pl_ex_{n}", on_click=apply_example, args=(name,),
-               width="stretch")
-st.caption(_("The trap: `nn.MaxPool2d(3)` strides by 3, not 1. PyTorch's pooling stride "
-             "defaults to the window, so on the 4×4 input it fits one window."))
+examples = _("**The book's examples**, one click each (they set the sidebar):")
+# The projector view folds them away: the animation belongs on the first screen.
+with st.expander(examples) if page.projector else st.container():
+    if not page.projector:
+        st.markdown(examples)
+    cells = [col for _row in range(3) for col in st.columns(2)]
+    for n, (name, col) in enumerate(zip(core.POOL_EXAMPLES, cells)):
+        col.button(example_label(name, t), key=f"pl_ex_{n}", on_click=apply_example,
+                   args=(name,), width="stretch")
+    st.caption(_("The trap: `nn.MaxPool2d(3)` strides by 3, not 1. PyTorch's pooling stride "
+                 "defaults to the window, so on the 4×4 input it fits one window."))
 
 stride = None if same else stride_set
 setting = setting_of(X, pool_size=window, mode=mode, padding=padding, stride=stride,
@@ -116,8 +126,8 @@ except ValueError as e:
                     key="pl_bad_X", config=STATIC)
     page.stop()
 
-example = matching_example(X, window, mode, padding, core.pool_stride(stride, window),
-                           ceil_mode)
+example = None if quizzing else matching_example(  # the quiz: the book's Y not printed
+    X, window, mode, padding, core.pool_stride(stride, window), ceil_mode)
 if example:
     printed, same_y = book_check(example, Y)
     (st.success if same_y else st.error)(fmt(
@@ -134,16 +144,24 @@ if C > 1:
                          key="pl_c", format_func=lambda c: fmt(t, "channel {c}", c=c),
                          horizontal=True))
 phone = narrow(main_width())
-st.plotly_chart(animated(setting=setting, channel=channel, lang=t.lang, width=phone),
+if quizzing:  # the output and everything below it (the code's print, the questions) hidden
+    quiz(t, setting=setting, channel=channel, width=phone, projector=page.projector)
+    page.stop()
+st.plotly_chart(animated(setting=setting, channel=channel, lang=t.lang, width=phone,
+                         projector=page.projector),
                 key="pl_anim", config={"displayModeBar": False})
+if page.projector:
+    keyboard_steps("pl_anim", play=2)  # ← → step, space plays (its ▶ Play button)
 st.caption(_("Green: the window · orange ring: its maximum (every tie) · grey: padding, −∞ for "
              "max pooling (it never wins), 0 for average pooling · pale yellow cells past the "
              "padding: `ceil_mode`'s partial window, not counted · dashed line: the edge of X · "
              "empty: not computed yet."))
 if C > 1:
     for c in range(C):
-        st.plotly_chart(still(setting=setting, channel=c, lang=t.lang, width=phone),
+        st.plotly_chart(still(setting=setting, channel=c, lang=t.lang, width=phone,
+                              projector=page.projector),
                         key=f"pl_still_{c}", config=STATIC)
+page.essentials_end()
 
 st.header(_("Output shape"))
 steps = [core.pool_axis_formula(axis, n, k, p, s, ceil_mode=ceil_mode) for axis, n, k, p, s in

@@ -16,9 +16,11 @@ import torch
 
 import i18n
 from core import pooling
+from core.practice import pool_cell_task
 from i18n import N_, Texts, fmt
 from ui.charts import Packed, heatmap_figure, packed, unpacked
 from ui.frame import reject
+from ui.quiz import predict_then_reveal
 from viz import STATIC
 from viz import pooling as viz_pooling
 from viz.figure import PlainFigure
@@ -63,19 +65,50 @@ def _named(setting: Setting, channel: int) -> int | None:
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def animated(*, setting: Setting, channel: int, lang: str,
-             width: int | None = None) -> PlainFigure:
+def animated(*, setting: Setting, channel: int, lang: str, width: int | None = None,
+             projector: bool = False) -> PlainFigure:
     """The animation of one channel in one language (``lang`` is part of the key), shared
     read-only like ui.sliding.animated."""
     return viz_pooling.animation(traced(setting=setting, channel=channel),
-                                 channel=_named(setting, channel), width=width, lang=lang)
+                                 channel=_named(setting, channel), width=width, lang=lang,
+                                 projector=projector)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def still(*, setting: Setting, channel: int, lang: str, width: int | None = None) -> PlainFigure:
+def still(*, setting: Setting, channel: int, lang: str, width: int | None = None,
+          projector: bool = False) -> PlainFigure:
     """One channel's input and whole output, no window (viz.pooling.still), shared read-only."""
     return viz_pooling.still(traced(setting=setting, channel=channel),
-                             channel=_named(setting, channel), width=width, lang=lang)
+                             channel=_named(setting, channel), width=width, lang=lang,
+                             projector=projector)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def quizzed(*, setting: Setting, channel: int, n: int, lang: str, width: int | None = None,
+            projector: bool = False) -> PlainFigure:
+    """The quiz's figure for output cell n of one channel (viz.pooling.quiz_view)."""
+    return viz_pooling.quiz_view(traced(setting=setting, channel=channel), n,
+                                 channel=_named(setting, channel), width=width, lang=lang,
+                                 projector=projector)
+
+
+def quiz(t: Texts, *, setting: Setting, channel: int, width: int | None,
+         projector: bool = False) -> None:
+    """Predict, then reveal (ui.quiz) over one channel's output cells, checked by
+    core.practice.pool_cell_task; the reveal is the window's arithmetic."""
+    trace = traced(setting=setting, channel=channel)
+    windows = trace.windows
+
+    def name_of(n: int) -> str:
+        return f"Y[{windows[n].i}, {windows[n].j}]"
+
+    predict_then_reveal(
+        t, key="pl_quiz_state", setting=(setting, channel), cells=len(windows),
+        name_of=name_of, task_of=lambda n: pool_cell_task(windows[n]),
+        reveal_of=lambda n: f"**{name_of(n)} = {windows[n].formula()}**",
+        figure_config=STATIC,
+        figure_of=lambda n: quizzed(setting=setting, channel=channel, n=n, lang=t.lang,
+                                    width=width, projector=projector))
 
 
 # -- the page's choices and the book's examples ----------------------------------------------

@@ -17,11 +17,24 @@ import numpy as np
 import i18n
 from core.pooling import PoolTrace
 from viz.figure import PlainFigure
-from viz.grid import NARROW, PAD_PX, fit_labels, label_px, stacked_domains
+from viz.grid import (
+    NARROW,
+    PAD_PX,
+    PROJECTOR_CELL_PX,
+    PROJECTOR_FONT_PX,
+    PROJECTOR_TICK_PX,
+    PROJECTOR_TITLE_PX,
+    fit_labels,
+    label_px,
+    stacked_domains,
+)
 from viz.sliding import (
     AXIS,
     GAP,
+    OUTLINE_PX,
     PAD,
+    PROJECTOR_OUTLINE_PX,
+    PROJECTOR_WIDTH,
     TAP,
     WIDTH,
     _box,
@@ -33,6 +46,9 @@ from viz.sliding import (
 
 MAX_RING = "#d55e00"  # the maximum's ring: vermillion (Okabe–Ito), apart from the window's green
 OUTSIDE = "#fbf1d5"  # past the padding (ceil_mode): pale yellow, nothing there
+#: The projector view's grids at most this tall (px): on a 1280×720 screen under the page's
+#: title, the grids and the current window's arithmetic show without scrolling.
+PROJECTOR_GRID_PX = 400
 #: Characters per formula line before it wraps (at the formula's type size).
 LINE_CHARS = 64
 
@@ -59,13 +75,15 @@ class _Grid:
 
 class _Layout:
     """Where the two panels go: square cells, X and Y side by side (wide) or stacked when
-    ``width`` < NARROW (a phone)."""
+    ``width`` < NARROW (a phone). ``projector``: the projector view's sizes (numbers of
+    viz.grid.PROJECTOR_FONT_PX or none, larger cells, ticks and titles, thick outlines)."""
 
     def __init__(self, trace: PoolTrace, G: _Grid, *, formula_lines: int, controls: bool,
-                 width: int | None) -> None:
+                 width: int | None, projector: bool = False) -> None:
         self.Ho, self.Wo = trace.Y.shape
         self.stacked = width is not None and width < NARROW
-        self.width = width or WIDTH
+        self.projector = projector
+        self.width = width or (PROJECTOR_WIDTH if projector else WIDTH)
         self.margin = {"l": 28, "r": 8} if self.stacked else {"l": 40, "r": 40}
         plot_w = self.width - self.margin["l"] - self.margin["r"]
         rows, cols = (G.rows, self.Ho), (G.cols, self.Wo)
@@ -73,12 +91,23 @@ class _Layout:
             self.cell = int(min(64, plot_w / max(cols)))
         else:
             units = G.cols + self.Wo + GAP
-            self.cell = int(min(80, max(18, min(self.width, WIDTH) / units)))
+            cap = PROJECTOR_WIDTH if projector else WIDTH
+            self.cell = int(min(PROJECTOR_CELL_PX if projector else 80,
+                                max(18, min(self.width, cap) / units)))
+            if projector:  # the grids within PROJECTOR_GRID_PX of a 720-px screen's height
+                self.cell = int(max(18, min(self.cell, PROJECTOR_GRID_PX / max(rows))))
         self.font = int(min(26, max(10, self.cell * 0.4)))
         self.tick = max(10, min(self.font - 6, 14))
+        self.smallest = 10  # the smallest number written in a cell
+        self.title_font = PROJECTOR_TITLE_PX if projector else 20
+        self.outline = PROJECTOR_OUTLINE_PX if projector else OUTLINE_PX
+        if projector:
+            self.font = max(PROJECTOR_FONT_PX, min(32, int(self.cell * 0.4)))
+            self.tick, self.smallest = PROJECTOR_TICK_PX, PROJECTOR_FONT_PX
         self.title_shift = int(1.4 * self.tick) + 14
         head = self.title_shift + 34
-        self.formula_font = 20 if not self.stacked else 15
+        self.formula_font = (PROJECTOR_FONT_PX + 4 if projector else
+                             20 if not self.stacked else 15)
         self.formula_px = int(formula_lines * self.formula_font * 1.45) + (
             28 if formula_lines else 0)
         self.bottom = 150 if controls else 10
@@ -105,7 +134,7 @@ class _Layout:
 def _input_text(trace: PoolTrace, G: _Grid, L: _Layout) -> tuple[list[str], int] | None:
     """Every cell's text in the input panel, row-major: X's numbers, the padding's −∞ or 0,
     nothing past the padding; and one type size (None when the numbers do not fit)."""
-    fitted = fit_labels(trace.X.numpy(), L.cell, font_px=L.font)
+    fitted = fit_labels(trace.X.numpy(), L.cell, font_px=L.font, min_font_px=L.smallest)
     if fitted is None:
         return None
     labels, size = fitted
@@ -133,10 +162,11 @@ def _titles(channel: int | None, lang: str) -> tuple[str, str]:
             i18n.fmt(t, "output Y, channel {c}", c=channel))
 
 
-def _base(trace: PoolTrace, G: _Grid, L: _Layout, *, channel: int | None, lang: str
-          ) -> tuple[list[dict], dict]:
+def _base(trace: PoolTrace, G: _Grid, L: _Layout, *, channel: int | None, lang: str,
+          known: int | None = None) -> tuple[list[dict], dict]:
     """Static traces (X's colours, the padding, the cells past it, X's numbers, the dashed
-    edge of X, Y) and the layout of the two panels."""
+    edge of X, Y) and the layout of the two panels. ``known``: only Y's first ``known`` cells
+    (row-major) are in the figure at all, the rest left out (the quiz: None, all of Y)."""
     _ = i18n.texts(lang).gettext
     X = trace.X.numpy().astype(np.float64)
     real = np.full((G.rows, G.cols), np.nan)
@@ -169,7 +199,11 @@ def _base(trace: PoolTrace, G: _Grid, L: _Layout, *, channel: int | None, lang: 
                      line={"color": "#444", "dash": "dash", "width": 2}, hoverinfo="skip",
                      showlegend=False, xaxis="x", yaxis="y"))
     Y = trace.Y.numpy().astype(np.float64)
-    fitted = fit_labels(Y, L.cell, font_px=L.font)
+    if known is not None:  # the quiz: the cells not asked yet are not sent at all
+        Y = Y.copy().ravel()
+        Y[known:] = np.nan
+        Y = Y.reshape(trace.Y.shape)
+    fitted = fit_labels(Y, L.cell, font_px=L.font, min_font_px=L.smallest)
     labels = {"text": fitted[0], "texttemplate": "%{text}",
               "textfont": {"size": fitted[1], "color": "#111111"}} if fitted else {}
     # Y on X's scale: a maximum or a mean of X's cells is coloured like the cell it came from.
@@ -201,7 +235,7 @@ def _base(trace: PoolTrace, G: _Grid, L: _Layout, *, channel: int | None, lang: 
         annotations.append(dict(
             text=f"<b>{name}</b>", x=x0 if L.stacked else (x0 + x1) / 2, y=y1, xref="paper",
             yref="paper", yanchor="bottom", yshift=L.title_shift, showarrow=False,
-            font={"size": 20}, xanchor="left" if L.stacked else "center",
+            font={"size": L.title_font}, xanchor="left" if L.stacked else "center",
         ))
     layout["annotations"] = annotations
     return data, layout
@@ -253,15 +287,15 @@ def _moving(trace: PoolTrace, G: _Grid, L: _Layout, n: int, *, cover: bool, form
         skip = {"hoverinfo": "skip", "showlegend": False}
         tint.update(dx=1, dy=1, colorscale=[[0, TAP], [1, TAP]], opacity=0.4, showscale=False,
                     xaxis="x", yaxis="y", hoverinfo="skip")
-        outline.update(mode="lines", line={"color": TAP, "width": 4}, xaxis="x", yaxis="y",
-                       **skip)
+        outline.update(mode="lines", line={"color": TAP, "width": L.outline}, xaxis="x",
+                       yaxis="y", **skip)
         rings.update(mode="markers", xaxis="x", yaxis="y", **skip, marker={
             "symbol": "circle-open", "size": max(8, int(L.cell * 0.8)), "color": MAX_RING,
-            "line": {"width": 3 if L.cell >= 30 else 2}})
+            "line": {"width": 5 if L.projector else 3 if L.cell >= 30 else 2}})
         hide.update(mode="lines", fill="toself", fillcolor="#ffffff", line={"width": 0},
                     xaxis="x2", yaxis="y2", **skip)
-        current.update(mode="lines", line={"color": TAP, "width": 5}, xaxis="x2", yaxis="y2",
-                       **skip)
+        current.update(mode="lines", line={"color": TAP, "width": L.outline + 1}, xaxis="x2",
+                       yaxis="y2", **skip)
         text.update(x=[0], y=[1], mode="text", textposition="bottom right", xaxis="x3",
                     yaxis="y3", textfont={"size": L.formula_font}, **skip)
     out = [tint, outline] + ([rings] if trace.mode == "max" else [])
@@ -285,19 +319,19 @@ def _formula_axes(layout: dict, L: _Layout) -> None:
 
 
 def animation(trace: PoolTrace, *, channel: int | None = None, width: int | None = None,
-              lang: str = i18n.DEFAULT) -> PlainFigure:
+              lang: str = i18n.DEFAULT, projector: bool = False) -> PlainFigure:
     """Every window of ``trace`` as a Plotly frame, with play/pause, speeds and a step slider.
 
     Frame n shows window n on X (its maximum ringed, or its sum ÷ count written) and Y with
     cells 0..n filled (row-major), cell n outlined. ``channel``: the channel's number in the
     panels' titles (None: one channel). ``width``: pixels of the column (None: the wide
     layout's); under NARROW the panels stack. ``lang``: the language of the titles,
-    arithmetic notes and buttons.
+    arithmetic notes and buttons. ``projector``: the projector view's sizes.
     """
     G = _Grid(trace)
     lines = max(len(_formula_lines(trace, n, lang, steps=True))
                 for n in range(len(trace.windows)))
-    L = _Layout(trace, G, formula_lines=lines, controls=True, width=width)
+    L = _Layout(trace, G, formula_lines=lines, controls=True, width=width, projector=projector)
     data, layout = _base(trace, G, L, channel=channel, lang=lang)
     _formula_axes(layout, L)
     shown = _moving(trace, G, L, 0, cover=True, formula=True, steps=True, lang=lang)
@@ -313,9 +347,26 @@ def animation(trace: PoolTrace, *, channel: int | None = None, width: int | None
 
 
 def still(trace: PoolTrace, *, channel: int | None = None, width: int | None = None,
-          lang: str = i18n.DEFAULT) -> PlainFigure:
+          lang: str = i18n.DEFAULT, projector: bool = False) -> PlainFigure:
     """X (its padding drawn) and the whole Y, no window: one channel's input and output."""
     G = _Grid(trace)
-    L = _Layout(trace, G, formula_lines=0, controls=False, width=width)
+    L = _Layout(trace, G, formula_lines=0, controls=False, width=width, projector=projector)
     data, layout = _base(trace, G, L, channel=channel, lang=lang)
     return PlainFigure(data, layout)
+
+
+def quiz_view(trace: PoolTrace, n: int, *, channel: int | None = None, width: int | None = None,
+              lang: str = i18n.DEFAULT, projector: bool = False) -> PlainFigure:
+    """Predict, then reveal: window n on X (its maximum not ringed), Y's cells before n
+    shown, cell n outlined and empty, the later ones left out of the figure (not only
+    covered), and no arithmetic: nothing in it gives the answer away."""
+    G = _Grid(trace)
+    L = _Layout(trace, G, formula_lines=0, controls=False, width=width, projector=projector)
+    data, layout = _base(trace, G, L, channel=channel, lang=lang, known=n)
+    moving = _moving(trace, G, L, n, cover=False, formula=False, lang=lang)
+    rings = [m for m in moving if m.get("marker", {}).get("color") == MAX_RING]
+    gx, gy = _grid_lines(L.Ho, L.Wo)  # Y's shape stays visible: the cells still to ask
+    grid = {"type": "scatter", "x": gx, "y": gy, "mode": "lines", "hoverinfo": "skip",
+            "line": {"color": "#cccccc", "width": 1}, "showlegend": False, "xaxis": "x2",
+            "yaxis": "y2"}
+    return PlainFigure(data + [grid] + [m for m in moving if m not in rings], layout)

@@ -8,6 +8,7 @@ import json
 import pytest
 
 import core
+from core.practice import MISTAKES
 from tests.apptest import all_text, assert_clean, decode, figures, run_page
 
 PAGE = "pages/pooling.py"
@@ -226,3 +227,100 @@ def test_sixteen_by_sixteen_sends_under_a_megabyte():
                          "pl_p_w": "1"})
     sizes = [len(c.proto.spec.encode()) for c in at.get("plotly_chart")]
     assert max(sizes) < 1_000_000, sizes
+
+
+# -- predict, then reveal ----------------------------------------------------------------------
+
+def quiz_answer(at, text: str, button: str = "Check"):
+    state = at.session_state["pl_quiz_state"]
+    at.text_input(key=f"pl_quiz_state_answer_{state['n']}").set_value(text)
+    # the form's buttons in order, Check then Reveal (their labels are translated)
+    form = [b for b in at.get("button") if b.proto.form_id == "pl_quiz_state_form"]
+    form[("Check", "Reveal").index(button)].click()
+    return at.run()
+
+
+def page_strings(at) -> str:
+    """Every text and figure on the page, as one string (what a learner could read off it)."""
+    parts = [all_text(at)] + [c.value for c in at.code]
+    parts += [json.dumps(f) for f in figures(at)]
+    return " ".join(parts)
+
+
+def test_the_quiz_hides_the_output_and_every_answer_on_the_page():
+    at = run_page(PAGE, {"lang": "en", "pl_quiz": "true", "pl_x": "book 4×4", "pl_k_h": "3",
+                         "pl_k_w": "3", "pl_sdef": "false", "pl_s_h": "2", "pl_s_w": "2",
+                         "pl_p_h": "1", "pl_p_w": "1"})
+    assert_clean(at)
+    assert [m.value for m in at.markdown if m.value.startswith("### ")] == ["### Y[0, 0] = ?"]
+    (fig,) = figures(at)  # the quiz's figure only: no animation, no questions, no stills
+    assert not fig.get("frames")
+    assert all(v is None for row in output_of(fig) for v in row) or all(
+        v != v for row in output_of(fig) for v in row)  # Y's cells not sent (NaN/null)
+    text = page_strings(at)
+    assert "[[5.0, 7.0], [13.0, 15.0]]" not in text and "[[5, 7], [13, 15]]" not in text
+    assert "tensor" not in text and "print(Y)" not in text
+    assert "The book's example `" not in all_text(at)  # its check prints the book's Y
+
+
+def test_a_right_answer_is_accepted_revealed_with_its_arithmetic_and_scored():
+    at = run_page(PAGE, {"lang": "en", "pl_quiz": "true"})
+    for value in ("4", "5", "7", "8"):  # the book's max pooling of 0..8
+        at = quiz_answer(at, value)
+        assert any("Right" in s.value for s in at.success)
+        at.button(key="pl_quiz_state_next").click()
+        at.run()
+    assert any("4 of 4" in s.value for s in at.success)
+
+
+def test_the_reveal_writes_the_windows_formula():
+    at = quiz_answer(run_page(PAGE, {"lang": "en", "pl_quiz": "true", "pl_mode": "avg"}), "",
+                     button="Reveal")
+    assert any("Y[0, 0] = (0 + 1 + 3 + 4) / 4 = 2" in m.value for m in at.markdown)
+    at.button(key="pl_quiz_state_next").click()
+    at.run()
+    fig = figures(at)[0]
+    assert output_of(fig)[0][0] == 2  # the revealed cell is drawn; the next is not
+    assert output_of(fig)[0][1] != 3
+
+
+AVG_PADDED = {"lang": "en", "pl_quiz": "true", "pl_x": "book 4×4", "pl_mode": "avg",
+              "pl_k_h": "2", "pl_k_w": "2", "pl_p_h": "1", "pl_p_w": "1"}
+
+
+@pytest.mark.parametrize("query, answer, slip", [
+    # max pooling of 0..8, Y[0, 0] = 4: the mean of 0, 1, 3, 4 is 2
+    ({}, "2", "pool_mean_not_max"),
+    # average pooling of 0..8, Y[0, 0] = 2: the maximum 4, the sum 8
+    ({"pl_mode": "avg"}, "4", "pool_max_not_mean"),
+    ({"pl_mode": "avg"}, "8", "pool_sum_not_divided"),
+    # 4×4, 2×2 window, padding 1, stride 2: Y[0, 0]'s window is three padding zeros and X[0, 0]
+    # = 0; Y[0, 1] = (0 + 0 + 1 + 2) / 4 = 0.75 with the padding counted, 1.5 without
+    ({**AVG_PADDED, "pl_x": "typed", "pl_xgrid": "1 1 1 1; 1 1 1 1; 1 1 1 1; 1 1 1 1"}, "1",
+     "pool_pad_not_counted"),
+    ({**AVG_PADDED, "pl_x": "typed", "pl_xgrid": "1 1 1 1; 1 1 1 1; 1 1 1 1; 1 1 1 1",
+      "pl_cip": "false"}, "0.25", "pool_pad_counted"),
+])
+def test_each_named_slip_is_named(query, answer, slip):
+    at = quiz_answer(run_page(PAGE, {"lang": "en", "pl_quiz": "true", **query}), answer)
+    assert any(MISTAKES[slip] in e.value for e in at.error), [
+        e.value for e in at.error]
+
+
+@pytest.mark.parametrize("lang, word", [("en", "number"), ("zh", "数")])
+def test_garbage_is_refused_in_the_visitors_language_and_kept(lang, word):
+    at = quiz_answer(run_page(PAGE, {"lang": lang, "pl_quiz": "true"}), "four")
+    assert any(word in w.value for w in at.warning), [w.value for w in at.warning]
+    assert at.text_input(key="pl_quiz_state_answer_0").value == "four"
+    assert not at.error and not at.success
+
+
+def test_a_changed_setting_restarts_the_quiz():
+    at = quiz_answer(run_page(PAGE, {"lang": "en", "pl_quiz": "true"}), "4")
+    at.button(key="pl_quiz_state_next").click()
+    at.run()
+    assert any(m.value == "### Y[0, 1] = ?" for m in at.markdown)
+    at.radio(key="pl_mode").set_value("avg")
+    at.run()
+    assert any(m.value == "### Y[0, 0] = ?" for m in at.markdown)
+    assert at.session_state["pl_quiz_state"]["right"] == 0

@@ -13,7 +13,7 @@ from viz.grid import PROJECTOR_FONT_PX
 
 #: Pages whose default view draws grids with numbers in their cells.
 GRID_PAGES = ["tour.py", "sliding_window.py", "edges.py", "learn.py", "channels.py",
-              "practice.py"]
+              "practice.py", "pooling.py"]
 
 
 def cell_fonts(fig: dict) -> list[float]:
@@ -84,6 +84,47 @@ def test_the_sliding_windows_quiz_is_projector_sized_too():
                                               "sw_x": "seed stripes 6×8", "lang": "zh"})
     assert_clean(at)
     assert min(page_fonts(at)) >= PROJECTOR_FONT_PX
+
+
+def green_widths(fig: dict) -> list[float]:
+    """The widths of the window's outline and the current output cell's (green lines)."""
+    return [t["line"]["width"] for t in fig["data"]
+            if t.get("mode") == "lines" and t.get("line", {}).get("color") == "#009e73"]
+
+
+def test_pooling_shows_its_animation_thick_and_ends_there():
+    at = run_page("pages/pooling.py", {"view": "class", "lang": "en"})
+    assert_clean(at)
+    (anim,) = figures(at)  # the animation alone: not the questions' grids
+    assert anim.get("frames") and min(green_widths(anim)) >= 8
+    text = all_text(at)
+    assert "Output shape" not in text and "The book's questions" not in text
+    assert "Press ▶" not in text, "no intro"
+    assert not any("print(Y)" in c.value for c in at.code)
+    # the book's examples folded away, still one click each
+    assert at.expander and at.button(key="pl_ex_1").label == "`pool2d(X, (2, 2), 'avg')`"
+    ordinary = run_page("pages/pooling.py", {"lang": "en"})
+    assert not ordinary.expander
+    assert "Output shape" in all_text(ordinary)
+    assert max(green_widths(figures(ordinary)[0])) < 8
+
+
+@pytest.mark.parametrize("query", [
+    {"pl_quiz": "true", "pl_x": "book 4×4", "lang": "zh"},  # the quiz's figure
+    {"pl_x": "two channels", "pl_k_h": "3", "pl_k_w": "3", "pl_sdef": "false", "pl_s_h": "2",
+     "pl_s_w": "2", "pl_p_h": "1", "pl_p_w": "1", "lang": "en"},  # and one still per channel
+    {"pl_x": "random integers", "pl_rows": "16", "pl_cols": "16", "pl_k_h": "1",
+     "pl_k_w": "1", "lang": "en"},  # 16×16: numbers at 24 px or none
+])
+def test_poolings_other_figures_are_projector_sized_too(query):
+    at = run_page("pages/pooling.py", {"view": "class", **query})
+    assert_clean(at)
+    sizes = page_fonts(at)
+    assert all(s >= PROJECTOR_FONT_PX for s in sizes)
+    if query.get("pl_x") != "random integers":
+        assert sizes
+    if query.get("pl_x") == "two channels":
+        assert len(figures(at)) == 3
 
 
 @pytest.mark.parametrize("bad", ["klass", "CLASS", "", "projector"])

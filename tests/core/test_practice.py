@@ -143,6 +143,8 @@ def test_every_named_mistake_has_a_message():
     names |= {"pool_stride_one", "flipped_kernel", "forgot_bias", "forgot_in_channels"}
     names |= set(pr.matrix_task(0).slips()) | {"pool_sum_not_mean", "max_not_min",
                                                 "forgot_negate_back"}
+    names |= {"pool_max_not_mean", "pool_mean_not_max", "pool_sum_not_divided",
+              "pool_pad_counted", "pool_pad_not_counted"}
     names |= set(pr.TransShapeTask(n=(3, 3), k=(3, 3), p=(1, 1), s=(2, 2)).slips())
     assert names == set(pr.MISTAKES)
 
@@ -304,3 +306,45 @@ def test_transposed_slips_follow_their_rules():
                             "trans_n_not_n_minus_1": (7, 7)}
     with pytest.raises(pr.AnswerNotAShape):
         task.check("5")
+
+
+# -- predict, then reveal on the pooling page ----------------------------------------------------
+
+def test_a_pooled_cell_names_its_slips():
+    from core.pooling import pool_windows
+    X = [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
+    task = pr.pool_cell_task(pool_windows(X, 2, "avg", stride=1).windows[0])
+    assert task.check("2").right
+    assert task.check("4").mistake == "pool_max_not_mean"
+    assert task.check("8").mistake == "pool_sum_not_divided"
+    assert task.check("3").mistake is None
+    task = pr.pool_cell_task(pool_windows(X, 2, "max", stride=1).windows[0])
+    assert task.check("4").right and task.check("2").mistake == "pool_mean_not_max"
+    ones = [[1.0] * 4] * 4
+    w = pool_windows(ones, 2, "avg", padding=1, stride=2).windows[0]
+    assert pr.pool_cell_task(w).check("0.25").right
+    assert pr.pool_cell_task(w).check("1").mistake == "pool_pad_not_counted"
+    w = pool_windows(ones, 2, "avg", padding=1, stride=2, count_include_pad=False).windows[0]
+    assert pr.pool_cell_task(w).check("1").right
+    assert pr.pool_cell_task(w).check("0.25").mistake == "pool_pad_counted"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 5), st.integers(1, 5), st.integers(1, 3), st.integers(0, 1),
+       st.sampled_from(["max", "avg"]), st.booleans(), st.booleans(), st.integers(0, 99))
+def test_every_pooled_cell_accepts_torchs_value_and_no_slip_equals_it(H, W, k, p, mode, cip,
+                                                                       ceil, seed):
+    import torch.nn.functional as F
+
+    from core.pooling import pool_windows
+    if 2 * p > k or H + 2 * p < k or W + 2 * p < k:
+        return
+    X = torch.randint(0, 10, (H, W), generator=torch.Generator().manual_seed(seed)).float()
+    trace = pool_windows(X, k, mode, padding=p, ceil_mode=ceil, count_include_pad=cip)
+    pool = F.max_pool2d if mode == "max" else F.avg_pool2d
+    extra = {} if mode == "max" else {"count_include_pad": cip}
+    Y = pool(X[None], k, padding=p, ceil_mode=ceil, **extra)[0].flatten().tolist()
+    for w, y in zip(trace.windows, Y, strict=True):
+        task = pr.pool_cell_task(w)
+        assert task.check(repr(y)).right
+        assert all(task.check(repr(v)).mistake == name for name, v in task.slips)

@@ -1,6 +1,7 @@
 """The projector view (issue 17, 课堂投影) in Debian's chromium at a projector's 1280×720: the
 numbers in every page's grids are drawn at ui.view.MIN_FONT_PX or larger, the sidebar starts
-collapsed, and ← → / space drive the sliding window's animation in the browser alone."""
+collapsed, and ← → / space drive the sliding window's (and pooling's) animation in the browser
+alone."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.e2e
 
 SCREEN = {"width": 1280, "height": 720}
 #: The pages whose default view draws numbered grids, by URL path.
-GRID_PAGES = ["", "sliding_window", "edges", "learn", "channels", "practice"]
+GRID_PAGES = ["", "sliding_window", "edges", "learn", "channels", "practice", "pooling"]
 
 #: The numbers drawn in grid cells, as [text, font size px, drawn height px] once the page's
 #: charts are all drawn (null before): heatmap cell labels and text-only scatter points, not
@@ -112,6 +113,37 @@ def test_screenshot_at_a_projectors_size(page, app, lang, name):
     _press(page, "ArrowRight")
     page.wait_for_function(f"() => ({ACTIVE})() === 1")
     (SCREENSHOTS / "zh").mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+def test_poolings_animation_steps_by_keys_without_the_server(page, app):
+    """The pooling window: 4×4, 3×3 window, stride 2, padding 1 (the book's), 4 windows."""
+    _open(page, f"{app}/pooling?view=class&lang=en&pl_x=book+4%C3%974&pl_k_h=3&pl_k_w=3"
+                "&pl_sdef=false&pl_s_h=2&pl_s_w=2&pl_p_h=1&pl_p_w=1")
+    anim = ".st-key-pl_anim .js-plotly-plot"
+    active = f"() => document.querySelector('{anim}').layout.sliders[0].active"
+    page.wait_for_function(f"() => document.querySelector('{anim}')?.layout?.sliders")
+    numbers = page.wait_for_function(CELL_NUMBERS).json_value()
+    assert numbers and min(min(n[1], n[2]) for n in numbers) >= view.MIN_FONT_PX
+    runs = page.evaluate("() => window.__convscope.runs")
+    _press(page, "ArrowRight")
+    page.wait_for_function(f"() => ({active})() === 1")
+    page.wait_for_function("(sel) => document.querySelector(sel).textContent"
+                           ".replace(/\\s+/g, ' ').includes('Step 2/4')", arg=anim)
+    _press(page, "ArrowLeft")
+    page.wait_for_function(f"() => ({active})() === 0")
+    assert page.evaluate("() => window.__convscope.runs") == runs, "no script run per step"
+
+
+@pytest.mark.parametrize("lang, name", [("en", "pooling_projector"),
+                                        ("zh", "zh/pooling_projector")])
+def test_poolings_screenshot_at_a_projectors_size(page, app, lang, name):
+    _open(page, f"{app}/pooling?view=class&lang={lang}&pl_x=book+4%C3%974&pl_k_h=3&pl_k_w=3"
+                "&pl_sdef=false&pl_s_h=2&pl_s_w=2&pl_p_h=1&pl_p_w=1")
+    page.wait_for_function(CELL_NUMBERS)
+    _press(page, "ArrowRight")
+    page.wait_for_function("() => document.querySelector('.st-key-pl_anim .js-plotly-plot')"
+                           ".layout.sliders[0].active === 1")
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
 
 
