@@ -6,13 +6,15 @@ import torch
 
 import ui.transposed as U
 from core import transposed as tc
-from core.windows import random_grid
+from core.windows import num, random_grid
 from i18n import N_, fmt
 from ui.frame import Frame, reject
 from ui.grid import grid_input
 from ui.lang import gettext_for_session
+from ui.quiz import predict_then_reveal
 from ui.url import BIND, choice, tabs
 from ui.viewport import main_width
+from viz import STATIC
 from viz.grid import narrow
 
 #: The choices' and tabs' ids (what links carry), shown in the visitor's language.
@@ -83,6 +85,10 @@ with st.sidebar:
         geometry[name] = tuple(int(col.slider(
             _(label), lo, hi, default, key=f"tc_{name}_{axis}", **BIND,
         )) for col, label, axis in ((left, label_h, "h"), (right, label_w, "w")))
+    st.header(_("Predict, then reveal"))
+    quiz = st.toggle(_("Quiz: predict each output cell"), key="tc_quiz", **BIND,
+                     help=_("Hides the output: type each cell's value, check it, then see it. "
+                            "A teacher's link with the quiz on opens it for the class."))
 
 st.caption(_("The book's examples, one click each (X = K = [[0, 1], [2, 3]]):"))
 for col, (i, (label, stride, padding)) in zip(st.columns(len(BOOK)), enumerate(BOOK)):
@@ -111,6 +117,29 @@ st.caption(fmt(t, "`(n − 1)·s − 2p + d·(k − 1) + output_padding + 1`: an
                oh=g.output_shape[0], ow=g.output_shape[1]))
 
 phone = narrow(main_width())
+if quiz:
+    # Every other view shows Y: the quiz shows only X, K and the cells already answered.
+    sc, Wo = U.scattered(setting=setting), g.output_shape[1]
+
+    def reveal(n: int) -> str:
+        i, j = divmod(n, Wo)
+        terms = tc.cell_terms(sc, i, j)
+        if not terms:
+            return fmt(t, "**Y[{i}, {j}] = 0**: no stamp reaches this cell.", i=i, j=j)
+        stamps = " + ".join(f"X[{s.i}, {s.j}]·K[{s.a}, {s.b}]" for s in terms)
+        products = " + ".join(f"{num(s.x)}·{num(s.k)}" for s in terms)
+        return "  \n".join((
+            f"**Y[{i}, {j}] = {stamps}**", f"= {products} = **{num(float(sc.Y[i, j]))}**",
+            ngettext("One stamp adds into this cell.", "{n} stamps add up in this cell.",
+                     len(terms)).format(n=len(terms))))
+
+    tasks = U.cell_tasks(setting=setting)
+    predict_then_reveal(
+        t, key="tc_quiz_state", setting=setting, cells=len(tasks),
+        name_of=lambda n: "Y[{}, {}]".format(*divmod(n, Wo)), task_of=lambda n: tasks[n],
+        reveal_of=reveal, figure_config=STATIC,
+        figure_of=lambda n: U.quizzed(setting=setting, n=n, lang=t.lang, width=phone))
+    page.stop()
 scatter_tab, conv_tab, matrix_tab = tabs(VIEWS, key="tc_view", format_func=_)
 if scatter_tab.open:
     with scatter_tab:

@@ -330,3 +330,52 @@ def as_conv_figure(v: AsConv, *, width: int | None = None,
 
 
 __all__ = ["as_conv_figure", "scatter_animation"]
+
+
+def quiz_view(sc: Scatter, n: int, *, width: int | None = None,
+              lang: str = i18n.DEFAULT) -> PlainFigure:
+    """Predict, then reveal: input X and kernel K in full, the output Y with its cells before
+    cell n (row by row) shown, cell n outlined and marked “?”, every later cell blank. No
+    hover on Y: the page draws it static, so nothing gives the answer away."""
+    _ = i18n.texts(lang).gettext
+    X, K, Y = (T.numpy().astype(np.float64) for T in (sc.X, sc.K, sc.Y))
+    (H, W), (kh, kw), (Ho, Wo) = X.shape, K.shape, Y.shape
+    names = [_("input X"), _("kernel K"), _("output Y")]
+    P = _Panels([(H, W), (kh, kw), (Ho, Wo)], names, width=width, text_px=0, bottom=10)
+    r, c = divmod(n, Wo)
+    shown = np.full((Ho, Wo), np.nan)
+    shown.flat[:n] = Y.flat[:n]
+    y_fit = fit_labels(Y, P.cell, font_px=P.font)
+    y_text = None
+    if y_fit:
+        y_text = [[lab if k * Wo + m < n else "" for m, lab in enumerate(row)]
+                  for k, row in enumerate(y_fit[0])]
+    x_labels, k_labels = fit_labels(X, P.cell, font_px=P.font), fit_labels(K, P.cell,
+                                                                           font_px=P.font)
+    none = {"hoverinfo": "skip"}
+    data = [
+        _grid(X, "1", x_labels[0] if x_labels else None, x_labels[1] if x_labels else 0,
+              hover="X[%{y}, %{x}] = %{z:.4g}<extra></extra>", scale=_scale(X)),
+        _grid(K, "2", k_labels[0] if k_labels else None, k_labels[1] if k_labels else 0,
+              hover="K[%{y}, %{x}] = %{z:.4g}<extra></extra>", scale=_scale(K)),
+        {"type": "heatmap", "z": np.zeros((Ho, Wo)), "colorscale": [[0, "#f4f4f4"],
+         [1, "#f4f4f4"]], "showscale": False, "xgap": 1, "ygap": 1, "xaxis": "x3",
+         "yaxis": "y3", **none},
+        _grid(shown, "3", y_text, y_fit[1] if y_fit else 0, hover="", scale=_scale(Y),
+              **none),
+    ]
+    bx, by = _box(r, c, r, c)
+    data.append({"type": "scatter", "x": bx, "y": by, "mode": "lines", "xaxis": "x3",
+                 "yaxis": "y3", "line": {"color": TAP, "width": 5}, "hoverinfo": "skip",
+                 "showlegend": False})
+    # a heatmap writes no text on a blank (NaN) cell: the asked cell's “?” is its own trace
+    data.append({"type": "scatter", "x": [c], "y": [r], "mode": "text", "text": ["?"],
+                 "textfont": {"size": P.font, "color": TAP}, "xaxis": "x3", "yaxis": "y3",
+                 "hoverinfo": "skip", "showlegend": False})
+    layout = {"height": P.height, "showlegend": False, "dragmode": False,
+              "margin": {**P.margin, "t": P.top, "b": P.bottom, "autoexpand": False},
+              "plot_bgcolor": "rgba(0,0,0,0)"}
+    for k, (rows, cols) in enumerate(((H, W), (kh, kw), (Ho, Wo)), start=1):
+        P.axes(layout, k, rows, cols)
+    layout["annotations"] = [P.title(k, name) for k, name in enumerate(names, start=1)]
+    return PlainFigure(data, layout)
