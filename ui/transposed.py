@@ -66,10 +66,12 @@ def by_matrix(*, setting: Setting) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def scatter_figure(*, setting: Setting, lang: str, width: int | None = None) -> PlainFigure:
+def scatter_figure(*, setting: Setting, lang: str, width: int | None = None,
+                   projector: bool = False) -> PlainFigure:
     """The scatter animation in ``lang`` (its titles, step lines and buttons), shared
-    read-only like ui.sliding.animated."""
-    return transposed.scatter_animation(scattered(setting=setting), width=width, lang=lang)
+    read-only like ui.sliding.animated; ``projector``: the projector view's sizes."""
+    return transposed.scatter_animation(scattered(setting=setting), width=width, lang=lang,
+                                        projector=projector)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -80,9 +82,11 @@ def cell_tasks(*, setting: Setting) -> tuple[CellTask, ...]:
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def quizzed(*, setting: Setting, n: int, lang: str, width: int | None = None) -> PlainFigure:
+def quizzed(*, setting: Setting, n: int, lang: str, width: int | None = None,
+            projector: bool = False) -> PlainFigure:
     """The quiz's figure for output cell n (viz.transposed.quiz_view), shared read-only."""
-    return transposed.quiz_view(scattered(setting=setting), n, width=width, lang=lang)
+    return transposed.quiz_view(scattered(setting=setting), n, width=width, lang=lang,
+                                projector=projector)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
