@@ -28,7 +28,7 @@ from core.geometry import unchecked_output_length
 from core.images import diagonal_edge
 from core.matrix import conv_matrix
 from core.pooling import PoolWindow, mean_kernel, min_pool2d, pool2d
-from core.transposed import trans_geometry
+from core.transposed import as_conv, trans_conv2d, trans_geometry
 
 Convention = Literal["torch", "d2l"]
 Pair = tuple[int, int]
@@ -120,6 +120,14 @@ MISTAKES: dict[str, str] = {
                               "p removes p rows (and columns) from each side of the output."),
     "trans_n_not_n_minus_1": N_("This multiplies n by s: there are n − 1 steps of s between "
                                 "the first and the last stamp of K, so (n − 1)·s."),
+    "trans_unflipped_kernel": N_("This slides K as it is over the spread-out input: read as "
+                                 "an ordinary convolution, a transposed convolution turns K "
+                                 "by 180° first."),
+    "trans_ignored_stride": N_("This ignores the stride: the stamps of neighbouring input "
+                               "cells lie s cells apart on the output, not 1."),
+    "trans_forgot_crop": N_("This forgets the padding: it is the cell of the uncropped "
+                            "output; padding p removes p rows and columns from each side, "
+                            "so Y[i, j] is the uncropped cell [i + p, j + p]."),
 }
 
 
@@ -328,40 +336,27 @@ class CellTask:
 
     value: float
     flipped: float | None = None
+    #: Other named slips: (key of MISTAKES, the value that slip gives), checked in order.
+    slips: tuple[tuple[str, float], ...] = ()
 
     def check(self, text: str) -> Verdict:
         given = read_number(text)
         slips = {} if self.flipped is None else {"flipped_kernel": self.flipped}
+        slips.update((k, v) for k, v in self.slips if not _close(v, self.value))
         if _close(given, self.value):
             return Verdict(True, None, self.value)
         named = next((k for k, v in slips.items() if _close(given, v)), None)
         return Verdict(False, named, self.value)
 
 
-@dataclass(frozen=True)
-class PoolCellTask:
-    """Predict one pooled output cell: its ``value`` and the named slips, (mistake, value)
-    pairs, each a different number from ``value`` (see ``pool_cell_task``)."""
-
-    value: float
-    slips: tuple[tuple[str, float], ...] = ()
-
-    def check(self, text: str) -> Verdict:
-        given = read_number(text)
-        if _close(given, self.value):
-            return Verdict(True, None, self.value)
-        named = next((k for k, v in self.slips if _close(given, v)), None)
-        return Verdict(False, named, self.value)
-
-
-def pool_cell_task(window: PoolWindow) -> PoolCellTask:
+def pool_cell_task(window: PoolWindow) -> CellTask:
     """The task of one window of ``core.pool_windows``: its value and what the usual slips
     give. Average: the maximum instead of the mean, the sum not divided, the padding counted
     or not counted against ``count_include_pad``. Max: the mean of the window's input cells.
     A slip equal to the value (or to an earlier slip) is not named."""
     inputs = [v for v, kind in zip(window.values, window.kinds) if kind == "input"]
     if not inputs:
-        return PoolCellTask(float(window.value))
+        return CellTask(float(window.value))
     slips: list[tuple[str, float]] = []
     if window.argmax:  # max pooling
         slips.append(("pool_mean_not_max", sum(inputs) / len(inputs)))
@@ -377,7 +372,47 @@ def pool_cell_task(window: PoolWindow) -> PoolCellTask:
     for name, v in slips:
         if not _close(v, window.value) and not any(_close(v, u) for _, u in kept):
             kept.append((name, float(v)))
-    return PoolCellTask(float(window.value), tuple(kept))
+    return CellTask(float(window.value), slips=tuple(kept))
+
+
+def trans_cell_tasks(X: torch.Tensor, K: torch.Tensor, *, padding: int | Pair = 0,
+                     stride: int | Pair = 1, dilation: int | Pair = 1,
+                     output_padding: int | Pair = 0) -> tuple[CellTask, ...]:
+    """Predict each output cell of a transposed convolution, row by row, with its named
+    slips: K not turned (the as-a-convolution reading, cross-correlating the spread-out and
+    bordered input with K as given), the stride ignored (stride 1), the padding's crop
+    forgotten (the uncropped output's cell [i, j], where Y[i, j] is its [i + p, j + p]).
+    A slip is named only where it exists (its setting is not already the right one) and
+    gives another value.
+
+    >>> [t.value for t in trans_cell_tasks(torch.tensor([[0., 1], [2, 3]]),
+    ...                                    torch.tensor([[0., 1], [2, 3]]))][:3]
+    [0.0, 0.0, 1.0]
+    """
+    X, K = X.double(), K.double()
+    g = trans_geometry(tuple(X.shape), tuple(K.shape), padding=padding, stride=stride,
+                       dilation=dilation, output_padding=output_padding)
+    v = as_conv(X, K, padding=g.padding, stride=g.stride, dilation=g.dilation,
+                output_padding=g.output_padding)
+    unflipped = corr2d(v.X_padded, K, dilation=g.dilation)
+    one = None
+    if g.stride != (1, 1):
+        try:
+            one = trans_conv2d(X, K, padding=g.padding, dilation=g.dilation)
+        except ValueError:  # with stride 1 there is no output: no such slip
+            one = None
+    whole = None if g.padding == (0, 0) else trans_conv2d(
+        X, K, stride=g.stride, dilation=g.dilation, output_padding=g.output_padding)
+    tasks = []
+    for i in range(v.Y.shape[0]):
+        for j in range(v.Y.shape[1]):
+            slips = [("trans_unflipped_kernel", float(unflipped[i, j]))]
+            if one is not None and i < one.shape[0] and j < one.shape[1]:
+                slips.append(("trans_ignored_stride", float(one[i, j])))
+            if whole is not None:
+                slips.append(("trans_forgot_crop", float(whole[i, j])))
+            tasks.append(CellTask(float(v.Y[i, j]), slips=tuple(slips)))
+    return tuple(tasks)
 
 
 def _close(a: float, b: float) -> bool:

@@ -216,6 +216,39 @@ def scatter(
     return Scatter(X, K, Y, tuple(stamps), g)
 
 
+@dataclass(frozen=True)
+class Term:
+    """One stamp's share in an output cell: X[i, j]·K[a, b] = ``x``·``k``."""
+
+    i: int
+    j: int
+    a: int
+    b: int
+    x: float
+    k: float
+
+
+def cell_terms(sc: Scatter, r: int, c: int) -> tuple[Term, ...]:
+    """The stamps that add into output cell Y[r, c], in stamping order: the input cells
+    (i, j) and kernel taps (a, b) with i·s − p + a·d = r (rows; columns alike).
+    Their products add up to Y[r, c] (0 when no stamp reaches it).
+
+    >>> s = scatter([[0, 1], [2, 3]], [[0, 1], [2, 3]])
+    >>> [(t.i, t.j, t.a, t.b) for t in cell_terms(s, 1, 1)]
+    [(0, 0, 1, 1), (0, 1, 1, 0), (1, 0, 0, 1), (1, 1, 0, 0)]
+    """
+    dh, dw = sc.geometry.dilation
+    (kh, kw), terms = sc.K.shape, []
+    for st in sc.stamps:
+        for a in range(kh):
+            if st.rows[0] + a * dh != r:
+                continue
+            for b in range(kw):
+                if st.cols[0] + b * dw == c:
+                    terms.append(Term(st.i, st.j, a, b, st.value, float(sc.K[a, b])))
+    return tuple(terms)
+
+
 # -- view 2: an ordinary convolution ------------------------------------------------------
 
 

@@ -6,13 +6,16 @@ import torch
 
 import ui.transposed as U
 from core import transposed as tc
-from core.windows import random_grid
+from core.windows import num, random_grid
 from i18n import N_, fmt
 from ui.frame import Frame, reject
 from ui.grid import grid_input
 from ui.lang import gettext_for_session
+from ui.quiz import predict_then_reveal
 from ui.url import BIND, choice, tabs
+from ui.view import keyboard_steps
 from ui.viewport import main_width
+from viz import STATIC
 from viz.grid import narrow
 
 #: The choices' and tabs' ids (what links carry), shown in the visitor's language.
@@ -83,11 +86,16 @@ with st.sidebar:
         geometry[name] = tuple(int(col.slider(
             _(label), lo, hi, default, key=f"tc_{name}_{axis}", **BIND,
         )) for col, label, axis in ((left, label_h, "h"), (right, label_w, "w")))
+    st.header(_("Predict, then reveal"))
+    quiz = st.toggle(_("Quiz: predict each output cell"), key="tc_quiz", **BIND,
+                     help=_("Hides the output: type each cell's value, check it, then see it. "
+                            "A teacher's link with the quiz on opens it for the class."))
 
-st.caption(_("The book's examples, one click each (X = K = [[0, 1], [2, 3]]):"))
-for col, (i, (label, stride, padding)) in zip(st.columns(len(BOOK)), enumerate(BOOK)):
-    col.button(_(label), key=f"tc_book{i}", on_click=use_book, args=(stride, padding),
-               width="stretch")
+if not page.projector:  # at a projector: the figure first (the sidebar has the settings)
+    st.caption(_("The book's examples, one click each (X = K = [[0, 1], [2, 3]]):"))
+    for col, (i, (label, stride, padding)) in zip(st.columns(len(BOOK)), enumerate(BOOK)):
+        col.button(_(label), key=f"tc_book{i}", on_click=use_book, args=(stride, padding),
+                   width="stretch")
 
 for error in (x_error, k_error):
     if error:
@@ -104,13 +112,42 @@ except ValueError as e:
            hint=_("Change the setting named above in the sidebar; X and K stay as typed."))
     page.stop()
 
+phone = narrow(main_width())
+if page.projector and not quiz:  # the scatter animation alone, large, stepped by the keyboard
+    st.plotly_chart(U.scatter_figure(setting=setting, lang=t.lang, width=phone, projector=True),
+                    key="tc_anim", config={"displayModeBar": False})
+    keyboard_steps("tc_anim", play=2)  # ← → step, space plays (its ▶ Play button)
+    page.essentials_end()
 st.header(_("Output shape"))
 st.code("\n".join(tc.output_shape_text(tuple(X.shape), tuple(K.shape), g)), language=None)
 st.caption(fmt(t, "`(n − 1)·s − 2p + d·(k − 1) + output_padding + 1`: an input of {h}×{w} "
                   "gives an output of {oh}×{ow}.", h=X.shape[0], w=X.shape[1],
                oh=g.output_shape[0], ow=g.output_shape[1]))
 
-phone = narrow(main_width())
+if quiz:
+    # Every other view shows Y: the quiz shows only X, K and the cells already answered.
+    sc, Wo = U.scattered(setting=setting), g.output_shape[1]
+
+    def reveal(n: int) -> str:
+        i, j = divmod(n, Wo)
+        terms = tc.cell_terms(sc, i, j)
+        if not terms:
+            return fmt(t, "**Y[{i}, {j}] = 0**: no stamp reaches this cell.", i=i, j=j)
+        stamps = " + ".join(f"X[{s.i}, {s.j}]·K[{s.a}, {s.b}]" for s in terms)
+        products = " + ".join(f"{num(s.x)}·{num(s.k)}" for s in terms)
+        return "  \n".join((
+            f"**Y[{i}, {j}] = {stamps}**", f"= {products} = **{num(float(sc.Y[i, j]))}**",
+            ngettext("One stamp adds into this cell.", "{n} stamps add up in this cell.",
+                     len(terms)).format(n=len(terms))))
+
+    tasks = U.cell_tasks(setting=setting)
+    predict_then_reveal(
+        t, key="tc_quiz_state", setting=setting, cells=len(tasks),
+        name_of=lambda n: "Y[{}, {}]".format(*divmod(n, Wo)), task_of=lambda n: tasks[n],
+        reveal_of=reveal, figure_config=STATIC,
+        figure_of=lambda n: U.quizzed(setting=setting, n=n, lang=t.lang, width=phone,
+                                      projector=page.projector))
+    page.stop()
 scatter_tab, conv_tab, matrix_tab = tabs(VIEWS, key="tc_view", format_func=_)
 if scatter_tab.open:
     with scatter_tab:

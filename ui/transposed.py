@@ -16,6 +16,7 @@ import torch
 
 from core import transposed as tc
 from core.geometry import Pair
+from core.practice import CellTask, trans_cell_tasks
 from ui.charts import Packed, packed, unpacked
 from viz import matrix, transposed
 from viz.figure import PlainFigure
@@ -65,10 +66,27 @@ def by_matrix(*, setting: Setting) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def scatter_figure(*, setting: Setting, lang: str, width: int | None = None) -> PlainFigure:
+def scatter_figure(*, setting: Setting, lang: str, width: int | None = None,
+                   projector: bool = False) -> PlainFigure:
     """The scatter animation in ``lang`` (its titles, step lines and buttons), shared
-    read-only like ui.sliding.animated."""
-    return transposed.scatter_animation(scattered(setting=setting), width=width, lang=lang)
+    read-only like ui.sliding.animated; ``projector``: the projector view's sizes."""
+    return transposed.scatter_animation(scattered(setting=setting), width=width, lang=lang,
+                                        projector=projector)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cell_tasks(*, setting: Setting) -> tuple[CellTask, ...]:
+    """core.practice.trans_cell_tasks of one configuration: each output cell to predict."""
+    X, K, kw = _args(setting)
+    return trans_cell_tasks(X, K, **kw)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def quizzed(*, setting: Setting, n: int, lang: str, width: int | None = None,
+            projector: bool = False) -> PlainFigure:
+    """The quiz's figure for output cell n (viz.transposed.quiz_view), shared read-only."""
+    return transposed.quiz_view(scattered(setting=setting), n, width=width, lang=lang,
+                                projector=projector)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)

@@ -20,8 +20,26 @@ from core.transposed import AsConv, Scatter
 from core.windows import num
 from viz import colours
 from viz.figure import PlainFigure
-from viz.grid import NARROW, fit_labels, stacked_domains
-from viz.sliding import AXIS, LIGHT, PAD, TAP, _box, _controls
+from viz.grid import (
+    NARROW,
+    PROJECTOR_CELL_PX,
+    PROJECTOR_FONT_PX,
+    PROJECTOR_TICK_PX,
+    PROJECTOR_TITLE_PX,
+    fit_labels,
+    stacked_domains,
+)
+from viz.sliding import (
+    AXIS,
+    LIGHT,
+    OUTLINE_PX,
+    PAD,
+    PROJECTOR_OUTLINE_PX,
+    PROJECTOR_WIDTH,
+    TAP,
+    _box,
+    _controls,
+)
 
 #: Width the layout assumes when the page's is not known (the wide layout's main column).
 WIDTH = 880
@@ -41,21 +59,24 @@ class _Panels:
     (``width`` < NARROW), with ``text_px`` pixels for text under them and ``bottom`` px for
     the controls. Side by side, a panel narrower than its title gets a slot as wide as the
     title, its grid centred in it. ``x[n]``, ``y[n]``: paper domains; ``cell``, ``font``,
-    ``tick``: pixels."""
+    ``tick``: pixels. ``projector``: the projector view's sizes (numbers of
+    PROJECTOR_FONT_PX or none, larger cells, ticks and titles, thicker outlines)."""
 
     def __init__(self, shapes: list[tuple[int, int]], titles: list[str], *,
-                 width: int | None, text_px: int, bottom: int) -> None:
+                 width: int | None, text_px: int, bottom: int, projector: bool = False) -> None:
         self.stacked = width is not None and width < NARROW
-        self.width = width or WIDTH
+        self.projector = projector
+        self.title_px = PROJECTOR_TITLE_PX if projector else 17
+        self.width = width or (PROJECTOR_WIDTH if projector else WIDTH)
         self.margin = {"l": 28, "r": 8} if self.stacked else {"l": 40, "r": 40}
         plot_w = self.width - self.margin["l"] - self.margin["r"]
         rows, cols = [r for r, _ in shapes], [c for _, c in shapes]
         if self.stacked:
             self.cell = int(min(56, plot_w / max(cols)))
         else:
-            room = min(self.width, WIDTH) - self.margin["l"] - self.margin["r"]
-            room -= GAP_PX * (len(shapes) - 1)
-            needs = [title_px(t) + 8 for t in titles]
+            room = min(self.width, PROJECTOR_WIDTH if projector else WIDTH)
+            room -= self.margin["l"] + self.margin["r"] + GAP_PX * (len(shapes) - 1)
+            needs = [title_px(t, self.title_px) + 8 for t in titles]
             cell = room / sum(cols)
             for _ in range(len(shapes)):  # titles wider than their grids take room first
                 wide = [n for n, c in zip(needs, cols) if n > c * cell]
@@ -63,9 +84,14 @@ class _Panels:
                 if not grid_cols:
                     break
                 cell = max(0.0, room - sum(wide)) / grid_cols
-            self.cell = int(min(72, max(8, cell)))
-        self.font = int(min(24, max(9, self.cell * 0.4)))
-        self.tick = max(9, min(self.font - 6, 13))
+            self.cell = int(min(PROJECTOR_CELL_PX if projector else 72, max(8, cell)))
+        if projector:  # numbers of PROJECTOR_FONT_PX or more, or none (fit_labels' minimum)
+            self.font = max(PROJECTOR_FONT_PX, int(self.cell * 0.4))
+            self.tick, self.smallest = PROJECTOR_TICK_PX, PROJECTOR_FONT_PX
+        else:
+            self.font = int(min(24, max(9, self.cell * 0.4)))
+            self.tick, self.smallest = max(9, min(self.font - 6, 13)), None
+        self.outline = PROJECTOR_OUTLINE_PX if projector else OUTLINE_PX
         self.title_shift = int(1.4 * self.tick) + 12
         head = self.title_shift + 30
         bodies = [r * self.cell for r in rows]
@@ -108,7 +134,8 @@ class _Panels:
         (x0, x1), (_, y1) = self.x[n - 1], self.y[n - 1]
         return {"text": f"<b>{text}</b>", "x": x0 if self.stacked else (x0 + x1) / 2,
                 "y": y1, "xref": "paper", "yref": "paper", "yanchor": "bottom",
-                "yshift": self.title_shift, "showarrow": False, "font": {"size": 17},
+                "yshift": self.title_shift, "showarrow": False,
+                "font": {"size": self.title_px},
                 "xanchor": "left" if self.stacked else "center"}
 
     def text_axes(self, layout: dict, n: int) -> None:
@@ -124,10 +151,17 @@ def _scale(*grids: np.ndarray) -> dict:
     return colours.scale(colours.top(*grids) / LIGHT)
 
 
-def _labels(stack: np.ndarray, cell: float, font: int) -> tuple[list, int] | None:
+def _fit(A: np.ndarray, P: _Panels) -> tuple[list, int] | None:
+    """fit_labels at the panels' sizes (never under PROJECTOR_FONT_PX in the projector view)."""
+    if P.smallest:
+        return fit_labels(A, P.cell, font_px=P.font, min_font_px=P.smallest)
+    return fit_labels(A, P.cell, font_px=P.font)
+
+
+def _labels(stack: np.ndarray, P: _Panels) -> tuple[list, int] | None:
     """Labels for a (frames, rows, cols) stack of grids, one type size for all frames."""
     n, rows, cols = stack.shape
-    fitted = fit_labels(stack.reshape(n * rows, cols), cell, font_px=font)
+    fitted = _fit(stack.reshape(n * rows, cols), P)
     if not fitted:
         return None
     labels, size = fitted
@@ -151,7 +185,7 @@ def _dilated(kh: int, kw: int, d: tuple[int, int]) -> list[list[float | None]]:
 
 
 def scatter_animation(sc: Scatter, *, width: int | None = None,
-                      lang: str = i18n.DEFAULT) -> PlainFigure:
+                      lang: str = i18n.DEFAULT, projector: bool = False) -> PlainFigure:
     """Every stamp of ``sc`` as a Plotly frame, with play/pause, speeds and a step slider.
 
     Panels: input X (the stamping cell outlined), kernel K, the stamp X[i, j]·K, and the
@@ -168,15 +202,13 @@ def scatter_animation(sc: Scatter, *, width: int | None = None,
     names = [_("input X"), _("kernel K"), _("stamp X[i, j]·K"), _("output Y (running sum)")]
     phone = width is not None and width < NARROW
     P = _Panels([(H, W), (kh, kw), (kh, kw), (Hc, Wc)], names, width=width,
-                text_px=90 if phone else 70,
-                bottom=150)
+                text_px=90 if phone else (110 if projector else 70),
+                bottom=150, projector=projector)
     # float32, as core computes them: every frame sends Y whole (half the bytes of float64)
     totals = np.stack([s.total.numpy() for s in sc.stamps]).astype(np.float32)
     stamps = np.stack([s.stamp.numpy() for s in sc.stamps]).astype(np.float32)
-    x_labels = fit_labels(X, P.cell, font_px=P.font)
-    k_labels = fit_labels(K, P.cell, font_px=P.font)
-    s_labels = _labels(stamps, P.cell, P.font)
-    y_labels = _labels(totals, P.cell, P.font)
+    x_labels, k_labels = _fit(X, P), _fit(K, P)
+    s_labels, y_labels = _labels(stamps, P), _labels(totals, P)
     y_scale, s_scale = _scale(totals, Y), _scale(stamps)
 
     crop = np.full((Hc, Wc), 0.0)
@@ -226,14 +258,15 @@ def scatter_animation(sc: Scatter, *, width: int | None = None,
             stamp.update(_grid(stamps[n], "3", s_labels[0][n] if s_labels else None,
                                s_labels[1] if s_labels else 0, scale=s_scale,
                                hover="%{z:.4g}<extra></extra>"))
-            cell.update(mode="lines", line={"color": TAP, "width": 5}, xaxis="x", yaxis="y",
-                        **skip)
+            cell.update(mode="lines", line={"color": TAP, "width": P.outline + 1}, xaxis="x",
+                        yaxis="y", **skip)
             tint.update(z=foot, dx=1, dy=1, colorscale=[[0, TAP], [1, TAP]], opacity=0.35,
                         showscale=False, xaxis="x4", yaxis="y4", hoverinfo="skip")
-            outline.update(mode="lines", line={"color": TAP, "width": 4}, xaxis="x4",
+            outline.update(mode="lines", line={"color": TAP, "width": P.outline}, xaxis="x4",
                            yaxis="y4", **skip)
+            size = 14 if P.stacked else (PROJECTOR_FONT_PX if P.projector else 17)
             text.update(x=[0], y=[1], mode="text", textposition="bottom right", xaxis="x5",
-                        yaxis="y5", textfont={"size": 17 if not P.stacked else 14}, **skip)
+                        yaxis="y5", textfont={"size": size}, **skip)
         return [out, stamp, cell, tint, outline, text]
 
     shown = moving(0, True)
@@ -330,3 +363,53 @@ def as_conv_figure(v: AsConv, *, width: int | None = None,
 
 
 __all__ = ["as_conv_figure", "scatter_animation"]
+
+
+def quiz_view(sc: Scatter, n: int, *, width: int | None = None,
+              lang: str = i18n.DEFAULT, projector: bool = False) -> PlainFigure:
+    """Predict, then reveal: input X and kernel K in full, the output Y with its cells before
+    cell n (row by row) shown, cell n outlined and marked “?”, every later cell blank. No
+    hover on Y: the page draws it static, so nothing gives the answer away."""
+    _ = i18n.texts(lang).gettext
+    X, K, Y = (T.numpy().astype(np.float64) for T in (sc.X, sc.K, sc.Y))
+    (H, W), (kh, kw), (Ho, Wo) = X.shape, K.shape, Y.shape
+    names = [_("input X"), _("kernel K"), _("output Y")]
+    P = _Panels([(H, W), (kh, kw), (Ho, Wo)], names, width=width, text_px=0, bottom=10,
+                projector=projector)
+    r, c = divmod(n, Wo)
+    shown = np.full((Ho, Wo), np.nan)
+    shown.flat[:n] = Y.flat[:n]
+    y_fit = _fit(Y, P)
+    y_text = None
+    if y_fit:
+        y_text = [[lab if k * Wo + m < n else "" for m, lab in enumerate(row)]
+                  for k, row in enumerate(y_fit[0])]
+    x_labels, k_labels = _fit(X, P), _fit(K, P)
+    none = {"hoverinfo": "skip"}
+    data = [
+        _grid(X, "1", x_labels[0] if x_labels else None, x_labels[1] if x_labels else 0,
+              hover="X[%{y}, %{x}] = %{z:.4g}<extra></extra>", scale=_scale(X)),
+        _grid(K, "2", k_labels[0] if k_labels else None, k_labels[1] if k_labels else 0,
+              hover="K[%{y}, %{x}] = %{z:.4g}<extra></extra>", scale=_scale(K)),
+        {"type": "heatmap", "z": np.zeros((Ho, Wo)), "colorscale": [[0, "#f4f4f4"],
+         [1, "#f4f4f4"]], "showscale": False, "xgap": 1, "ygap": 1, "xaxis": "x3",
+         "yaxis": "y3", **none},
+        _grid(shown, "3", y_text, y_fit[1] if y_fit else 0, hover="", scale=_scale(Y),
+              **none),
+    ]
+    bx, by = _box(r, c, r, c)
+    data.append({"type": "scatter", "x": bx, "y": by, "mode": "lines", "xaxis": "x3",
+                 "yaxis": "y3", "line": {"color": TAP, "width": P.outline + 1},
+                 "hoverinfo": "skip",
+                 "showlegend": False})
+    # a heatmap writes no text on a blank (NaN) cell: the asked cell's “?” is its own trace
+    data.append({"type": "scatter", "x": [c], "y": [r], "mode": "text", "text": ["?"],
+                 "textfont": {"size": P.font, "color": TAP}, "xaxis": "x3", "yaxis": "y3",
+                 "hoverinfo": "skip", "showlegend": False})
+    layout = {"height": P.height, "showlegend": False, "dragmode": False,
+              "margin": {**P.margin, "t": P.top, "b": P.bottom, "autoexpand": False},
+              "plot_bgcolor": "rgba(0,0,0,0)"}
+    for k, (rows, cols) in enumerate(((H, W), (kh, kw), (Ho, Wo)), start=1):
+        P.axes(layout, k, rows, cols)
+    layout["annotations"] = [P.title(k, name) for k, name in enumerate(names, start=1)]
+    return PlainFigure(data, layout)

@@ -198,3 +198,27 @@ def test_the_share_link_carries_the_view_and_its_qr_code_the_ordinary_view():
     from ui.share import for_phones
     phone = for_phones(url)
     assert "view=" not in phone and "pr_seed=12" in phone and "lang=zh" in phone
+
+
+# -- the transposed-convolution page --------------------------------------------------------------
+
+@pytest.mark.parametrize("query", [{}, {"tc_x": "random integers", "tc_rows": "8",
+                                        "tc_cols": "8", "tc_stride_h": "3", "tc_stride_w": "3"},
+                                   {"tc_quiz": "true"}])
+def test_the_transposed_page_is_projector_sized_thick_and_ends_at_its_animation(query):
+    at = run_page("pages/transposed.py", {"view": "class", "lang": "en", **query})
+    assert_clean(at)
+    sizes = page_fonts(at)
+    assert min(sizes, default=PROJECTOR_FONT_PX) >= PROJECTOR_FONT_PX
+    fig = figures(at)[0]
+    widths = [t["line"]["width"] for t in fig["data"]
+              if t.get("mode") == "lines" and t.get("line", {}).get("color") == "#009e73"]
+    assert widths and min(widths) >= 8
+    assert len(figures(at)) == 1, "the animation (or the quiz's figure) alone"
+    text = all_text(at)
+    assert "The code" not in text and "✓" not in text and "Press ▶" not in text
+    if not query:
+        assert sizes and fig.get("frames"), "the book's numbers, animated"
+        ordinary = run_page("pages/transposed.py", {"lang": "en"})
+        assert "The code" in all_text(ordinary)
+        assert max(page_fonts(ordinary)) < max(sizes)  # the book's 2×2 is large already

@@ -201,3 +201,85 @@ def test_the_page_in_chinese_uses_the_books_terms():
     text = all_text(at)
     assert "转置卷积由较小的输入得到较大的输出" in text
     assert final_output(animation(at)) == book(TRANS_Y)
+
+
+# -- predict, then reveal (issue 17) --------------------------------------------------------------
+QUIZ = "tc_quiz_state"
+
+
+def quiz_answer(at, text: str, button: str = "Check"):
+    state = at.session_state[QUIZ]
+    at.text_input(key=f"{QUIZ}_answer_{state['n']}").set_value(text)
+    check, reveal = [b for b in at.get("button") if b.proto.form_id == f"{QUIZ}_form"]
+    (check if button == "Check" else reveal).click()  # by place: labels are translated
+    return at.run()
+
+
+def quiz_next(at):
+    at.button(key=f"{QUIZ}_next").click()
+    return at.run()
+
+
+def slip_named(at, slip: str, lang: str = "en") -> bool:
+    from core.practice import MISTAKES
+
+    return any(texts(lang).gettext(MISTAKES[slip]) in e.value for e in at.error)
+
+
+def test_the_quiz_hides_the_output_and_every_answer_on_the_page():
+    at = run_page(PAGE, {"tc_quiz": "true", "tc_x": "typed", "tc_xgrid": "5 7; 11 13"})
+    assert_clean(at)
+    assert [m.value for m in at.markdown if m.value.startswith("### ")] == ["### Y[0, 0] = ?"]
+    figs = figures(at)
+    assert len(figs) == 1 and not figs[0].get("frames")  # no animation, no other view
+    shown = all_text(at)
+    for value in ("26", "143", "169"):  # Y = [[0, 5, 7], [10, 26, 21], [22, 59, 39]]…
+        assert value not in shown
+    assert "✓" not in shown and not at.get("tabs")
+    y = [t for t in figs[0]["data"] if t.get("xaxis") == "x3" and t["type"] == "heatmap"][-1]
+    assert all(v == "" for row in y["text"] for v in row)  # no value of Y drawn
+    assert [t["text"] for t in figs[0]["data"] if t.get("mode") == "text"] == [["?"]]
+
+
+def test_a_right_answer_reveals_the_stamps_and_moves_on():
+    at = quiz_next(quiz_answer(run_page(PAGE, {"tc_quiz": "true"}), "0"))
+    at = quiz_next(quiz_answer(at, "0"))
+    at = quiz_next(quiz_answer(at, "1"))
+    at = quiz_next(quiz_answer(at, "0"))
+    at = quiz_answer(at, "4")  # Y[1, 1]: four stamps overlap
+    assert any("Right" in s.value for s in at.success)
+    reveal = " ".join(m.value for m in at.markdown)
+    assert "X[0, 0]·K[1, 1] + X[0, 1]·K[1, 0] + X[1, 0]·K[0, 1] + X[1, 1]·K[0, 0]" in reveal
+    assert "0·3 + 1·2 + 2·1 + 3·0 = **4**" in reveal
+    at = quiz_next(at)
+    for value in ("6", "4", "12", "9"):
+        at = quiz_next(quiz_answer(at, value))
+    assert any("9 of 9" in s.value for s in at.success)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("url, skip, answer, slip", [
+    ({}, 1, "3", "trans_unflipped_kernel"),  # Y[0, 1] = 0; K as given: 1·3 = 3
+    ({"tc_stride_h": "2", "tc_stride_w": "2"}, 2, "1", "trans_ignored_stride"),  # Y[0, 2]
+    ({"tc_pad_h": "1", "tc_pad_w": "1"}, 0, "0", "trans_forgot_crop"),  # [[4]]; uncropped 0
+])
+def test_each_named_slip_is_named_and_garbage_refused(lang, url, skip, answer, slip):
+    at = run_page(PAGE, {"tc_quiz": "true", "lang": lang, **url})
+    for _ in range(skip):
+        at = quiz_next(quiz_answer(at, "", button="Reveal"))
+    at = quiz_answer(at, answer)
+    assert slip_named(at, slip, lang)
+    n = at.session_state[QUIZ]["n"]
+    at = quiz_answer(at, "vier")
+    assert at.warning and not at.exception
+    assert at.text_input(key=f"{QUIZ}_answer_{n}").value == "vier"  # what was typed stays
+    if lang == "zh":
+        assert CHINESE.search(at.warning[0].value)
+
+
+def test_a_changed_setting_restarts_the_quiz():
+    at = quiz_next(quiz_answer(run_page(PAGE, {"tc_quiz": "true"}), "0"))
+    assert at.session_state[QUIZ]["n"] == 1
+    at.slider(key="tc_stride_h").set_value(2).run()
+    assert at.session_state[QUIZ]["n"] == 0
+    assert any(m.value == "### Y[0, 0] = ?" for m in at.markdown)

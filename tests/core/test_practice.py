@@ -146,6 +146,9 @@ def test_every_named_mistake_has_a_message():
     names |= {"pool_max_not_mean", "pool_mean_not_max", "pool_sum_not_divided",
               "pool_pad_counted", "pool_pad_not_counted"}
     names |= set(pr.TransShapeTask(n=(3, 3), k=(3, 3), p=(1, 1), s=(2, 2)).slips())
+    book = torch.tensor([[0.0, 1], [2, 3]])  # the transposed page's quiz, stride and padding 2
+    names |= {k for t in pr.trans_cell_tasks(book, book, stride=2, padding=1)
+              for k, _v in t.slips}
     assert names == set(pr.MISTAKES)
 
 

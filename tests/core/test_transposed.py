@@ -258,3 +258,61 @@ def test_the_layer_code_runs_in_torch_and_gives_trans_conv2d_and_the_stated_shap
     h, w = output_shape_text((n, n + 1), (k, k), g)
     assert h.startswith(f"H_out = ({n} − 1)·{s} − 2·{p} + {d}·({k} − 1) + {op} + 1 = ")
     assert h.endswith(f"= {Y.shape[0]}") and w.endswith(f"= {Y.shape[1]}")
+
+
+# -- predict, then reveal: each cell's stamps and the named slips ---------------------------------
+
+@given(settings())
+def test_each_cells_stamps_add_up_to_torchs_value(s):
+    H, W, k, kwargs = s
+    Xr, Kr = small_ints(H, W), small_ints(*k)
+    ref = reference(Xr[None], Kr[None, None], **kwargs)
+    if ref is None:
+        return
+    sc = core.scatter(Xr, Kr, **kwargs)
+    d = sc.geometry.dilation
+    for r in range(ref.shape[1]):
+        for c in range(ref.shape[2]):
+            terms = core.transposed.cell_terms(sc, r, c)
+            assert sum(t.x * t.k for t in terms) == float(ref[0, r, c])
+            for t in terms:  # each term is a real tap of a real stamp
+                assert (t.x, t.k) == (float(Xr[t.i, t.j]), float(Kr[t.a, t.b]))
+                assert sc.stamps[t.i * W + t.j].rows[0] + t.a * d[0] == r
+
+
+@given(settings())
+def test_the_quizs_cells_and_slips_are_what_torch_gives_for_each_slip(s):
+    from core.practice import trans_cell_tasks
+
+    H, W, k, kwargs = s
+    Xr, Kr = small_ints(H, W), small_ints(*k)
+    ref = reference(Xr[None], Kr[None, None], **kwargs)
+    if ref is None:
+        return
+    g = core.scatter(Xr, Kr, **kwargs).geometry
+    tasks = trans_cell_tasks(Xr, Kr, **kwargs)
+    assert [t.value for t in tasks] == ref.reshape(-1).tolist()
+    # K not turned: torch's cross-correlation of the spread, bordered input with K as given
+    v = core.as_conv(Xr, Kr, **kwargs)
+    unturned = F.conv2d(v.X_padded[None, None], Kr[None, None], dilation=g.dilation)[0, 0]
+    # the stride ignored: torch with stride 1; the crop forgotten: torch with padding 0
+    one = reference(Xr[None], Kr[None, None], **{**kwargs, "stride": 1, "output_padding": 0})
+    whole = reference(Xr[None], Kr[None, None], **{**kwargs, "padding": 0})
+    Wo = ref.shape[2]
+    for n, t in enumerate(tasks):
+        i, j = divmod(n, Wo)
+        slips = dict(t.slips)
+        assert slips["trans_unflipped_kernel"] == float(unturned[i, j])
+        if g.stride == (1, 1) or one is None or i >= one.shape[1] or j >= one.shape[2]:
+            assert "trans_ignored_stride" not in slips
+        else:
+            assert slips["trans_ignored_stride"] == float(one[0, i, j])
+        if g.padding == (0, 0):
+            assert "trans_forgot_crop" not in slips
+        else:
+            assert slips["trans_forgot_crop"] == float(whole[0, i, j])
+        assert t.check(str(t.value)).right
+        for _slip, value in t.slips:  # a slip's value is named (unless it is right, or an
+            verdict = t.check(str(value))  # earlier slip gives the same value)
+            if value != t.value:
+                assert not verdict.right and verdict.mistake is not None

@@ -159,3 +159,31 @@ def test_the_learning_runs_animation_steps_by_keys_too(page, app):
     page.wait_for_function(f"() => ({active})() === {last - 2}")
     _press(page, "ArrowRight")
     page.wait_for_function(f"() => ({active})() === {last - 1}")
+
+
+# -- the transposed-convolution page: its scatter animation at a projector ------------------------
+TC_ANIMATION = '.st-key-tc_anim .js-plotly-plot'
+TC_ACTIVE = f"() => document.querySelector('{TC_ANIMATION}').layout.sliders[0].active"
+
+
+@pytest.mark.parametrize("query", ["", "&tc_x=random+integers&tc_rows=8&tc_cols=8"])
+def test_the_transposed_pages_numbers_are_readable_and_keys_step_it(page, app, query):
+    _open(page, f"{app}/transposed?view=class&lang=zh{query}")
+    numbers = page.wait_for_function(CELL_NUMBERS).json_value()
+    assert numbers, "the scatter animation's numbers"
+    small = [n for n in numbers if n[1] < view.MIN_FONT_PX or n[2] < view.MIN_FONT_PX]
+    assert not small, f"under {view.MIN_FONT_PX} px: {small[:8]}"
+    page.wait_for_function(f"() => document.querySelector('{TC_ANIMATION}')?.layout?.sliders")
+    runs = page.evaluate("() => window.__convscope.runs")
+    assert page.evaluate(TC_ACTIVE) == 0
+    _press(page, "ArrowRight")
+    page.wait_for_function(f"() => ({TC_ACTIVE})() === 1")
+    _press(page, "ArrowLeft")
+    page.wait_for_function(f"() => ({TC_ACTIVE})() === 0")
+    assert page.evaluate("() => window.__convscope.runs") == runs, "no script run per step"
+    box = page.locator(TC_ANIMATION).bounding_box()
+    assert box["x"] + box["width"] <= SCREEN["width"], "the figure fits the projector's width"
+    if not query:
+        _press(page, "ArrowRight")
+        page.wait_for_function(f"() => ({TC_ACTIVE})() === 1")
+        page.screenshot(path=str(SCREENSHOTS / "zh" / "transposed_projector.png"))
