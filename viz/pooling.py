@@ -28,7 +28,7 @@ from viz.grid import (
     label_px,
     stacked_domains,
 )
-from viz.sliding import (
+from viz.windows import (
     AXIS,
     GAP,
     OUTLINE_PX,
@@ -37,11 +37,11 @@ from viz.sliding import (
     PROJECTOR_WIDTH,
     TAP,
     WIDTH,
-    _box,
-    _colors,
-    _controls,
-    _cover,
-    _grid_lines,
+    box,
+    cell_colors,
+    cover_after,
+    grid_lines,
+    play_controls,
 )
 
 MAX_RING = "#d55e00"  # the maximum's ring: vermillion (Okabe–Ito), apart from the window's green
@@ -176,7 +176,7 @@ def _base(trace: PoolTrace, G: _Grid, L: _Layout, *, channel: int | None, lang: 
     data = [
         dict(type="heatmap", z=real, customdata=custom, showscale=False, xgap=1, ygap=1,
              hovertemplate="X[%{customdata[0]}, %{customdata[1]}] = %{z:.4g}<extra></extra>",
-             **_colors(X), xaxis="x", yaxis="y"),
+             **cell_colors(X), xaxis="x", yaxis="y"),
         dict(type="heatmap", z=np.where(G.padding, 0.0, np.nan), showscale=False, xgap=1,
              ygap=1, colorscale=[[0, PAD], [1, PAD]], xaxis="x", yaxis="y",
              hovertemplate=(_("padding: −∞ (never the maximum)") if trace.mode == "max"
@@ -194,7 +194,7 @@ def _base(trace: PoolTrace, G: _Grid, L: _Layout, *, channel: int | None, lang: 
         data.append(dict(type="scatter", x=cc.ravel().tolist(), y=rr.ravel().tolist(),
                          mode="text", text=text[0], textfont={"size": text[1], "color": colour},
                          hoverinfo="skip", showlegend=False, xaxis="x", yaxis="y"))
-    bx, by = _box(G.top, G.left, G.top + G.H - 1, G.left + G.W - 1)
+    bx, by = box(G.top, G.left, G.top + G.H - 1, G.left + G.W - 1)
     data.append(dict(type="scatter", x=bx, y=by, mode="lines",
                      line={"color": "#444", "dash": "dash", "width": 2}, hoverinfo="skip",
                      showlegend=False, xaxis="x", yaxis="y"))
@@ -207,7 +207,7 @@ def _base(trace: PoolTrace, G: _Grid, L: _Layout, *, channel: int | None, lang: 
     labels = {"text": fitted[0], "texttemplate": "%{text}",
               "textfont": {"size": fitted[1], "color": "#111111"}} if fitted else {}
     # Y on X's scale: a maximum or a mean of X's cells is coloured like the cell it came from.
-    data.append(dict(type="heatmap", z=Y, showscale=False, xgap=1, ygap=1, **_colors(X),
+    data.append(dict(type="heatmap", z=Y, showscale=False, xgap=1, ygap=1, **cell_colors(X),
                      **labels, hovertemplate="Y[%{y}, %{x}] = %{z:.4g}<extra></extra>",
                      xaxis="x2", yaxis="y2"))
     layout = dict(
@@ -273,14 +273,14 @@ def _moving(trace: PoolTrace, G: _Grid, L: _Layout, n: int, *, cover: bool, form
     kh, kw = trace.pool_size
     z = np.array([np.nan if kind == "outside" else 1.0 for kind in w.kinds]).reshape(kh, kw)
     tint = {"type": "heatmap", "x0": c0 + G.left, "y0": r0 + G.top, "z": z.tolist()}
-    bx, by = _box(r0 + G.top, c0 + G.left, r1 + G.top, c1 + G.left)
+    bx, by = box(r0 + G.top, c0 + G.left, r1 + G.top, c1 + G.left)
     outline = {"type": "scatter", "x": bx, "y": by}
     best = [w.cells[t] for t in w.argmax]
     rings = {"type": "scatter", "x": [c + G.left for _, c in best],
              "y": [r + G.top for r, _ in best]}
-    cx, cy = _cover(w.i, w.j, L.Ho, L.Wo)
+    cx, cy = cover_after(w.i, w.j, L.Ho, L.Wo)
     hide = {"type": "scatter", "x": cx, "y": cy}
-    ox, oy = _box(w.i, w.j, w.i, w.j)
+    ox, oy = box(w.i, w.j, w.i, w.j)
     current = {"type": "scatter", "x": ox, "y": oy}
     text = {"type": "scatter", "text": "<br>".join(_formula_lines(trace, n, lang, steps=steps))}
     if full:
@@ -302,7 +302,7 @@ def _moving(trace: PoolTrace, G: _Grid, L: _Layout, n: int, *, cover: bool, form
     if cover:
         out.append(hide)
         if full:
-            gx, gy = _grid_lines(L.Ho, L.Wo)
+            gx, gy = grid_lines(L.Ho, L.Wo)
             out.append({"type": "scatter", "x": gx, "y": gy, "mode": "lines",
                         "line": {"color": "#cccccc", "width": 1}, "hoverinfo": "skip",
                         "showlegend": False, "xaxis": "x2", "yaxis": "y2"})
@@ -342,7 +342,7 @@ def animation(trace: PoolTrace, *, channel: int | None = None, width: int | None
                "data": _moving(trace, G, L, n, cover=True, formula=True, full=False,
                                steps=True, lang=lang)}
               for n in range(len(trace.windows))]
-    controls = _controls(len(frames), 0, small=L.stacked, lang=lang)
+    controls = play_controls(len(frames), 0, small=L.stacked, lang=lang)
     return PlainFigure(data + shown, {**layout, **controls}, frames)
 
 
@@ -365,7 +365,7 @@ def quiz_view(trace: PoolTrace, n: int, *, channel: int | None = None, width: in
     data, layout = _base(trace, G, L, channel=channel, lang=lang, known=n)
     moving = _moving(trace, G, L, n, cover=False, formula=False, lang=lang)
     rings = [m for m in moving if m.get("marker", {}).get("color") == MAX_RING]
-    gx, gy = _grid_lines(L.Ho, L.Wo)  # Y's shape stays visible: the cells still to ask
+    gx, gy = grid_lines(L.Ho, L.Wo)  # Y's shape stays visible: the cells still to ask
     grid = {"type": "scatter", "x": gx, "y": gy, "mode": "lines", "hoverinfo": "skip",
             "line": {"color": "#cccccc", "width": 1}, "showlegend": False, "xaxis": "x2",
             "yaxis": "y2"}

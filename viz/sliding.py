@@ -12,7 +12,6 @@ import numpy as np
 
 import i18n
 from core.windows import WindowTrace, num
-from viz import colours
 from viz.figure import PlainFigure
 from viz.grid import (
     NARROW,
@@ -23,62 +22,21 @@ from viz.grid import (
     fit_labels,
     stacked_domains,
 )
-
-TAP = "#009e73"  # the window: bluish green (Okabe–Ito), a hue neither sign of a cell has
-PAD = "#d9d9d9"  # padding cells: grey, their numbers grey too
-#: Cells use the app's one colour scale (viz.colours: white 0, red +, blue −), its inner
-#: part only, |value| ≤ max up to LIGHT of the way out, so the dark numbers this figure
-#: writes in every cell stay readable (luminance ≥ 0.47: contrast ≥ 4.9 for #444 text).
-LIGHT = 0.5
-#: Play speeds: label (a message id, shown in the figure's language) and milliseconds per step.
-SPEEDS = ((i18n.N_("▶ Slow"), 1500), (i18n.N_("▶ Play"), 700), (i18n.N_("▶▶ Fast"), 200))
-#: Width in pixels the layout assumes for the chart when the page's width is not known (the
-#: wide layout's main column on a laptop; wider screens keep these cell sizes).
-WIDTH = 880
-#: The projector view's main column (1280-px screen, sidebar collapsed) and its line widths:
-#: the window's outline and the current output cell's, thick enough to see across a room.
-PROJECTOR_WIDTH = 1100
-OUTLINE_PX, PROJECTOR_OUTLINE_PX = 4, 8
-GAP = 1.4  # cells between panels
-#: Every text Plotly measures with a page-wide layout (getBoundingClientRect) costs a
-#: forced layout of the whole Streamlit page: tick labels are left as drawn ("allow",
-#: not "hide past div"), and the margins are fixed, so that the controls and labels do not
-#: make Plotly redraw the figure to grow its margins (bench: python -m bench sliding).
-AXIS = {"showgrid": False, "zeroline": False, "fixedrange": True, "ticklabeloverflow": "allow"}
-
-
-def _colors(A: np.ndarray) -> dict:
-    """Colour scale and range for a grid: viz.colours' scale, ±max|A| / LIGHT (light cells)."""
-    return colours.scale(colours.top(A) / LIGHT)
-
-
-def _box(r0: float, c0: float, r1: float, c1: float) -> tuple[list[float], list[float]]:
-    """Closed outline of cells r0..r1 × c0..c1 (inclusive): x list, y list."""
-    x0, x1, y0, y1 = c0 - 0.5, c1 + 0.5, r0 - 0.5, r1 + 0.5
-    return [x0, x1, x1, x0, x0], [y0, y0, y1, y1, y0]
-
-
-def _cover(i: int, j: int, rows: int, cols: int, *, inclusive: bool = False
-           ) -> tuple[list[float], list[float]]:
-    """Polygon over the output cells after (i, j) in row-major order (not computed yet);
-    ``inclusive``: over (i, j) too (a quiz hides the cell being asked)."""
-    j = j - 1 if inclusive else j
-    x = [j + 0.5, cols - 0.5, cols - 0.5, -0.5, -0.5, j + 0.5, j + 0.5]
-    y = [i - 0.5, i - 0.5, rows - 0.5, rows - 0.5, i + 0.5, i + 0.5, i - 0.5]
-    return x, y
-
-
-def _grid_lines(rows: int, cols: int) -> tuple[list, list]:
-    """Cell borders of a rows × cols grid as one path (None breaks the line)."""
-    x: list = []
-    y: list = []
-    for r in range(rows + 1):
-        x += [-0.5, cols - 0.5, None]
-        y += [r - 0.5, r - 0.5, None]
-    for c in range(cols + 1):
-        x += [c - 0.5, c - 0.5, None]
-        y += [-0.5, rows - 0.5, None]
-    return x, y
+from viz.windows import (
+    AXIS,
+    GAP,
+    OUTLINE_PX,
+    PAD,
+    PROJECTOR_OUTLINE_PX,
+    PROJECTOR_WIDTH,
+    TAP,
+    WIDTH,
+    box,
+    cell_colors,
+    cover_after,
+    grid_lines,
+    play_controls,
+)
 
 
 class _Layout:
@@ -174,7 +132,7 @@ def _base(trace: WindowTrace, L: _Layout, *, title: str, lang: str
     custom = np.stack([rr - top, cc - left], axis=-1)
     data = [
         dict(type="heatmap", z=real, customdata=custom, hovertemplate=hover, showscale=False,
-             xgap=1, ygap=1, **_colors(real), xaxis="x", yaxis="y"),
+             xgap=1, ygap=1, **cell_colors(real), xaxis="x", yaxis="y"),
         dict(type="heatmap", z=np.where(pad, 0.0, np.nan), colorscale=[[0, PAD], [1, PAD]],
              showscale=False, xgap=1, ygap=1, hoverinfo="skip", xaxis="x", yaxis="y"),
     ]
@@ -187,7 +145,7 @@ def _base(trace: WindowTrace, L: _Layout, *, title: str, lang: str
             textfont={"size": x_labels[1], "color": text_color},
             hoverinfo="skip", showlegend=False, xaxis="x", yaxis="y",
         ))
-    bx, by = _box(top, left, top + H - 1, left + W - 1)
+    bx, by = box(top, left, top + H - 1, left + W - 1)
     data.append(dict(type="scatter", x=bx, y=by, mode="lines",
                      line={"color": "#444", "dash": "dash", "width": 2},
                      hoverinfo="skip", showlegend=False, xaxis="x", yaxis="y"))
@@ -196,7 +154,7 @@ def _base(trace: WindowTrace, L: _Layout, *, title: str, lang: str
         text = {"text": fitted[0], "texttemplate": "%{text}",
                 "textfont": {"size": fitted[1], "color": "#111111"}} if fitted else {}
         data.append(dict(type="heatmap",
-            z=A, showscale=False, xgap=1, ygap=1, **_colors(A), **text,
+            z=A, showscale=False, xgap=1, ygap=1, **cell_colors(A), **text,
             hovertemplate=f"{name}[%{{y}}, %{{x}}] = %{{z:.4g}}<extra></extra>",
             xaxis=f"x{axis}", yaxis=f"y{axis}",
         ))
@@ -250,8 +208,8 @@ def _moving(trace: WindowTrace, n: int, L: _Layout, *, cover: bool, labels: bool
     """
     w = trace.windows[n]
     r0, c0 = w.taps[0]
-    bx, by = _box(r0, c0, w.taps[-1][0], w.taps[-1][1])
-    ox, oy = _box(w.i, w.j, w.i, w.j)
+    bx, by = box(r0, c0, w.taps[-1][0], w.taps[-1][1])
+    ox, oy = box(w.i, w.j, w.i, w.j)
     tint = {"type": "heatmap", "x0": c0, "y0": r0}
     outline = {"type": "scatter", "x": bx, "y": by}
     label = {"type": "scatter", "x": [c + 0.46 for _, c in w.taps],
@@ -261,7 +219,7 @@ def _moving(trace: WindowTrace, n: int, L: _Layout, *, cover: bool, labels: bool
     step = i18n.fmt(i18n.texts(lang), "Step {n}/{total}", n=n + 1,
                     total=len(trace.windows)) + "<br>" if steps else ""
     text = {"type": "scatter", "text": step + f"<b>Y[{w.i}, {w.j}]</b> = " + "<br>".join(lines)}
-    cx, cy = _cover(w.i, w.j, L.Ho, L.Wo, inclusive=hide_current)
+    cx, cy = cover_after(w.i, w.j, L.Ho, L.Wo, inclusive=hide_current)
     hide = {"type": "scatter", "x": cx, "y": cy}
     if full:
         (dh, dw), skip = trace.dilation, {"hoverinfo": "skip", "showlegend": False}
@@ -287,7 +245,7 @@ def _moving(trace: WindowTrace, n: int, L: _Layout, *, cover: bool, labels: bool
     if cover:  # later output cells stay hidden until their window comes
         out.append(hide)
         if full:
-            gx, gy = _grid_lines(L.Ho, L.Wo)
+            gx, gy = grid_lines(L.Ho, L.Wo)
             out.append({"type": "scatter", "x": gx, "y": gy, "mode": "lines",
                         "line": {"color": "#cccccc", "width": 1}, "hoverinfo": "skip",
                         "showlegend": False, "xaxis": "x3", "yaxis": "y3"})
@@ -301,36 +259,6 @@ def _formula_axes(layout: dict, L: _Layout) -> None:
     layout["xaxis4"] = {**hidden, "domain": [0, 1], "anchor": "y4"}
     below = L.grid_y[0] * (L.formula_px - 28) / L.formula_px  # leave the air above free
     layout["yaxis4"] = {**hidden, "domain": [0, below], "anchor": "x4"}
-
-
-def _controls(n_steps: int, start: int, *, small: bool, lang: str) -> dict:
-    """Play/pause buttons and the step slider, as plain layout dicts.
-
-    The slider's steps share one empty label: Plotly measures every distinct label in the
-    page (a forced layout each), and 256 labels of "n/N · Y[i,j]" cost more than the
-    whole figure; the step and the cell are written above the formula instead.
-    """
-    _ = i18n.texts(lang).gettext
-    now = {"mode": "immediate", "transition": {"duration": 0}}
-    buttons = [{"label": _("■ Pause"), "method": "animate",
-                "args": [[None], {**now, "frame": {"duration": 0, "redraw": False}}]}]
-    buttons += [{"label": _(label), "method": "animate",
-                 "args": [None, {**now, "fromcurrent": True,
-                                 "frame": {"duration": ms, "redraw": True}}]}
-                for label, ms in SPEEDS]
-    step = {"duration": 0, "redraw": True}
-    return {
-        "updatemenus": [{"type": "buttons", "direction": "left", "buttons": buttons, "x": 0,
-                         "y": 0, "xanchor": "left", "yanchor": "top", "pad": {"t": 12, "r": 6},
-                         "showactive": False, "font": {"size": 13 if small else 16}}],
-        "sliders": [{
-            "active": start, "x": 0, "y": 0, "len": 1, "xanchor": "left", "yanchor": "top",
-            "pad": {"t": 64}, "currentvalue": {"visible": False},
-            "font": {"size": 12, "color": "rgba(0,0,0,0)"}, "ticklen": 0, "minorticklen": 0,
-            "steps": [{"method": "animate", "label": "",
-                       "args": [[str(n)], {**now, "frame": step}]} for n in range(n_steps)],
-        }],
-    }
 
 
 def animation(trace: WindowTrace, *, start: int = 0, width: int | None = None,
@@ -362,7 +290,7 @@ def animation(trace: WindowTrace, *, start: int = 0, width: int | None = None,
         for n in range(len(trace.windows))
     ]
     # Plain dicts (viz.figure): Plotly validated every trace of every rebuild.
-    controls = _controls(len(frames), start, small=L.stacked, lang=lang)
+    controls = play_controls(len(frames), start, small=L.stacked, lang=lang)
     return PlainFigure(data + shown, {**layout, **controls}, frames)
 
 

@@ -29,7 +29,7 @@ from viz.grid import (
     fit_labels,
     stacked_domains,
 )
-from viz.sliding import (
+from viz.windows import (
     AXIS,
     LIGHT,
     OUTLINE_PX,
@@ -37,12 +37,11 @@ from viz.sliding import (
     PROJECTOR_OUTLINE_PX,
     PROJECTOR_WIDTH,
     TAP,
-    _box,
-    _controls,
+    WIDTH,
+    box,
+    play_controls,
 )
 
-#: Width the layout assumes when the page's is not known (the wide layout's main column).
-WIDTH = 880
 GAP_PX = 48  # pixels between panels (the next panel's row numbers sit in it)
 #: Inserted zeros (the stride's), told apart from the border's grey: a pale yellow.
 INSERTED = "#fff1b8"
@@ -223,7 +222,7 @@ def scatter_animation(sc: Scatter, *, width: int | None = None,
          "hovertemplate": _("cropped by the padding") + "<extra></extra>", "xaxis": "x4",
          "yaxis": "y4"},
     ]
-    bx, by = _box(0, 0, Ho - 1, Wo - 1)
+    bx, by = box(0, 0, Ho - 1, Wo - 1)
     data.append({"type": "scatter", "x": bx, "y": by, "mode": "lines", "xaxis": "x4",
                  "yaxis": "y4", "line": {"color": "#444", "dash": "dash", "width": 2},
                  "hoverinfo": "skip", "showlegend": False})
@@ -236,10 +235,10 @@ def scatter_animation(sc: Scatter, *, width: int | None = None,
         s_text = {"text": s_labels[0][n]} if s_labels else {}
         out = {"type": "heatmap", "z": totals[n], **y_text}
         stamp = {"type": "heatmap", "z": stamps[n], **s_text}
-        xb, yb = _box(st.i, st.j, st.i, st.j)
+        xb, yb = box(st.i, st.j, st.i, st.j)
         cell = {"type": "scatter", "x": xb, "y": yb}
         tint = {"type": "heatmap", "x0": st.cols[0], "y0": st.rows[0]}
-        fx, fy = _box(st.rows[0], st.cols[0], st.rows[1], st.cols[1])
+        fx, fy = box(st.rows[0], st.cols[0], st.rows[1], st.cols[1])
         outline = {"type": "scatter", "x": fx, "y": fy}
         step = i18n.fmt(i18n.texts(lang), "Step {n}/{total}", n=n + 1, total=len(sc.stamps))
         value = num(st.value)
@@ -284,7 +283,7 @@ def scatter_animation(sc: Scatter, *, width: int | None = None,
         P.axes(layout, n, rows, cols, first_row=r0, first_col=c0)
     P.text_axes(layout, 5)
     layout["annotations"] = [P.title(n, name) for n, name in enumerate(names, start=1)]
-    controls = _controls(len(frames), 0, small=P.stacked, lang=lang)
+    controls = play_controls(len(frames), 0, small=P.stacked, lang=lang)
     return PlainFigure(data + shown, {**layout, **controls}, frames)
 
 
@@ -341,7 +340,7 @@ def as_conv_figure(v: AsConv, *, width: int | None = None,
                      "textfont": {"size": labels[1], "color": ink.ravel().tolist()},
                      "hoverinfo": "skip", "showlegend": False, "xaxis": "x", "yaxis": "y"})
     Hs, Ws = v.X_spread.shape
-    bx, by = _box(top, left, top + Hs - 1, left + Ws - 1)
+    bx, by = box(top, left, top + Hs - 1, left + Ws - 1)
     data.append({"type": "scatter", "x": bx, "y": by, "mode": "lines", "xaxis": "x",
                  "yaxis": "y", "line": {"color": "#444", "dash": "dash", "width": 2},
                  "hoverinfo": "skip", "showlegend": False})
@@ -397,7 +396,7 @@ def quiz_view(sc: Scatter, n: int, *, width: int | None = None,
         _grid(shown, "3", y_text, y_fit[1] if y_fit else 0, hover="", scale=_scale(Y),
               **none),
     ]
-    bx, by = _box(r, c, r, c)
+    bx, by = box(r, c, r, c)
     data.append({"type": "scatter", "x": bx, "y": by, "mode": "lines", "xaxis": "x3",
                  "yaxis": "y3", "line": {"color": TAP, "width": P.outline + 1},
                  "hoverinfo": "skip",

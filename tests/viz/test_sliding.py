@@ -15,6 +15,7 @@ from core import windows
 from core.windows import sliding_windows
 from tests.apptest import decode
 from viz import sliding
+from viz.windows import TAP
 
 SEED = sliding_windows(windows.D2L_X, [[0, 1], [2, 3]])
 
@@ -115,7 +116,7 @@ def test_snapshot_outlines_the_picked_cell_and_its_taps_without_frames():
     lines = [t for t in spec["data"] if t.get("mode") == "lines"]
     current = next(t for t in lines if t["xaxis"] == "x3")
     assert (min(current["x"]), min(current["y"])) == (-0.5, 0.5)  # Y[1, 0]
-    window = next(t for t in lines if t["xaxis"] == "x" and t["line"]["color"] == sliding.TAP)
+    window = next(t for t in lines if t["xaxis"] == "x" and t["line"]["color"] == TAP)
     assert (min(window["y"]), max(window["y"]), max(window["x"])) == (0.5, 2.5, 1.5)
     assert not [t for t in spec["data"] if t.get("fill") == "toself"]  # no cover
 
