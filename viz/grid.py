@@ -33,6 +33,7 @@ CHAR_EM = 0.6
 #: fit at PROJECTOR_FONT_PX is not written (the cell shows its colour, hover its value).
 PROJECTOR_FONT_PX, PROJECTOR_PREFERRED_PX, PROJECTOR_CELL_PX = 24, 32, 96
 PROJECTOR_TICK_PX, PROJECTOR_TITLE_PX = 18, 26
+TICK_PX = 11  # row and column numbers elsewhere
 #: Pixels a label leaves free in its cell (both sides together).
 PAD_PX = 4
 #: Width of the main column of the wide layout on a 1280-px laptop screen with the sidebar
@@ -45,8 +46,14 @@ NARROW = 600
 MAX_DENOMINATOR = 64
 #: Relative difference under which a float32 value counts as equal to a short form of it.
 EXACT = 1e-6
-#: Heatmap margins in pixels: row numbers on the left, column numbers and title on top.
-MARGIN = {"l": 30, "r": 10, "b": 10}
+#: Heatmap margins in pixels: row numbers on the left, column numbers and title on top. The
+#: left one grows with the row numbers (``left_margin``).
+MARGIN = {"l": 30, "r": 10, "b": 12}
+#: A heatmap's right margin under a colour bar: its end labels ("−0.25") reach past its end.
+COLORBAR_R_PX = 24
+#: Pixels of a heatmap's left margin besides its widest row number (tick, gaps, the margin's
+#: pad), read off Plotly's automargin in Streamlit's theme.
+ROW_NUMBER_GAP_PX = 30
 
 
 def _array(Z: Any) -> np.ndarray:
@@ -202,13 +209,26 @@ def cell_text(labels: Sequence[Sequence[str]], A: Any, top: float) -> list[list[
              for t, c in zip(row, ink_row)] for row, ink_row in zip(labels, ink)]
 
 
+def left_margin(rows: int, *, projector: bool = False) -> int:
+    """A heatmap's left margin: as wide as its row numbers (0 … rows − 1) need. Plotly widens
+    a margin its tick labels overflow, but only by drawing the whole figure a second time."""
+    tick = PROJECTOR_TICK_PX if projector else TICK_PX
+    return max(MARGIN["l"], math.ceil(ROW_NUMBER_GAP_PX + label_px(str(max(rows - 1, 0)), tick)))
+
+
+def right_margin(*, colorbar: bool = False) -> int:
+    """A heatmap's right margin: wider under a colour bar, whose end labels hang past it."""
+    return COLORBAR_R_PX if colorbar else MARGIN["r"]
+
+
 def cell_px(shape: tuple[int, int], width: int | None = None, *,
-            projector: bool = False) -> float:
+            projector: bool = False, colorbar: bool = False) -> float:
     """Side of one square cell of a (rows, cols) heatmap drawn in a column ``width`` px wide:
     as large as the column allows, up to CELL_PX (PROJECTOR_CELL_PX in the projector view),
     the grid at most 560 px tall."""
     rows, cols = shape
-    plot_w = max((width or column_widths(3)[0]) - MARGIN["l"] - MARGIN["r"], 20)
+    plot_w = max((width or column_widths(3)[0]) - left_margin(rows, projector=projector)
+                 - right_margin(colorbar=colorbar), 20)
     return min(PROJECTOR_CELL_PX if projector else CELL_PX, plot_w / cols, 560 / rows)
 
 
@@ -223,13 +243,14 @@ def fit_cells(A: Any, cell: float, *, projector: bool = False
 
 
 def labels(Z: Any, *, zmax: float | None = None, width: int | None = None,
-           projector: bool = False) -> list | None:
+           projector: bool = False, colorbar: bool = False) -> list | None:
     """The cell texts ``heatmap`` writes for Z (None when it writes none): what an animation
     frame sends to change a grid's numbers."""
     A = _array(Z)
     if max(A.shape) > MAX_NUMBERED:
         return None
-    fitted = fit_cells(A, cell_px(A.shape, width, projector=projector), projector=projector)
+    fitted = fit_cells(A, cell_px(A.shape, width, projector=projector, colorbar=colorbar),
+                       projector=projector)
     return cell_text(fitted[0], A, colours.top(A, zmax=zmax)) if fitted else None
 
 
@@ -278,7 +299,7 @@ def heatmap_spec(
     rows, cols = A.shape
     top = colours.top(A, zmax=zmax)
     width = width or column_widths(3)[0]
-    cell = cell_px(A.shape, width, projector=projector)
+    cell = cell_px(A.shape, width, projector=projector, colorbar=colorbar)
     fitted = fit_cells(A, cell, projector=projector) if (
         numbers is None and max(rows, cols) <= MAX_NUMBERED or numbers) else None
     trace = {
@@ -293,7 +314,7 @@ def heatmap_spec(
         trace.update(text=cell_text(labels, A, top), texttemplate="%{text}",
                      textfont={"size": size, "color": colours.BLACK})
     axis = {"showgrid": False, "zeroline": False, "constrain": "domain",
-            "tickfont": {"size": PROJECTOR_TICK_PX if projector else 11},
+            "tickfont": {"size": PROJECTOR_TICK_PX if projector else TICK_PX},
             **({"dtick": 1} if fitted else {})}
     t = (80 if projector else 70) if title else 30
     b = MARGIN["b"] + (colours.COLORBAR_PX if colorbar else 0)
@@ -304,7 +325,8 @@ def heatmap_spec(
                   **({"font": {"size": PROJECTOR_TITLE_PX}} if projector else {})}
                  if title else None,
         "height": height or math.ceil(rows * cell + t + b),
-        "margin": {**MARGIN, "t": t, "b": b},
+        "margin": {"l": left_margin(rows, projector=projector),
+                   "r": right_margin(colorbar=colorbar), "t": t, "b": b},
         "plot_bgcolor": "rgba(0,0,0,0)", "meta": {"numbers": bool(fitted), "width": width},
         "yaxis": {**axis, "autorange": "reversed", "scaleanchor": "x"},
         "xaxis": {**axis, "side": "top"},
@@ -357,8 +379,8 @@ def picture(Z: Any, *, title: str = "", zmax: float | None = None, width: int | 
                   "yref": "container", "pad": {"t": 6}} if title else None,
         # The picture fills its column's width: its height follows from the aspect ratio.
         "height": int(min(520, max(160, (width - 40) * rows / cols)) + t + b),
-        "margin": {"l": 30, "r": 10, "t": t, "b": b}, "plot_bgcolor": "rgba(0,0,0,0)",
-        "meta": {"numbers": False},
+        "margin": {**MARGIN, "l": left_margin(rows), "t": t, "b": b},
+        "plot_bgcolor": "rgba(0,0,0,0)", "meta": {"numbers": False},
         "xaxis": {**axis, "side": "top", "range": [-0.5, cols - 0.5]},
         "yaxis": {**axis, "range": [rows - 0.5, -0.5], "scaleanchor": "x"},
     })

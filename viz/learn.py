@@ -25,6 +25,12 @@ from viz.grid import (
 LOSS = "#1f77b4"
 OPTIMUM = "#2ca02c"
 DIVERGED = "#d62728"
+#: The loss axis's side margins: room for its tick labels ("10⁻³", "0.5") and its title, and
+#: on the right for the step axis's last label ("400") centred on the end. A
+#: margin that is too small still works (Plotly widens it), but Plotly then draws the whole
+#: figure a second time (tests/e2e/test_margins.py keeps every default view at one draw).
+LOSS_MARGIN = {"l": 84, "r": 20}
+
 #: Below this fraction of the largest loss, the least-squares optimum counts as 0 on a log axis.
 EXACT = 1e-9
 #: Paper y where the wide layout's grids end: their colour bars, then the controls, below.
@@ -112,7 +118,7 @@ def _loss_spec(losses: Sequence[float], *, total: int, optimum: float | None, lo
             "textfont": {"color": DIVERGED}, "hoverinfo": "skip",
         })
     layout = {
-        "height": height, "margin": {"l": 10, "r": 10, "t": 30, "b": 40}, "showlegend": False,
+        "height": height, "margin": {**LOSS_MARGIN, "t": 30, "b": 40}, "showlegend": False,
         "title": {"text": title, "x": 0.5, "xanchor": "center", "font": {"size": 14}},
         "xaxis": {"title": {"text": _("step")}, "range": [0.5, total + 0.5]},
         "yaxis": {"title": {"text": _("loss (log scale)") if log else _("loss")},
@@ -166,7 +172,7 @@ def _grid_frame(A: np.ndarray, zmax: float | None, *, levels: bool = False,
     out: dict = {"type": "heatmap", "z": np.round(A, 6).tolist()}
     if zmax is None:  # its own scale (∂loss/∂K shrinks by orders): colours, bar and labels
         out.update(zmin=-(top := colours.top(A)), zmax=top)
-    text = labels(A, zmax=zmax, projector=projector)
+    text = labels(A, zmax=zmax, projector=projector, colorbar=True)  # as _grid_trace's
     if text is not None:
         out["text"] = text
     return out
@@ -229,7 +235,7 @@ def training_animation(
             _grid_frame(preds[f], ymax, levels=levels, projector=projector)]}
         for f, s in enumerate(steps)
     ]
-    layout.update(margin={"l": 10, "r": 10, "t": 30, "b": 10}, dragmode=False)
+    layout.update(margin={**LOSS_MARGIN, "t": 30, "b": 24}, dragmode=False)
     top_gap, split = 0.08, 0.52  # loss above, four grids below
     layout["xaxis"] = {**layout.get("xaxis", {}), "domain": [0, 1], "anchor": "y"}
     layout["yaxis"] = {**layout.get("yaxis", {}), "domain": [split + top_gap, 1], "anchor": "x"}
@@ -327,7 +333,8 @@ def _controls(steps: Sequence[int], total: int, y_all: np.ndarray, *,
 #: at the bottom the buttons above the slider.
 PHONE_LOSS_PX, PHONE_AXIS_PX, PHONE_TITLE_PX, PHONE_BAR_PX = 190, 56, 24, 46
 PHONE_CONTROLS_PX, PHONE_SLIDER_PX = 112, 40
-PHONE_MARGIN = {"l": 48, "r": 14, "t": 56, "b": 8}
+PHONE_MARGIN = {"l": 80, "r": 14, "t": 56, "b": 8}
+PHONE_EDGE_PX = 12
 #: Tallest row of grids on a phone, and the gap between the two grids of a row.
 PHONE_ROW_PX, PHONE_GAP_PX = 240, 16
 
@@ -422,5 +429,8 @@ def _phone_layout(layout: dict, data: list[dict], frames: list[dict], first: int
     layout["annotations"] = annotations
     layout["meta"] = {"controls": y(inner - PHONE_CONTROLS_PX),
                       "slider": PHONE_SLIDER_PX / inner,
-                      "left": -PHONE_MARGIN["l"] / plot_w}  # the figure's left edge, paper x
+                      # the controls' left edge, paper x: PHONE_EDGE_PX inside the figure's (at
+                      # the very edge, a column a few pixels narrower than ``width`` made Plotly
+                      # widen the margin, and draw the figure twice)
+                      "left": -(PHONE_MARGIN["l"] - PHONE_EDGE_PX) / plot_w}
     return layout["meta"]

@@ -60,7 +60,9 @@ def window_figure(wm: WindowMap, *, title: str = "", lang: str = i18n.DEFAULT) -
     return PlainFigure(data, {
         "title": {"text": title, "x": 0.5, "xanchor": "center"} if title else None,
         "height": max(260, rows * cell + 130),
-        "margin": {"l": 40, "r": 10, "t": 40 if title else 10, "b": 10},
+        # The column numbers and their title above, the legend below: margins that hold
+        # them (a 3/5 column on a laptop, either language), or Plotly draws the figure twice.
+        "margin": {"l": 40, "r": 10, "t": 72 + (30 if title else 0), "b": 84},
         "legend": {"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0},
         "plot_bgcolor": "rgba(0,0,0,0)", "shapes": taps,
         "yaxis": {**axis, "range": [rows - top - 0.5, -top - 0.5], "scaleanchor": "x",

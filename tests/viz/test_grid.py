@@ -185,3 +185,15 @@ def test_the_projector_view_writes_numbers_of_24_px_that_fit_or_none(rows, cols,
     assert ("textfont" in spec) == (fitted is not None)
     if fitted is not None:
         assert spec["textfont"]["size"] >= PROJECTOR_FONT_PX
+
+
+def test_the_left_margin_holds_the_widest_row_number():
+    # Plotly widens a margin its tick labels overflow by drawing the figure twice: the
+    # margin is sized for rows 0 … rows − 1 up front (tests/e2e/test_margins.py checks it).
+    from viz.grid import left_margin
+
+    one, two, three = left_margin(10), left_margin(11), left_margin(101)
+    assert one < two < three  # "9", "10", "100"
+    assert left_margin(11, projector=True) > two  # the projector's larger row numbers
+    fig = heatmap(np.zeros((11, 3)), title="X")
+    assert fig.layout.margin.l == two
