@@ -104,8 +104,11 @@ def test_the_1x1_check_passes_for_random_sizes_and_shows_the_norm(query):
     at = run_page(PAGE, {**query, "ch_tab": ONE_BY_ONE})
     assert_clean(at)
     msg = at.success[0].value
-    norm = float(re.search(r"‖Y1 − Y2‖ = (\S+) < 1e-6 ✓", msg).group(1))
-    assert 0 <= norm < 1e-6
+    norm, tol = map(float, re.search(r"‖Y1 − Y2‖ = (\S+) < (\S+) ✓", msg).groups())
+    # the notebook's 1e-6, or float32's round-off bound where the sums' order shows
+    # (core.channels.roundoff_bound; this machine's BLAS decides)
+    explained = any("float32's round-off" in c.value for c in at.caption)
+    assert 0 <= norm < tol and (tol == 1e-6 or explained)
     ci, co, n = int(query["ch_ci"]), int(query["ch_co"]), int(query.get("ch_n", 3))
     assert f"X: ({ci}, {n}, {n}), K: ({co}, {ci}, 1, 1)" in msg
     assert f"X.view(ci, h·w): {ci} × {n * n}" in labels(figures(at)[0])
