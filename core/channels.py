@@ -173,9 +173,11 @@ class OneByOne(NamedTuple):
         return self.norm < self.tolerance
 
     @property
-    def tolerance_text(self) -> str:
-        """The tolerance as the notebook writes it: "1e-6", "3.6e-5"."""
-        return f"{self.tolerance:.2g}".replace("e-0", "e-")
+    def verdict(self) -> str:
+        """The check as symbols, its tolerance written as the notebook does: "< 1e-6 ✓",
+        "≥ 3.6e-5 ✗"."""
+        tol = f"{self.tolerance:.2g}".replace("e-0", "e-")
+        return f"< {tol} ✓" if self.passes else f"≥ {tol} ✗"
 
 
 def roundoff_bound(X: torch.Tensor, K1: torch.Tensor) -> float:

@@ -149,9 +149,8 @@ def one_by_one_section() -> None:
     else:
         chart(matmul_figure(ob.Xm, ob.Km, ob.Ym, ob.Y1, width=phone, lang=t.lang,
                             projector=page.projector), "ch_fig_1x1")
-        tol = ob.tolerance_text
-        verdict = (fmt(t, "< {tol} ✓ the same", tol=tol) if ob.passes
-                   else fmt(t, "≥ {tol} ✗ different", tol=tol))
+        verdict = (fmt(t, "{verdict} the same", verdict=ob.verdict) if ob.passes
+                   else fmt(t, "{verdict} different", verdict=ob.verdict))
         (st.success if ob.passes else st.error)(
             f"Y1 = corr2d_multi_in_out_1x1(X, K), Y2 = corr2d_multi_in_out(X, K): "
             f"‖Y1 − Y2‖ = {ob.norm:.3g} {verdict}  (X: {tuple(T.X.shape)}, K: {tuple(T.K1.shape)})"
