@@ -51,7 +51,8 @@ with st.sidebar:
 
 
 def show_grid(T: torch.Tensor, title: str, width: int, key: str) -> None:
-    st.plotly_chart(heatmap_figure(T, title=title, width=width, projector=page.projector),
+    st.plotly_chart(heatmap_figure(T, title=title, width=width, lang=t.lang,
+                                   projector=page.projector),
                     key=key, config=STATIC)
 
 

@@ -12,7 +12,6 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
-import i18n
 from viz.figure import PlainFigure
 from viz.grid import heatmap
 
@@ -51,11 +50,11 @@ def _heatmap(*, key: Packed, title: str, zmax: float | None, width: int | None,
                    projector=projector)
 
 
-def heatmap_figure(T: Any, *, title: str = "", zmax: float | None = None,
-                   width: int | None = None, lang: str = i18n.DEFAULT,
-                   projector: bool = False) -> PlainFigure:
+def heatmap_figure(T: Any, *, lang: str, title: str = "", zmax: float | None = None,
+                   width: int | None = None, projector: bool = False) -> PlainFigure:
     """viz.grid.heatmap of T (≤ 16 a side: numbers in its cells), built once per numbers,
-    title (in the visitor's language), scale, width and language (its hover text);
-    shared read-only. ``projector``: the projector view's sizes (ui.view)."""
+    title (in the visitor's language), scale, width and language (its hover text: no
+    default, so no page can leave it in English); shared read-only. ``projector``: the
+    projector view's sizes (ui.view)."""
     return _heatmap(key=packed(T), title=title, zmax=None if zmax is None else float(zmax),
                     width=width, lang=lang, projector=projector)

@@ -4,6 +4,10 @@ that names the slip, the worked solution on request, and the session's progress.
 An answer is typed in a form (it stays as typed, right or wrong) and is never bound to the
 URL: a shared link carries the exercises (their seed), not anyone's answers. Progress
 (attempts, solved) lives in ``st.session_state`` only; nothing is stored on the server.
+
+Each exercise is a fragment: Check, and opening its worked solution, rerun that exercise
+alone, not the page's twenty others (a class checking answers at once is the load this
+page carries). A solution is written only while its expander is open.
 """
 
 from __future__ import annotations
@@ -21,6 +25,9 @@ from i18n import Texts, count, error_text, fmt
 
 #: Session key of the progress: {exercise id: {"attempts": n, "solved": bool}}.
 PROGRESS = "pr_progress"
+#: Session key of the answers last checked: {exercise id: the text checked}. While the box
+#: still holds that text, its verdict stays on the page, through any rerun.
+CHECKED = "pr_checked"
 
 
 def progress() -> dict[str, dict[str, Any]]:
@@ -28,10 +35,13 @@ def progress() -> dict[str, dict[str, Any]]:
     return st.session_state.setdefault(PROGRESS, {})
 
 
-def _record(exercise: str, right: bool) -> None:
+def _record(exercise: str, right: bool) -> bool:
+    """Count an attempt; True when it solved the exercise for the first time."""
     entry = progress().setdefault(exercise, {"attempts": 0, "solved": False})
     entry["attempts"] += 1
+    newly = right and not entry["solved"]
     entry["solved"] = entry["solved"] or right
+    return newly
 
 
 def say(t: Texts, verdict: Verdict) -> None:
@@ -53,26 +63,42 @@ def exercise(t: Texts, exercise_id: str, *, label: str,
     """An answer box with a Check button. ``check(text)`` returns the verdict and anything
     ``show`` needs besides (a grid's marks). An answer it cannot read (a
     core.practice.AnswerError, a grid core.grids refuses) is said as a warning and not
-    counted as an attempt. ``solution()`` writes the worked solution, behind an expander."""
+    counted as an attempt. ``solution()`` writes the worked solution, behind an expander that
+    runs it only when open. The whole exercise is a fragment (see the module's doc)."""
+    _exercise(t, exercise_id, label, check, show, solution, area, placeholder)
+
+
+@st.fragment
+def _exercise(t: Texts, exercise_id: str, label: str,
+              check: Callable[[str], tuple[Verdict, Any]],
+              show: Callable[[Verdict, Any], None], solution: Callable[[], None],
+              area: bool, placeholder: str) -> None:
     _ = t.gettext
     with st.form(f"pr_form_{exercise_id}", border=False):
         box = st.text_area if area else st.text_input
         text = box(label, key=f"pr_ans_{exercise_id}", placeholder=placeholder)
-        checked = st.form_submit_button(_("Check"))
-    if checked:
+        pressed = st.form_submit_button(_("Check"))
+    checked = st.session_state.setdefault(CHECKED, {})
+    if pressed or checked.get(exercise_id) == text:
         try:
             verdict, extra = check(text)
         except CoreError as e:  # an unreadable answer (core.practice.AnswerError, a grid's)
             st.warning(error_text(t, e), icon="✍️")
-        else:
-            _record(exercise_id, verdict.right)
+            verdict = None
+        if pressed:
+            checked[exercise_id] = text
+            if verdict is not None and _record(exercise_id, verdict.right):
+                st.rerun(scope="app")  # newly solved: the sidebar's count, then this again
+        if verdict is not None:
             show(verdict, extra)
     entry = progress().get(exercise_id)
     if entry:
         st.caption(count(t, "{n} attempt", "{n} attempts", entry["attempts"])
                    + (" · " + _("solved") if entry["solved"] else ""))
-    with st.expander(_("Worked solution")):
-        solution()
+    worked = st.expander(_("Worked solution"), key=f"pr_sol_{exercise_id}", on_change="rerun")
+    if worked.open:
+        with worked:
+            solution()
 
 
 def grid_text(T: torch.Tensor) -> str:

@@ -224,3 +224,54 @@ def test_the_transposed_drills_and_the_matrix_follow_the_seed():
     slip, wrong = next(iter(task.slips().items()))
     at = answer(at, "trans_7_0", f"{wrong[0]}×{wrong[1]}")
     assert _named(at, slip, "en")
+
+
+def _exercise_ids(at) -> list[str]:
+    return [b.proto.form_id.removeprefix("pr_form_") for b in at.get("button")
+            if b.proto.form_id.startswith("pr_form_")]
+
+
+def test_a_worked_solution_is_written_only_while_it_is_open():
+    at = run_page(PAGE, {"lang": "en"})
+    ids = _exercise_ids(at)
+    assert len(ids) == len(at.expander) > 15
+    assert all(not box.children for box in at.expander), "closed: nothing written"
+    charts = len(at.get("plotly_chart"))
+    for exercise in ids:
+        at.session_state[f"pr_sol_{exercise}"] = True
+    at.run()
+    assert_clean(at)
+    assert all(box.children for box in at.expander), "open: every solution written"
+    assert len(at.get("plotly_chart")) == charts + 3  # the three edge tasks' Y
+    book = next(box for box in at.expander if "pr_sol_shape_book" in str(box.proto))
+    assert "**2**" in " ".join(m.value for m in book.markdown)  # ⌊(4 − 3 + 2)/2⌋ … = 2
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_open_solution_speaks_the_readers_language(lang):
+    from tests.app.test_lang import chinese_in, english_in
+
+    at = run_page(PAGE, {"lang": lang, "pr_seed": "5"})
+    for exercise in _exercise_ids(at):
+        at.session_state[f"pr_sol_{exercise}"] = True
+    at.run()
+    assert_clean(at)
+    assert (english_in(at) == {}) if lang == "zh" else (chinese_in(at) == [])
+
+
+def test_a_verdict_stays_through_other_reruns_and_a_language_switch():
+    at = answer(run_page(PAGE, {"lang": "en"}), "shape_book", "1×1")
+    assert any(pr.MISTAKES["dropped_plus_s"] in e.value for e in at.error)
+    at.number_input(key="pr_seed").set_value(3).run()  # the whole page reruns
+    assert any(pr.MISTAKES["dropped_plus_s"] in e.value for e in at.error)
+    at.button_group(key="lang_switch").set_value("zh").run()
+    assert at.error and not any(pr.MISTAKES["dropped_plus_s"] in e.value for e in at.error)
+    assert at.session_state["pr_progress"]["shape_book"]["attempts"] == 1  # not counted again
+
+
+def test_solving_one_updates_the_sidebars_count():
+    at = run_page(PAGE, {"lang": "en"})
+    assert "0 exercises solved" in " ".join(c.value for c in at.sidebar.caption)
+    at = answer(at, "shape_book", "2×2")
+    assert "1 exercise solved" in " ".join(c.value for c in at.sidebar.caption)
+    assert any("Right" in s.value for s in at.success)  # still said after the count's rerun
