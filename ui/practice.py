@@ -133,7 +133,8 @@ def shape_question(t: Texts, task: pr.ShapeTask, exercise_id: str, heading: str)
                                          task.s, task.answer()):
             shown = (f"⌊({n} + 2·{p} − {k})/{s}⌋ + 1" if task.convention == "torch"
                      else f"⌊({n} − {k} + {p} + {s})/{s}⌋")
-            st.markdown(f"- {axis}: {shown} = **{out}**")
+            st.markdown(fmt(t, "- {axis}: {formula} = **{out}**", axis=axis, formula=shown,
+                            out=out))
 
     exercise(t, exercise_id, label=_("Output shape (height × width)"), placeholder="h×w",
              check=lambda text: (task.check(text), None), show=lambda v, _x: say(t, v),
@@ -153,7 +154,8 @@ def trans_question(t: Texts, task: pr.TransShapeTask, exercise_id: str, heading:
         st.markdown(_("Along each axis, (n − 1)·s − 2p + k:"))
         for axis, n, k, p, s, out in zip((_("height"), _("width")), task.n, task.k, task.p,
                                          task.s, task.answer()):
-            st.markdown(f"- {axis}: ({n} − 1)·{s} − 2·{p} + {k} = **{out}**")
+            st.markdown(fmt(t, "- {axis}: {formula} = **{out}**", axis=axis,
+                            formula=f"({n} − 1)·{s} − 2·{p} + {k}", out=out))
 
     exercise(t, exercise_id, label=_("Output shape (height × width)"), placeholder="h×w",
              check=lambda text: (task.check(text), None), show=lambda v, _x: say(t, v),

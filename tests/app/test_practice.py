@@ -257,6 +257,8 @@ def test_every_open_solution_speaks_the_readers_language(lang):
     at.run()
     assert_clean(at)
     assert (english_in(at) == {}) if lang == "zh" else (chinese_in(at) == [])
+    worked = " ".join(m.value for m in at.markdown)
+    assert ("- 高度：⌊" in worked) if lang == "zh" else ("- height: ⌊" in worked)
 
 
 def test_a_verdict_stays_through_other_reruns_and_a_language_switch():
