@@ -43,6 +43,7 @@ class Widget:
     key: str
     kind: str
     proto: object
+    fragment: str = ""  # the id of the st.fragment drawing it ("" = the page itself)
 
 
 @dataclass
@@ -56,6 +57,7 @@ class Run:
     texts: list[str] = field(default_factory=list)
     reruns: int = 0  # st.rerun() calls inside this run
     bytes: int = 0  # size of everything the server sent for this run
+    deltas: int = 0  # elements and blocks the server sent for this run
 
     @property
     def ok(self) -> bool:
@@ -197,8 +199,13 @@ class Session:
                 self.auto_rerun.pop(fid, None)
         elif kind == "page_not_found" and self._run is not None:
             self._run.exceptions.append(f"page not found: {msg.page_not_found.page_name}")
-        elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
-            self._element(msg.delta.new_element)
+        elif kind == "delta":
+            if self._run is not None:
+                self._run.deltas += 1
+            if msg.delta.WhichOneof("type") == "new_element":
+                self._element(msg.delta.new_element, msg.delta.fragment_id)
+            elif msg.delta.WhichOneof("type") == "add_block":
+                self._block(msg.delta.add_block, msg.delta.fragment_id)
         elif kind == "script_finished" and self._done is not None and not self._done.done():
             status = _STATUS.get(msg.script_finished, str(msg.script_finished))
             if status == "early":  # st.rerun(): another run follows; wait for it
@@ -208,7 +215,7 @@ class Session:
                 return
             self._done.set_result(status)
 
-    def _element(self, el) -> None:
+    def _element(self, el, fragment: str = "") -> None:
         kind = el.WhichOneof("type")
         if kind is None:
             return
@@ -223,11 +230,19 @@ class Session:
         wid = getattr(sub, "id", "") if kind not in ("markdown", "code", "alert") else ""
         key = user_key(wid) if isinstance(wid, str) else None
         if key:
-            self.widgets[key] = Widget(wid, key, kind, sub)
+            self.widgets[key] = Widget(wid, key, kind, sub, fragment)
             if getattr(sub, "query_param_key", ""):
                 self.defaults[key] = default_url_values(kind, sub)
             if getattr(sub, "set_value", False):
                 self.mine.pop(key, None)
+
+    def _block(self, block, fragment: str) -> None:
+        """A keyed expander tracks its state like a widget (``on_change="rerun"``)."""
+        if block.WhichOneof("type") == "expandable":
+            key = user_key(block.expandable.id)
+            if key:
+                self.widgets[key] = Widget(block.expandable.id, key, "expandable",
+                                           block.expandable, fragment)
 
     # -- runs -------------------------------------------------------------------------
     def query_string(self) -> str:
@@ -282,8 +297,10 @@ class Session:
         self.query = parse_qsl(self.extra_query, keep_blank_values=True)
         return await self._send_and_wait(self._client_state(), full=True)
 
-    async def change(self, states: list[WidgetState]) -> Run:
-        """Send new widget values (and every value set before) and wait for the rerun.
+    async def change(self, states: list[WidgetState], *, fragment: str = "") -> Run:
+        """Send new widget values (and every value set before) and wait for the rerun: of the
+        whole page, or of one st.fragment (``fragment``: its id, as Widget.fragment says, the
+        way the browser reruns a fragment whose widget changed).
 
         Bound widgets also go into the URL the way the browser writes them (repeated keys
         for ranges, defaults left out), so the next run sees the browser's query string.
@@ -298,7 +315,8 @@ class Session:
                     self.query += [(key, v) for v in vals]
                 self.mine[key] = vals if vals != self.defaults[key] else []
                 self._mine_ids[key] = s.id
-        run = await self._send_and_wait(self._client_state(), full=True)
+        run = await self._send_and_wait(self._client_state(fragment_id=fragment),
+                                        full=not fragment)
         for s in states:  # triggers (buttons) fire once, like the browser's
             if s.WhichOneof("value") == "trigger_value":
                 self.states.pop(s.id, None)
