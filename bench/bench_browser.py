@@ -35,6 +35,8 @@ out) by ``WATCH`` below, and stops when the page is *visually complete*:
 
 To try a server option without editing .streamlit/config.toml:
 ``BENCH_STREAMLIT_OPTIONS="runner.postScriptGC=false" .venv/bin/python -m bench browser``.
+To time some pages only (before and after a change to them, side by side; the floor, cold
+start and memory rows come as always): ``BENCH_PAGES="practice learn" … -m bench browser``.
 """
 
 from __future__ import annotations
@@ -375,6 +377,8 @@ def measure() -> list[Row]:
     if not os.path.exists(CHROMIUM):
         return [Row("browser", f"skipped: no chromium at {CHROMIUM}", float("nan"), "")]
     pages = built_pages()
+    if os.environ.get("BENCH_PAGES"):
+        pages = [p for p in pages if p in os.environ["BENCH_PAGES"].split()]
     rows: list[Row] = []
     load_avg = os.getloadavg()[0]
     visits: dict[str, list[float]] = {}  # visually complete, ms
@@ -442,7 +446,7 @@ def measure() -> list[Row]:
             tally = Tally()
             # Playwright's sync API owns this thread's event loop: drive from another one.
             worker = threading.Thread(target=lambda: asyncio.run(
-                drive(server.url, pages, 20, LOAD_SECONDS, 1.0, 0, tally)))
+                drive(server.url, built_pages(), 20, LOAD_SECONDS, 1.0, 0, tally)))
             worker.start()
             worker.join()
             peak = sampler.stop()
