@@ -56,6 +56,7 @@ def say(t: Texts, verdict: Verdict) -> None:
                    "the worked solution."), icon="❌")
 
 
+@st.fragment
 def exercise(t: Texts, exercise_id: str, *, label: str,
              check: Callable[[str], tuple[Verdict, Any]],
              show: Callable[[Verdict, Any], None], solution: Callable[[], None],
@@ -65,14 +66,6 @@ def exercise(t: Texts, exercise_id: str, *, label: str,
     core.practice.AnswerError, a grid core.grids refuses) is said as a warning and not
     counted as an attempt. ``solution()`` writes the worked solution, behind an expander that
     runs it only when open. The whole exercise is a fragment (see the module's doc)."""
-    _exercise(t, exercise_id, label, check, show, solution, area, placeholder)
-
-
-@st.fragment
-def _exercise(t: Texts, exercise_id: str, label: str,
-              check: Callable[[str], tuple[Verdict, Any]],
-              show: Callable[[Verdict, Any], None], solution: Callable[[], None],
-              area: bool, placeholder: str) -> None:
     _ = t.gettext
     with st.form(f"pr_form_{exercise_id}", border=False):
         box = st.text_area if area else st.text_input
