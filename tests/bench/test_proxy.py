@@ -260,9 +260,16 @@ def test_nothing_listens_beyond_loopback(cluster):
 
 
 # -- stopping ----------------------------------------------------------------------------
+def _running(pid: int) -> bool:
+    """``pid`` exists and is not a zombie; a process may end while we read its status."""
+    try:
+        return "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()
+    except OSError:  # gone (ENOENT), or gone mid-read (ESRCH)
+        return False
+
+
 def _alive(pids: list[int]) -> list[int]:
-    return [p for p in pids if Path(f"/proc/{p}").exists()
-            and "zombie" not in Path(f"/proc/{p}/status").read_text().lower()]
+    return [p for p in pids if _running(p)]
 
 
 def test_stop_ends_every_process(nginx):
