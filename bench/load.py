@@ -10,7 +10,9 @@ presses "Train again" and picks the one-click set-ups, so it trains. It reports:
 - leaks (must be 0): each session carries a marker ``lt_session=sNN`` in its URL and sets
   one setting per page to a value of its own; the server renders the session's own query
   parameters into the share link, which must show exactly this session's marker and
-  values, and no text anywhere may carry another session's marker;
+  values, and no text anywhere may carry another session's marker. The link is written
+  only while its popover is open, so a session opens it after setting its own value (on
+  its first page, then on SHARE_OPENS of its visits), reads it, and closes it;
 - the server's peak memory: RSS of the streamlit process and its children, sampled;
 - server CPU per script run and script runs per second;
 - latency percentiles (p50, p95, p99) per interaction, by page, with the page visits apart;
@@ -55,6 +57,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, urlparse
 
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+
 from bench.streamlit_client import CHANGEABLE, Run, Session, click, new_value, same
 from deploy.serve import descendants
 
@@ -64,6 +68,10 @@ MAX_SESSIONS, MAX_SECONDS = 100, 600  # hard bounds, whatever the command line s
 MARKER = re.compile(r"lt_session=s(\d+)")
 #: The learning page's buttons that train: a set-up, a new random start, a divergence's fixes.
 TRAIN_BUTTONS = re.compile(r"^lk_(setup_\w+|reseed|fix|fix_bias)$")
+SHARE_POPOVER = re.compile(r"^[a-z]+_share$")  # ui.share.share_link's key: <prefix>share
+#: The share of page visits on which a session opens the share link (a learner who shares
+#: now and then; each session's first visit opens it too, for the leak check).
+SHARE_OPENS = 0.25
 WARM_UP_SID = 999  # the warm-up's marker: no load session has it (at most MAX_SESSIONS)
 
 
@@ -245,6 +253,7 @@ class Tally:
     trainings: int = 0
     runs: int = 0
     link_checks: int = 0  # runs whose share link was compared with the session's own state
+    shares: int = 0  # runs that opened or closed a share popover
     page_set_params: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
     def record(self, kind: str, page: str, run: Run) -> None:
@@ -321,6 +330,7 @@ async def session(sid: int, base: str, pages: list[str], until: float, think: fl
         tally.errors.append(f"s{sid:02d}: connect failed: {e!r}")
         return
     order = pages[sid % len(pages):] + pages[:sid % len(pages)]
+    first = True  # the session's first page visit: it opens the share link there
     try:
         while time.perf_counter() < until:
             for page in order:
@@ -336,6 +346,9 @@ async def session(sid: int, base: str, pages: list[str], until: float, think: fl
                     tally.interactions += 1
                     tally.record("change", page, run)
                     check_run(sess, sid, page, f"set {key}", run, tally)
+                if first or rng.random() < SHARE_OPENS:
+                    await share(sess, sid, page, rng, think, tally)
+                first = False
                 for _ in range(rng.randint(3, 6)):
                     await asyncio.sleep(rng.uniform(0.5, 1.5) * think)
                     if time.perf_counter() >= until:
@@ -345,6 +358,21 @@ async def session(sid: int, base: str, pages: list[str], until: float, think: fl
         tally.errors.append(f"s{sid:02d}: client failed: {e!r}")
     finally:
         await sess.close()
+
+
+async def share(sess: Session, sid: int, page: str, rng: random.Random, think: float,
+                tally: Tally) -> None:
+    """Open the page's share popover (its link is checked: check_run), read, close it."""
+    popover = next((w for w in sess.widgets.values()
+                    if w.kind == "popover" and SHARE_POPOVER.match(w.key)), None)
+    if popover is None:  # a page without settings has no share link
+        return
+    for opened in (True, False):  # each an action of its own, paced like a change
+        await asyncio.sleep(rng.uniform(0.5, 1.5) * think)
+        run = await sess.change([WidgetState(id=popover.id, bool_value=opened)])
+        tally.shares += 1
+        tally.record("share", page, run)
+        check_run(sess, sid, page, "open share" if opened else "close share", run, tally)
 
 
 async def interact(sess: Session, sid: int, page: str, rng: random.Random, tally: Tally) -> None:
@@ -470,6 +498,7 @@ class Report:
     runs_per_s: float  # load_runs per second, all processes together
     interactions: int
     trainings: int
+    shares: int  # share popovers opened and closed (each a run)
     link_checks: int
     errors: list[str]
     leaks: list[str]
@@ -554,7 +583,7 @@ def run_load(*, sessions: int = 20, seconds: float = 60, think: float = 1.0, see
     for name, xs in tally.latencies.items():
         kind = name.split()[0]
         for g in (name, f"all {kind}", "all interactions (change + train)"):
-            if g.startswith("all interactions") and kind == "visit":
+            if g.startswith("all interactions") and kind in ("visit", "share"):
                 continue
             groups[g] += xs
             sizes[g] += tally.sizes[name]
@@ -567,7 +596,7 @@ def run_load(*, sessions: int = 20, seconds: float = 60, think: float = 1.0, see
         rss_end_mb=rss_end, rss_peak_per_process_mb=[sampler.peaks[p] for p in pids],
         server_cpu_s=cpu, server_cores_busy=cpu / wall, proxy_cpu_s=proxy,
         client_cpu_s=client, runs=tally.runs, load_runs=load_runs, runs_per_s=load_runs / wall,
-        interactions=tally.interactions, trainings=tally.trainings,
+        interactions=tally.interactions, trainings=tally.trainings, shares=tally.shares,
         link_checks=tally.link_checks, errors=tally.errors, leaks=tally.leaks,
         page_set_params={k: sorted(v) for k, v in tally.page_set_params.items()},
         error_alerts=dict(tally.error_alerts),
@@ -602,8 +631,8 @@ def print_report(r: Report) -> None:
     print(f"load generator (this process) CPU: {r.client_cpu_s:.1f} s")
     print(f"runs {r.load_runs} (+ {r.runs - r.load_runs} warm-up), {r.runs_per_s:.1f} per "
           f"second, interactions {r.interactions}, "
-          f"trainings {r.trainings}, share links checked against the session's own state "
-          f"{r.link_checks}")
+          f"trainings {r.trainings}, share popovers opened or closed {r.shares}, share links "
+          f"checked against the session's own state {r.link_checks}")
     print(f"\n{'latency (ms)':<38} {'n':>5} {'p50':>8} {'p95':>8} {'p99':>8} {'max':>8}"
           f" {'kB sent (median)':>17}")
     for name, s in r.latency.items():

@@ -237,12 +237,14 @@ class Session:
                 self.mine.pop(key, None)
 
     def _block(self, block, fragment: str) -> None:
-        """A keyed expander tracks its state like a widget (``on_change="rerun"``)."""
-        if block.WhichOneof("type") == "expandable":
-            key = user_key(block.expandable.id)
+        """A keyed expander or popover with ``on_change="rerun"`` tracks its open state like
+        a widget (its id is set only then)."""
+        kind = block.WhichOneof("type")
+        if kind in ("expandable", "popover"):
+            sub = getattr(block, kind)
+            key = user_key(sub.id)
             if key:
-                self.widgets[key] = Widget(block.expandable.id, key, "expandable",
-                                           block.expandable, fragment)
+                self.widgets[key] = Widget(sub.id, key, kind, sub, fragment)
 
     # -- runs -------------------------------------------------------------------------
     def query_string(self) -> str:

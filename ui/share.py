@@ -8,6 +8,7 @@ as JSON data and goes only to the clipboard, never into HTML. ``st.code`` escape
 display: a link can carry text a visitor typed (a grid, a layer stack). The button's words
 come with the data too, in the visitor's language (the markup is registered once per process).
 A QR code of the same link, drawn on the server, lets a class open it from their phones.
+Nothing of this is written while the popover is closed (``share_link``).
 """
 
 from __future__ import annotations
@@ -115,10 +116,18 @@ def view_url() -> str:
 
 
 def share_link(*, key: str) -> None:
-    """A popover with the whole link to this exact view and a button that copies it."""
+    """A popover with the whole link to this exact view and a button that copies it.
+
+    Its content is written only while it is open (``on_change="rerun"``: opening it reruns the
+    page, and ``.open`` says so): most runs of most visitors never show the link, and a closed
+    popover costs one element instead of five.
+    """
     _ = gettext_for_session().gettext
+    popover = st.popover(_(LABEL), key=key, width="stretch", on_change="rerun")
+    if not popover.open:
+        return
     url = view_url()
-    with st.popover(_(LABEL), key=key, width="stretch"):
+    with popover:
         st.caption(_("Everything you set is in this link: whoever opens it sees this view."))
         st.code(url, language=None, wrap_lines=True)
         _copy_button(key=f"{key}_copy", data={"url": url, "copy": _(COPY),

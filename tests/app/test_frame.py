@@ -54,3 +54,39 @@ def test_a_rejection_says_what_failed_the_rule_with_its_numbers_and_what_to_chan
         "padded input 3 (= 3 + 0 + 0); use a smaller kernel or dilation, or more padding."
         "\n\nUse a smaller kernel.")
     assert error.icon == "🚫"
+
+
+def _share(opened: bool, **query):
+    import os
+
+    from streamlit.testing.v1 import AppTest
+
+    from tests.apptest import ROOT
+
+    os.chdir(ROOT)
+    at = AppTest.from_function(script, default_timeout=30)
+    for k, v in query.items():
+        at.query_params[k] = v
+    if opened:
+        at.session_state["zz_share"] = True  # what the browser sends when it is opened
+    return at.run()
+
+
+def test_a_closed_share_popover_writes_nothing_inside():
+    at = _share(False, zz_n="3")
+    assert not at.exception
+    [popover] = at.sidebar.get("popover")
+    assert popover.proto.popover.id, "it tells the page when it opens (on_change='rerun')"
+    assert not at.sidebar.get("code")
+    assert not [t for t in at.sidebar.get("toggle") if t.key == "zz_share_qr"]
+    assert at.sidebar.caption[-1].value == "What the link leaves out."
+
+
+def test_an_open_share_popover_shows_the_link_in_the_readers_language():
+    at = _share(True, zz_n="3", lang="zh")
+    assert not at.exception
+    [link] = at.sidebar.get("code")
+    assert "zz_n=3" in link.value and "lang=zh" in link.value
+    captions = " ".join(c.value for c in at.sidebar.caption)
+    assert "链接" in captions and "Everything you set" not in captions
+    assert [t for t in at.sidebar.get("toggle") if t.key == "zz_share_qr"]

@@ -108,7 +108,7 @@ def test_the_share_link_offers_a_qr_code_of_itself_on_request():
 
     from ui.share import qr_png
 
-    at = run_page(PAGE, {"pr_seed": "12"})
+    at = run_page(PAGE, {"pr_seed": "12"}, pr_share=True)  # the share popover open
     assert not at.get("image")  # not drawn until asked for (it costs CPU)
     at.toggle(key="pr_share_qr").set_value(True)
     at.run()

@@ -188,7 +188,8 @@ def test_the_sidebar_starts_collapsed_only_in_the_projector_view(query, state):
 
 
 def test_the_share_link_carries_the_view_and_its_qr_code_the_ordinary_view():
-    at = run_page("pages/practice.py", {"view": "class", "pr_seed": "12", "lang": "zh"})
+    at = run_page("pages/practice.py", {"view": "class", "pr_seed": "12", "lang": "zh"},
+                  pr_share=True)  # the share popover open
     at.toggle(key="pr_share_qr").set_value(True).run()
     assert_clean(at)
     url = [c.value for c in at.sidebar.get("code")][-1]

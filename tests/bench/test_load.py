@@ -18,7 +18,8 @@ def _report(**over) -> load.Report:
         cold_start_s=1.0, warm_up_s={}, rss_start_mb=70, rss_warm_mb=400, rss_peak_mb=400,
         rss_end_mb=400, rss_peak_per_process_mb=[400.0], server_cpu_s=24.0,
         server_cores_busy=0.2, proxy_cpu_s=math.nan, client_cpu_s=1.0, runs=1210,
-        load_runs=1200, runs_per_s=10.0, interactions=1000, trainings=100, link_checks=1200,
+        load_runs=1200, runs_per_s=10.0, interactions=1000, trainings=100, shares=40,
+        link_checks=1200,
         errors=[], leaks=[], page_set_params={}, error_alerts={}, server_tracebacks=0,
         latency={"all change": lat, "all train": lat, load.ALL: lat}, scenario="class")
     return load.Report(**(base | over))
