@@ -100,6 +100,16 @@ def test_the_menu_titles_follow_the_language():
     assert len(titles[zh]) == len(titles[en]) == len(BUILT)
 
 
+def test_one_session_builds_its_menu_once_per_language_and_follows_a_switch():
+    at = run_page("app.py", {"lang": "en"})
+    built = at.session_state["_menu_en"]
+    at.run()
+    assert at.session_state["_menu_en"] is built  # not rebuilt on a rerun
+    switch(at).set_value("zh").run()
+    titles = [p["page_name"] for p in at._registered_pages.values()]
+    assert titles[:2] == ["笔记本导览", "滑动窗口"] and len(titles) == len(BUILT)
+
+
 @pytest.mark.parametrize("page", BUILT)
 def test_every_page_has_the_switch_in_its_sidebar(page):
     at = run_page(f"pages/{page}", {"lang": "zh"})
