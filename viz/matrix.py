@@ -34,6 +34,10 @@ CELL_PX, MAX_GRID_PX = 34, 760
 NAMES_PX, VECTOR_MIN_PX, DOT_PX, EQ_PX = 64, 16, 40, 30
 #: Cells as the app colours them, kept light so the dark numbers stay readable.
 LIGHT = 0.5
+#: A heatmap cell narrower than this many pixels can vanish (the browser draws at most one
+#: cell per pixel, so entries fall between pixels and a band shows as dashes): the matrix is
+#: then drawn as a spy plot, a SPY_PX square marker for each nonzero entry, in full colour.
+SPY_BELOW_PX, SPY_PX = 1.5, 3
 AXIS = {"showgrid": False, "zeroline": False, "fixedrange": True, "ticklabeloverflow": "allow"}
 
 
@@ -73,6 +77,26 @@ def _numbers(A: np.ndarray, width: float, height: float, *, blank_zeros: bool) -
                                                                     "color": "#111111"}}
 
 
+def _spy(Z: np.ndarray, xnames: Sequence[str], ynames: Sequence[str], hover: str) -> dict:
+    """Z's nonzero entries as square markers at their row and column names, coloured on the
+    full scale (a pale marker of a few pixels would not show)."""
+    rr, cc = np.nonzero(Z)
+    scale = colours.scale(colours.top(Z))
+    return {"type": "scatter", "mode": "markers", "x": [xnames[j] for j in cc],
+            "y": [ynames[i] for i in rr], "hovertemplate": hover.replace("%{z", "%{marker.color"),
+            "marker": {"symbol": "square", "size": SPY_PX, "color": Z[rr, cc].astype(np.float32),
+                       "colorscale": scale["colorscale"], "cmin": scale["zmin"],
+                       "cmax": scale["zmax"], "line": {"width": 0}}}
+
+
+def _category_range(names: Sequence[str], *, reversed_: bool = False) -> dict:
+    """A category axis holding every name in order, each at its place, also the names no
+    marker stands on (a spy plot's empty rows and columns)."""
+    end = len(names) - 0.5
+    return {"categoryorder": "array", "categoryarray": list(names),
+            "range": [end, -0.5] if reversed_ else [-0.5, end], "autorange": False}
+
+
 def product(
     M: Any, v: Any | None = None, out: Any | None = None, *, names: tuple[str, str, str],
     rows: Sequence[str], cols: Sequence[str], row_title: str, col_title: str,
@@ -85,7 +109,8 @@ def product(
     ``out``'s and ``v``'s entries; ``row_title`` / ``col_title``: what the rows and columns
     are ("output Y", "input X"), written above M. ``sparse``: M's zeros are structure, left
     blank (W); otherwise they are values and written (im2col(X)). TooManyElements above
-    MAX_DRAWN.
+    MAX_DRAWN. A matrix whose cells would be under SPY_BELOW_PX wide is drawn as a spy plot
+    (``_spy``): every nonzero entry stays visible, and hover still names and gives each.
     """
     A = _array(M)
     r, c = A.shape
@@ -126,29 +151,39 @@ def product(
         "margin": {**margin, "autoexpand": False}, "plot_bgcolor": "#e6e6e6",
     }
     tick = {"size": 10 if cell < 20 else 11, "color": "#666"}
-    annotations = []
+    annotations, shapes = [], []
     for n, (Z, (x0, x1), length, xnames, ynames, title) in enumerate(panels, start=1):
         s = "" if n == 1 else str(n)
         top = colours.top(Z)
         hover = (f"%{{y}} ← %{{x}}: %{{z:.4g}}<extra>{title}</extra>" if n == 1 else
                  f"%{{y}} = %{{z:.4g}}<extra>{title}</extra>")
-        data.append({
-            "type": "heatmap", "z": Z.astype(np.float32), "y": list(ynames),
-            "x": list(xnames) if xnames else [title], "showscale": False,
-            "xgap": 1 if cell >= 6 else 0, "ygap": 1 if cell >= 6 else 0,
-            **colours.scale(top / LIGHT), "hovertemplate": hover, "hoverongaps": False,
-            "xaxis": f"x{s}", "yaxis": f"y{s}",
-            **_numbers(Z, cell if n == 1 else vec_px, cell, blank_zeros=sparse and n == 1),
-        })
+        spy = n == 1 and sparse and cell < SPY_BELOW_PX
+        if spy:
+            data.append({**_spy(Z, xnames, ynames, hover), "xaxis": "x", "yaxis": "y"})
+            # White behind the markers, as a heatmap's blank (zero) cells are.
+            shapes.append({"type": "rect", "xref": "x domain", "yref": "y domain", "x0": 0,
+                           "x1": 1, "y0": 0, "y1": 1, "fillcolor": "white", "layer": "below",
+                           "line": {"width": 0}})
+        else:
+            data.append({
+                "type": "heatmap", "z": Z.astype(np.float32), "y": list(ynames),
+                "x": list(xnames) if xnames else [title], "showscale": False,
+                "xgap": 1 if cell >= 6 else 0, "ygap": 1 if cell >= 6 else 0,
+                **colours.scale(top / LIGHT), "hovertemplate": hover, "hoverongaps": False,
+                "xaxis": f"x{s}", "yaxis": f"y{s}",
+                **_numbers(Z, cell if n == 1 else vec_px, cell, blank_zeros=sparse and n == 1),
+            })
         y0 = 1 - length * cell / grid_h
         layout[f"xaxis{s}"] = {**AXIS, "domain": [x0, x1], "anchor": f"y{s}", "side": "top",
                                "type": "category", "tickfont": tick, "tickangle": -90,
                                **(_ticks(xnames, (x1 - x0) * plot_w) if xnames
-                                  else {"showticklabels": False})}
+                                  else {"showticklabels": False}),
+                               **(_category_range(xnames) if spy else {})}
         layout[f"yaxis{s}"] = {**AXIS, "domain": [y0, 1.0], "anchor": f"x{s}",
                                "type": "category", "autorange": "reversed", "tickfont": tick,
                                "side": "left" if n == 1 else "right",
-                               **_ticks(ynames, length * cell)}
+                               **_ticks(ynames, length * cell),
+                               **(_category_range(ynames, reversed_=True) if spy else {})}
         if n > 1:
             annotations.append({"text": f"<b>{title}</b>", "x": (x0 + x1) / 2, "y": 1,
                                 "xref": "paper", "yref": "paper", "yanchor": "bottom",
@@ -168,4 +203,6 @@ def product(
                                 "yanchor": "middle", "showarrow": False,
                                 "font": {"size": 22}})
     layout["annotations"] = annotations
+    if shapes:
+        layout["shapes"] = shapes
     return PlainFigure(data, layout)

@@ -4,8 +4,13 @@ English. Nothing leaves localhost (the ``page`` fixture checks that)."""
 
 from __future__ import annotations
 
-import pytest
+import re
+from urllib.parse import urlencode
 
+import pytest
+import torch
+
+from core.transposed import trans_conv_matrix
 from tests.e2e.conftest import assert_no_errors, goto, screenshot, wait_idle
 
 ANIMATION = '[data-testid="stPlotlyChart"] .js-plotly-plot'
@@ -98,3 +103,27 @@ def test_the_largest_setting_plays(server, page):
     page.wait_for_function(f"({STEP_JS})()[0] >= 10", timeout=20_000)
     page.locator(".updatemenu-button", has_text="Pause").click()
     screenshot(page, "transposed_largest")
+
+
+def test_the_largest_matrix_draws_every_nonzero_entry_and_names_it_on_hover(server, page):
+    """An 8×8 input, a 5×5 kernel, stride 4: Wᵀ is 1089×64, under a pixel a cell, so it is a
+    spy plot (viz.matrix): one marker per nonzero entry, each named on hover."""
+    grid = "; ".join(" ".join(str((i * 5 + j) % 7 - 3) for j in range(5)) for i in range(5))
+    K = torch.tensor([[float((i * 5 + j) % 7 - 3) for j in range(5)] for i in range(5)])
+    nonzero = int((trans_conv_matrix((8, 8), K, stride=4) != 0).sum())
+    query = {"tc_x": "random integers", "tc_rows": 8, "tc_cols": 8, "tc_k": "typed",
+             "tc_kgrid": grid, "tc_stride_h": 4, "tc_stride_w": 4, "tc_view": "As a matrix",
+             "lang": "zh"}
+    goto(page, f"{server}/transposed?{urlencode(query)}")
+    points = page.locator(".st-key-tc_wt .scatterlayer .point")
+    page.wait_for_function(
+        f"document.querySelectorAll('.st-key-tc_wt .scatterlayer .point').length == {nonzero}",
+        timeout=30_000)
+    box = points.nth(nonzero // 2).bounding_box()
+    assert box["width"] >= 2 and box["height"] >= 2  # a visible square, not a sub-pixel cell
+    points.nth(nonzero // 2).hover(force=True)
+    label = page.locator(".st-key-tc_wt .hoverlayer")
+    label.locator("text=←").wait_for(timeout=10_000)
+    text = label.text_content()
+    assert re.search(r"Y\[\d+, \d+\] ← X\[\d, \d\]: -?\d", text) and "Wᵀ" in text, text
+    assert_no_errors(page)

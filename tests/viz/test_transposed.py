@@ -136,6 +136,47 @@ def test_a_matrix_above_the_drawing_cap_is_refused_with_its_shape():
     assert e.value.shape == (400, 400) and e.value.maximum == matrix.MAX_DRAWN
 
 
+def _largest_matrix():
+    """The page's largest drawn matrix: Wᵀ of an 8×8 input, a 5×5 kernel and stride 4
+    (Y is 33×33), with vec(X) and vec(Y)."""
+    X = torch.arange(64.0).reshape(8, 8) % 7 - 3
+    K = torch.arange(25.0).reshape(5, 5) % 5 - 2
+    M = trans_conv_matrix((8, 8), K, stride=4)
+    Y = scatter(X, K, stride=4).Y
+    fig = matrix.product(M, X.reshape(-1), Y.reshape(-1), names=("Wᵀ", "vec(X)", "vec(Y)"),
+                         rows=matrix.cell_names("Y", (33, 33)),
+                         cols=matrix.cell_names("X", (8, 8)), row_title="r", col_title="c")
+    return M, fig
+
+
+def test_a_matrix_too_large_for_a_pixel_a_cell_is_a_spy_plot_of_every_nonzero_entry():
+    M, fig = _largest_matrix()
+    assert M.shape == (1089, 64)
+    spec = sent(fig)
+    Wt, vx, vy = spec["data"]
+    assert Wt["type"] == "scatter" and Wt["marker"]["size"] >= 2
+    rows, cols = torch.nonzero(M, as_tuple=True)
+    assert len(Wt["x"]) == len(rows) == int((M != 0).sum()) > 0  # no entry dropped
+    names_y, names_x = matrix.cell_names("Y", (33, 33)), matrix.cell_names("X", (8, 8))
+    assert Wt["y"] == [names_y[i] for i in rows.tolist()]
+    assert Wt["x"] == [names_x[j] for j in cols.tolist()]
+    assert decode(Wt["marker"]["color"]).tolist() == M[rows, cols].tolist()
+    assert Wt["hovertemplate"].startswith("%{y} ← %{x}: %{marker.color")
+    # Every row and column keeps its place, empty ones too; Y[0, 0] on top.
+    assert spec["layout"]["xaxis"]["categoryarray"] == names_x
+    assert spec["layout"]["yaxis"]["categoryarray"] == names_y
+    assert spec["layout"]["yaxis"]["range"] == [1088.5, -0.5]
+    assert vx["type"] == vy["type"] == "heatmap"  # the vectors stay cells
+
+
+def test_a_matrix_with_room_for_its_cells_stays_a_heatmap():
+    M = trans_conv_matrix((5, 5), torch.ones(5, 5), stride=2)  # 169×25: cells of ≈ 4.5 px
+    spec = sent(matrix.product(M, names=("W", "", ""), rows=matrix.cell_names("Y", (13, 13)),
+                               cols=matrix.cell_names("X", (5, 5)), row_title="r",
+                               col_title="c"))
+    assert spec["data"][0]["type"] == "heatmap" and "shapes" not in spec["layout"]
+
+
 def _builders():
     big = scatter(torch.arange(64.0).reshape(8, 8) % 10, torch.ones(5, 5), stride=4,
                   dilation=3, output_padding=3)
@@ -148,6 +189,7 @@ def _builders():
             torch.arange(16.0).reshape(4, 4), torch.ones(3, 3), stride=2, padding=3)),
         "as_conv, output padding": lambda: as_conv_figure(as_conv(
             TRANS_X, TRANS_K, stride=3, output_padding=2, dilation=2)),
+        "matrix, largest (spy)": lambda: _largest_matrix()[1],
         "matrix alone": lambda: matrix.product(
             trans_conv_matrix((2, 2), TRANS_K).T, names=("W", "", ""),
             rows=matrix.cell_names("X", (2, 2)), cols=matrix.cell_names("Y", (3, 3)),
