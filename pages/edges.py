@@ -79,7 +79,7 @@ def _figure(*, source: tuple, title: str, width: int, zmax: float | None, lang: 
     (Figure.to_dict). Unlike cache_data it is not unpickled on every hit, which costs as much
     as drawing a 512² PNG again."""
     return adaptive_grid(_Z, title=title, colorbar=True, width=width, zmax=zmax, lang=lang,
-                         projector=projector)
+                         projector=projector, modebar=True)  # drawn with chart_config
 
 
 def panel(col, title: str, Z: np.ndarray, key: str, *, source: tuple, width: int,

@@ -26,6 +26,10 @@ PLOTLY_WORDS = (
 #: Streamlit's own button in the mode bar, titled without Plotly's dictionary: its tooltip
 #: is a CSS ``::after`` reading ``data-title``, so a style sheet rewords it (ui.lang).
 STREAMLIT_WORDS = (N_("Fullscreen"), N_("Close fullscreen"))
+#: Height of Plotly's mode bar, in pixels. A figure that keeps it (drawn with
+#: ``chart_config``) leaves this much room above its title, where the buttons sit: a touch
+#: screen shows them all the time, and on a narrow column they would cover the title.
+MODEBAR_PX = 30
 #: Plotly.js's locale name for Chinese (its date and number formats stay the default).
 _LOCALES = {"zh": "zh-CN"}
 

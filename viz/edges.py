@@ -21,18 +21,20 @@ __all__ = ["HOVER_MAX", "adaptive_grid", "block_means", "picture"]
 
 def adaptive_grid(Z: Any, *, title: str = "", colorbar: bool = False, zmax: float | None = None,
                   width: int | None = None, lang: str = i18n.DEFAULT,
-                  projector: bool = False) -> go.Figure:
+                  projector: bool = False, modebar: bool = False) -> go.Figure:
     """A (rows, cols) grid drawn the readable way for its size (see the module docstring).
 
     zmax: the scale's end, shared by panels that are compared (default max |Z|);
     width: pixels of the column it is drawn in (viz.grid.column_widths); lang: the language
-    of its hover text (the title comes translated); projector: the projector view's sizes.
+    of its hover text (the title comes translated); projector: the projector view's sizes;
+    modebar: the chart keeps Plotly's mode bar (room for it above the title).
     """
     A = _array(Z)
     side = max(A.shape)
     if side <= HOVER_MAX:
         return heatmap(A, title=title, zmax=zmax, width=width, colorbar=colorbar,
                        numbers=None if side <= MAX_NUMBERED else False, lang=lang,
-                       projector=projector)
-    return picture(A, title=title, zmax=zmax, width=width, colorbar=colorbar, lang=lang)
+                       projector=projector, modebar=modebar)
+    return picture(A, title=title, zmax=zmax, width=width, colorbar=colorbar, lang=lang,
+                   modebar=modebar)
 

@@ -14,6 +14,7 @@ import numpy as np
 
 import i18n
 from viz import colours
+from viz.config import MODEBAR_PX
 from viz.figure import PlainFigure
 
 #: Cells per side up to which the numbers are written in the cells.
@@ -269,7 +270,7 @@ def _hover_block(block: int, lang: str) -> str:
 def heatmap(
     Z: Any, *, title: str = "", zmax: float | None = None, width: int | None = None,
     numbers: bool | None = None, height: int | None = None, colorbar: bool = False,
-    lang: str = i18n.DEFAULT, projector: bool = False,
+    lang: str = i18n.DEFAULT, projector: bool = False, modebar: bool = False,
 ) -> PlainFigure:
     """A (rows, cols) grid as a heatmap with row 0 at the top, coloured by viz.colours.
 
@@ -278,11 +279,12 @@ def heatmap(
     column); it sizes the cells (≤ CELL_PX) and so the numbers, which are written while
     both sides ≤ MAX_NUMBERED and they fit (``fit_labels``). colorbar: the scale, under it.
     lang: the language of the hover text (the title comes translated). projector: the
-    projector view's sizes (PROJECTOR_FONT_PX and the rest).
+    projector view's sizes (PROJECTOR_FONT_PX and the rest). modebar: the chart keeps
+    Plotly's mode bar (``viz.config.chart_config``): room for it above the title.
     """
     trace, layout = heatmap_spec(Z, title=title, zmax=zmax, width=width, numbers=numbers,
                                  height=height, colorbar=colorbar, lang=lang,
-                                 projector=projector)
+                                 projector=projector, modebar=modebar)
     # Plain dicts, not validated on every build (tests validate them): ≈ 1 ms a grid less,
     # and sent without Plotly's deep copy (viz.figure).
     return PlainFigure([trace], layout)
@@ -291,7 +293,7 @@ def heatmap(
 def heatmap_spec(
     Z: Any, *, title: str = "", zmax: float | None = None, width: int | None = None,
     numbers: bool | None = None, height: int | None = None, colorbar: bool = False,
-    lang: str = i18n.DEFAULT, projector: bool = False,
+    lang: str = i18n.DEFAULT, projector: bool = False, modebar: bool = False,
 ) -> tuple[dict, dict]:
     """``heatmap``'s trace and layout as plain dicts, not validated: for a figure that
     validates its traces once in a test, not on every build (viz.learn's animation)."""
@@ -316,12 +318,13 @@ def heatmap_spec(
     axis = {"showgrid": False, "zeroline": False, "constrain": "domain",
             "tickfont": {"size": PROJECTOR_TICK_PX if projector else TICK_PX},
             **({"dtick": 1} if fitted else {})}
-    t = (80 if projector else 70) if title else 30
+    bar = MODEBAR_PX if modebar else 0
+    t = ((80 if projector else 70) if title else 30) + bar
     b = MARGIN["b"] + (colours.COLORBAR_PX if colorbar else 0)
     layout = {
         # The title sits above the column numbers (x axis on top, like a matrix).
         "title": {"text": title, "x": 0.5, "xanchor": "center", "y": 1, "yanchor": "top",
-                  "yref": "container", "pad": {"t": 6},
+                  "yref": "container", "pad": {"t": 6 + bar},
                   **({"font": {"size": PROJECTOR_TITLE_PX}} if projector else {})}
                  if title else None,
         "height": height or math.ceil(rows * cell + t + b),
@@ -352,10 +355,12 @@ def block_means(A: np.ndarray, block: int) -> np.ndarray:
 
 
 def picture(Z: Any, *, title: str = "", zmax: float | None = None, width: int | None = None,
-            colorbar: bool = False, lang: str = i18n.DEFAULT) -> PlainFigure:
+            colorbar: bool = False, lang: str = i18n.DEFAULT,
+            modebar: bool = False) -> PlainFigure:
     """A large grid as one PNG (a pixel per value, colours of viz.colours) plus a transparent
     hover layer of block means (≤ HOVER_MAX a side): small JSON, fast to draw, hover still
-    says roughly what is there. width: pixels of the column (default a third of the main)."""
+    says roughly what is there. width: pixels of the column (default a third of the main).
+    modebar: room for Plotly's mode bar above the title (as ``heatmap``)."""
     A = _array(Z)
     rows, cols = A.shape
     top = colours.top(A, zmax=zmax)
@@ -370,13 +375,14 @@ def picture(Z: Any, *, title: str = "", zmax: float | None = None, width: int | 
     if colorbar:
         layer["colorbar"] = colours.COLORBAR
     width = width or column_widths(3)[0]
-    t, b = (50 if title else 10), 10 + (colours.COLORBAR_PX if colorbar else 0)
+    bar = MODEBAR_PX if modebar else 0
+    t, b = (50 if title else 10) + bar, 10 + (colours.COLORBAR_PX if colorbar else 0)
     image = {"type": "image", "source": colours.png_uri(A, top), "x0": 0, "y0": 0, "dx": 1,
              "dy": 1, "hoverinfo": "skip"}
     axis = {"showgrid": False, "zeroline": False, "constrain": "domain"}
     return PlainFigure([image, layer], {
         "title": {"text": title, "x": 0.5, "xanchor": "center", "y": 1, "yanchor": "top",
-                  "yref": "container", "pad": {"t": 6}} if title else None,
+                  "yref": "container", "pad": {"t": 6 + bar}} if title else None,
         # The picture fills its column's width: its height follows from the aspect ratio.
         "height": int(min(520, max(160, (width - 40) * rows / cols)) + t + b),
         "margin": {**MARGIN, "l": left_margin(rows), "t": t, "b": b},

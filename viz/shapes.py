@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import i18n
 from core.formula import WindowMap
+from viz.config import MODEBAR_PX
 from viz.figure import PlainFigure
 
 #: Cell colours by WindowMap code: padding, input some window reads, input no window reads.
@@ -59,10 +60,11 @@ def window_figure(wm: WindowMap, *, title: str = "", lang: str = i18n.DEFAULT) -
     # Plain dicts (viz.figure): Plotly validated this figure on every rerun of the page.
     return PlainFigure(data, {
         "title": {"text": title, "x": 0.5, "xanchor": "center"} if title else None,
-        "height": max(260, rows * cell + 130),
+        "height": max(260, rows * cell + 130 + MODEBAR_PX),
         # The column numbers and their title above, the legend below: margins that hold
         # them (a 3/5 column on a laptop, either language), or Plotly draws the figure twice.
-        "margin": {"l": 40, "r": 10, "t": 72 + (30 if title else 0), "b": 84},
+        # Above it all, room for the mode bar (the page keeps its zoom buttons).
+        "margin": {"l": 40, "r": 10, "t": 72 + MODEBAR_PX + (30 if title else 0), "b": 84},
         "legend": {"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0},
         "plot_bgcolor": "rgba(0,0,0,0)", "shapes": taps,
         "yaxis": {**axis, "range": [rows - top - 0.5, -top - 0.5], "scaleanchor": "x",

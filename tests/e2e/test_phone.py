@@ -4,7 +4,8 @@ or cut off at a figure's edge.
 
 Measured in the browser, on what is drawn: each heatmap label's getBoundingClientRect
 against its cell (the heatmap image's width over its columns), every SVG text and play
-button inside its figure's box, texts of one figure pairwise apart, and the page's,
+button inside its figure's box, texts of one figure pairwise apart and out from under its
+mode bar (the zoom buttons, which a touch screen shows all the time), and the page's,
 the main column's and every element's width against the viewport (a box that scrolls its
 own content, the layer editor's grid, is measured as a box).
 """
@@ -109,6 +110,15 @@ MEASURE = """() => {
           || b.bottom > box.bottom + 1)
         bad.push(`[${title}] "${t.textContent}" cut off at the figure's edge`);
     }
+    // The mode bar (zoom buttons, shown on hover or touch) over no text of its figure.
+    const bar = plot.querySelector('.modebar');
+    if (bar && seen(bar))
+      for (const t of texts) {
+        const b = r(t), m = r(bar);
+        if (Math.min(b.right, m.right) - Math.max(b.left, m.left) > 1
+            && Math.min(b.bottom, m.bottom) - Math.max(b.top, m.top) > 1)
+          bad.push(`[${title}] the mode bar covers "${t.textContent}"`);
+      }
     for (const m of plot.querySelectorAll('.updatemenu-button')) {
       const b = r(m);
       if (b.right > box.right + 1 || b.left < box.left - 1)
