@@ -7,7 +7,7 @@ is the file's name without ".py": on a server's very first request Streamlit sti
 pages after their files (see ensure_router), and a link must find its page both ways.
 """
 
-from i18n import N_
+from i18n import N_, Texts
 
 PAGES = [
     ("tour.py", N_("Notebook tour"), "📓", "tour"),
@@ -22,7 +22,7 @@ PAGES = [
 ]
 
 
-def menu(texts) -> list:
+def menu(texts: Texts) -> list:
     """``st.navigation``'s pages, titled in ``texts``' language (``i18n.Texts``); a page whose
     file is not there yet is left out.
 
