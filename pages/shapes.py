@@ -1,6 +1,9 @@
 """Shapes & padding: what comes out of a convolution, of a stack of layers, and which
 padding gives the size you want (d2l's padding and stride), in the visitor's language.
-All numbers come from core (formula, plan, padding)."""
+All numbers come from core (formula, plan, padding).
+
+Each tab is an ``st.fragment``: its widgets rerun that tab alone, not the other two (the
+planner's table costs more than the rest of the page). The tabs share no setting."""
 
 import pandas as pd
 import streamlit as st
@@ -64,7 +67,9 @@ def run_export(input_shape: tuple, text: str) -> tuple[tuple[int, ...], bool]:
     return run_plan(plan_text(input_shape, text))
 
 
-with calc:
+@st.fragment
+def calculator() -> None:
+    """The calculator tab (a fragment: its widgets rerun it alone)."""
     st.subheader(_("Output shape"))
     st.caption(_("The notebook's four cells (In [26]–[28]) on its 8×8 input, one click each:"))
     for col, (i, g) in zip(st.columns(4), enumerate(SEED_CELLS)):
@@ -149,7 +154,13 @@ with calc:
                                "past them, so they cannot change the output.", cells=listed))
 
 
-with planner:
+with calc:
+    calculator()
+
+
+@st.fragment
+def layer_planner() -> None:
+    """The layer planner tab (a fragment: its widgets rerun it alone)."""
     st.subheader(_("Layer planner"))
     c = st.columns(3)
     C = U.int_input(c[0], _("input channels"), 1, MAX_LAYER_CHANNELS, LENET_INPUT[0],
@@ -201,7 +212,14 @@ with planner:
             st.error(fmt(t, "Running the code gives {shape}, the plan {plan}: please report it.",
                          shape=shape, plan=p.out_shape))
 
-with solver:
+
+with planner:
+    layer_planner()
+
+
+@st.fragment
+def padding_solver() -> None:
+    """The padding solver tab (a fragment: its widgets rerun it alone)."""
     st.subheader(_("Padding solver"))
     st.caption(_("Each axis is solved on its own: solve for the height, then for the width."))
     c = st.columns(5)
@@ -230,4 +248,10 @@ with solver:
     elif found is not None:
         st.warning(no_solution_advice(n, m, kernels=ks, strides=ss, dilation=d,
                                       gettext=say))
+
+
+with solver:
+    padding_solver()
+
+
 page.end()
