@@ -114,15 +114,27 @@ def _exact_form(v: float, *, fraction: bool = True) -> str | None:
 
 
 def _exact_forms(A: np.ndarray) -> list[list[str | None]]:
-    """``_exact_form`` of every cell of A. A fraction p/q (q ≤ MAX_DENOMINATOR) within EXACT
-    of v needs |v·q − p| ≤ EXACT·|v|·q for some q: one array test rules most learned values
-    out before Fraction.limit_denominator, the cost of a label otherwise (≈ 17 µs a cell)."""
+    """``_exact_form`` of every cell of A, with array tests first: most learned values have no
+    exact form, and ruling them out one by one (4 decimals tried, a fraction's
+    limit_denominator) is the cost of a cell's label otherwise.
+
+    v has a fraction form p/q (q ≤ MAX_DENOMINATOR) only if |v·q − p| ≤ EXACT·|v|·q for some
+    q (this holds for every q when v is an integer, and for 0), and a decimal form only if
+    |v − r4| ≤ EXACT·|v|, r4 being v rounded to 4 significant digits (the closest of the
+    decimals ``_exact_form`` tries). Each test here allows twice that, for the round-off of
+    computing v·q and r4 in floats; what passes is decided by ``_exact_form``.
+    """
     q = np.arange(2, MAX_DENOMINATOR + 1, dtype=np.float64)
-    with np.errstate(invalid="ignore", over="ignore"):
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
         vq = A[..., None] * q
-        maybe = (np.abs(vq - np.round(vq)) <= 2 * EXACT * np.abs(vq)).any(axis=-1)
-    return [[_exact_form(v, fraction=m) if math.isfinite(v) else None
-             for v, m in zip(row, m_row)] for row, m_row in zip(A.tolist(), maybe.tolist())]
+        fraction = (np.abs(vq - np.round(vq)) <= 2 * EXACT * np.abs(vq)).any(axis=-1)
+        scale = 10.0 ** (3 - np.floor(np.log10(np.abs(A))))
+        decimal = np.abs(A - np.round(A * scale) / scale) <= 2 * EXACT * np.abs(A)
+    maybe = (fraction | decimal).tolist()
+    fraction = fraction.tolist()
+    return [[_exact_form(v, fraction=f) if m and math.isfinite(v) else None
+             for v, m, f in zip(row, m_row, f_row)]
+            for row, m_row, f_row in zip(A.tolist(), maybe, fraction)]
 
 
 _UNKNOWN = object()
@@ -141,19 +153,24 @@ def number_label(v: float, max_chars: int | None = None, *,
     >>> number_label(-0.97913, max_chars=4)
     '−1'
     """
-    fits = (lambda t: True) if max_chars is None else (lambda t: len(t) <= max_chars)
-    if not np.isfinite(v):
-        return "–" if fits("–") else None
     if exact is _UNKNOWN:
-        exact = _exact_form(float(v))
-    # An exact form wins unless it is much longer than 3 digits would be (123456789 → 1.23e8)
-    if exact and fits(exact) and len(exact) <= len(_plain(f"{v:.3g}")) + 2:
-        return exact
-    for digits in (3, 2, 1):
-        text = _plain(f"{v:.{digits}g}")
-        if fits(text):
-            return text
-    return None
+        exact = _exact_form(float(v)) if math.isfinite(v) else None
+    return _first_fitting(_label_forms(v, exact), max_chars)
+
+
+def _label_forms(v: float, exact: str | None) -> tuple[str, ...]:
+    """``number_label``'s candidates for v, best first: its exact form, unless much longer
+    than 3 digits would be (123456789 → 1.23e8), then 3, 2 and 1 significant digits."""
+    if not math.isfinite(v):
+        return ("–",)
+    digits = tuple(_plain(f"{v:.{d}g}") for d in (3, 2, 1))
+    return ((exact,) if exact and len(exact) <= len(digits[0]) + 2 else ()) + digits
+
+
+def _first_fitting(forms: tuple[str, ...], max_chars: int | None) -> str | None:
+    if max_chars is None:
+        return forms[0]
+    return next((t for t in forms if len(t) <= max_chars), None)
 
 
 def label_px(text: str, font_px: float) -> float:
@@ -172,35 +189,66 @@ def fit_labels(A: Any, cell_px: float, *, font_px: int = FONT_PX,
     fails are they drawn smaller, down to ``min_font_px``, shortened again if need be.
     """
     A = _array(A)
-    room = cell_px - PAD_PX
-    # A label depends on its value only: label each distinct value once (a prediction's rows
-    # or a target's 0s and 1s repeat), then lay the labels out as the grid.
-    values, where = np.unique(A, return_inverse=True)
-    where = where.reshape(A.shape).tolist()
-    values = values.tolist()
-    exact = _exact_forms(np.array([values]))[0]  # once per value, whichever length wins
+    return fit_labels_frames(A[None], cell_px, font_px=font_px, min_font_px=min_font_px)[0]
 
-    def size_for(labels: list[str | None]) -> int:
-        longest = max((len(t) for t in labels), default=1)
+
+def fit_labels_frames(As: Any, cell_px: float, *, font_px: int = FONT_PX,
+                      min_font_px: int = MIN_FONT_PX
+                      ) -> list[tuple[list[list[str]], int] | None]:
+    """``fit_labels`` of each frame As[f] of a stack (frames, rows, cols): each frame's labels
+    and size as if it were labelled alone, every distinct value of the stack labelled once
+    (an animation's frames repeat most of their values: a target's 0s and 1s, a kernel that
+    has settled)."""
+    As = _array(As)
+    frames = As.shape[0]
+    room = cell_px - PAD_PX
+    values, where = np.unique(As, return_inverse=True)
+    where = where.reshape(frames, -1)
+    values = values.tolist()
+    # every value's candidate labels, once (whichever length wins)
+    forms = [_label_forms(v, e) for v, e in zip(values, _exact_forms(np.array([values]))[0])]
+
+    def candidate(max_chars: int | None) -> tuple[np.ndarray, np.ndarray]:
+        """Each value's label in at most max_chars (None: no limit), and each frame's longest
+        label (−1 where a frame has a value with no label that short)."""
+        labels = [_first_fitting(f, max_chars) for f in forms]
+        lengths = np.array([-1 if t is None else len(t) for t in labels], dtype=np.int64)
+        per_cell = lengths[where]
+        longest = np.where((per_cell < 0).any(axis=1), -1, per_cell.max(axis=1, initial=0))
+        return np.array(labels, dtype=object), longest
+
+    def size_for(longest: int) -> int:
         return min(font_px, math.floor(room / (CHAR_EM * max(longest, 1))))
 
-    def shortened(size: int) -> list[str | None] | None:
+    def shortened(size: int) -> tuple[np.ndarray, np.ndarray] | None:
         max_chars = math.floor(room / (CHAR_EM * size))
-        labels = [number_label(v, max_chars, exact=e) for v, e in zip(values, exact)]
-        ok = max_chars >= 1 and all(t is not None for t in labels)
-        return labels if ok else None
+        return candidate(max_chars) if max_chars >= 1 else None
 
-    def grid(labels: list[str | None]) -> list[list[str]]:
-        return [[labels[i] for i in row] for row in where]
-
-    full = [number_label(v, exact=e) for v, e in zip(values, exact)]
     comfort = max(min_font_px, min(COMFORT_FONT_PX, font_px))
-    if size_for(full) >= comfort:
-        return grid(full), size_for(full)
-    for labels in (shortened(comfort), full, shortened(min_font_px)):
-        if labels is not None and size_for(labels) >= min_font_px:
-            return grid(labels), size_for(labels)
-    return None
+    full = candidate(None)
+    # the other candidates, in the order tried, made only if a frame needs them
+    tries: list[Any] = [lambda: shortened(comfort), lambda: full, lambda: shortened(min_font_px)]
+    made: dict[int, tuple[np.ndarray, np.ndarray] | None] = {}
+    shape = As.shape[1:]
+    out: list[tuple[list[list[str]], int] | None] = []
+    for f in range(frames):
+        chosen = None
+        if size_for(int(full[1][f])) >= comfort:
+            chosen = full
+        else:
+            for i, make in enumerate(tries):
+                if i not in made:
+                    made[i] = make()
+                c = made[i]
+                if c is not None and c[1][f] >= 0 and size_for(int(c[1][f])) >= min_font_px:
+                    chosen = c
+                    break
+        if chosen is None:
+            out.append(None)
+        else:
+            out.append((chosen[0][where[f]].reshape(shape).tolist(),
+                        size_for(int(chosen[1][f]))))
+    return out
 
 
 def cell_text(labels: Sequence[Sequence[str]], A: Any, top: float) -> list[list[str]]:
@@ -233,26 +281,44 @@ def cell_px(shape: tuple[int, int], width: int | None = None, *,
     return min(PROJECTOR_CELL_PX if projector else CELL_PX, plot_w / cols, 560 / rows)
 
 
+def _fonts(cell: float, projector: bool) -> dict[str, int]:
+    """``fit_labels``' type sizes for a cell: the usual ones, or the projector view's (at most
+    0.7 of the cell's height, so a row of numbers keeps its air; never under
+    PROJECTOR_FONT_PX)."""
+    if projector:
+        preferred = max(PROJECTOR_FONT_PX, min(PROJECTOR_PREFERRED_PX, int(cell * 0.7)))
+        return {"font_px": preferred, "min_font_px": PROJECTOR_FONT_PX}
+    return {}
+
+
 def fit_cells(A: Any, cell: float, *, projector: bool = False
               ) -> tuple[list[list[str]], int] | None:
-    """``fit_labels`` at the page's type sizes: the usual ones, or the projector view's
-    (never under PROJECTOR_FONT_PX)."""
-    if projector:  # at most 0.7 of the cell's height, so a row of numbers keeps its air
-        preferred = max(PROJECTOR_FONT_PX, min(PROJECTOR_PREFERRED_PX, int(cell * 0.7)))
-        return fit_labels(A, cell, font_px=preferred, min_font_px=PROJECTOR_FONT_PX)
-    return fit_labels(A, cell)
+    """``fit_labels`` at the page's type sizes: the usual ones, or the projector view's."""
+    return fit_labels(A, cell, **_fonts(cell, projector))
 
 
 def labels(Z: Any, *, zmax: float | None = None, width: int | None = None,
            projector: bool = False, colorbar: bool = False) -> list | None:
-    """The cell texts ``heatmap`` writes for Z (None when it writes none): what an animation
-    frame sends to change a grid's numbers."""
-    A = _array(Z)
-    if max(A.shape) > MAX_NUMBERED:
-        return None
-    fitted = fit_cells(A, cell_px(A.shape, width, projector=projector, colorbar=colorbar),
-                       projector=projector)
-    return cell_text(fitted[0], A, colours.top(A, zmax=zmax)) if fitted else None
+    """The cell texts ``heatmap`` writes for Z (None when it writes none)."""
+    fitted = labels_frames(_array(Z)[None], zmax=zmax, width=width, projector=projector,
+                           colorbar=colorbar)[0]
+    return fitted[0] if fitted else None
+
+
+def labels_frames(Zs: Any, *, zmax: float | None = None, width: int | None = None,
+                  projector: bool = False, colorbar: bool = False
+                  ) -> list[tuple[list, int] | None]:
+    """For each frame Zs[f] of a stack (frames, rows, cols): the cell texts ``heatmap`` writes
+    for it and their type size (None when it writes none), as ``labels`` would give them one
+    by one: what an animation frame sends to change a grid's numbers. Each frame is coloured
+    on its own scale when ``zmax`` is None."""
+    As = _array(Zs)
+    if max(As.shape[1:]) > MAX_NUMBERED:
+        return [None] * len(As)
+    cell = cell_px(As.shape[1:], width, projector=projector, colorbar=colorbar)
+    fitted = fit_labels_frames(As, cell, **_fonts(cell, projector))
+    return [(cell_text(f[0], A, colours.top(A, zmax=zmax)), f[1]) if f else None
+            for f, A in zip(fitted, As)]
 
 
 def hover_cell(lang: str) -> str:

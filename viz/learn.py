@@ -14,10 +14,10 @@ from viz.grid import (
     CELL_PX,
     MAX_NUMBERED,
     cell_text,
-    fit_labels,
+    fit_labels_frames,
     heatmap,
     heatmap_spec,
-    labels,
+    labels_frames,
     narrow,
     picture,
 )
@@ -159,22 +159,29 @@ def _grid_trace(A: np.ndarray, n: int, zmax: float | None, *, levels: bool = Fal
     return trace
 
 
-def _grid_frame(A: np.ndarray, zmax: float | None, *, levels: bool = False,
-                projector: bool = False) -> dict:
-    """What a frame changes in a grid trace: its numbers (and their labels when written);
+def _grid_frames(As: Sequence[np.ndarray], zmax: float | None, *, levels: bool = False,
+                 projector: bool = False) -> list[dict]:
+    """What each frame changes in a grid trace: its numbers (and their labels when written);
     with ``zmax`` None also its scale ±max|A|, so a grid whose values shrink by orders over
     the run (∂loss/∂K) is coloured on its own step's scale, as its bar then says."""
-    A = _cells(np.asarray(A, dtype=np.float64))
+    As = [_cells(np.asarray(A, dtype=np.float64)) for A in As]
     if levels:
-        top = zmax or float(np.abs(A).max()) or 1.0
-        return {"type": "heatmap",
-                "z": np.clip(np.round(A / top * LEVELS), -LEVELS, LEVELS).astype(int).tolist()}
-    out: dict = {"type": "heatmap", "z": np.round(A, 6).tolist()}
-    if zmax is None:  # its own scale (∂loss/∂K shrinks by orders): colours, bar and labels
-        out.update(zmin=-(top := colours.top(A)), zmax=top)
-    text = labels(A, zmax=zmax, projector=projector, colorbar=True)  # as _grid_trace's
-    if text is not None:
-        out["text"] = text
+        out = []
+        for A in As:
+            top = zmax or float(np.abs(A).max()) or 1.0
+            out.append({"type": "heatmap", "z": np.clip(np.round(A / top * LEVELS), -LEVELS,
+                                                        LEVELS).astype(int).tolist()})
+        return out
+    # as _grid_trace's, all frames at once (labels_frames labels each distinct value once)
+    texts = labels_frames(np.stack(As), zmax=zmax, projector=projector, colorbar=True)
+    out = []
+    for A, text in zip(As, texts):
+        frame: dict = {"type": "heatmap", "z": np.round(A, 6).tolist()}
+        if zmax is None:  # its own scale (∂loss/∂K shrinks by orders): colours, bar and labels
+            frame.update(zmin=-(top := colours.top(A)), zmax=top)
+        if text is not None:
+            frame["text"] = text[0]
+        out.append(frame)
     return out
 
 
@@ -228,13 +235,12 @@ def training_animation(
     data += moving + [_grid_trace(Y, 5, ymax, levels=levels, lang=lang, projector=projector)]
     first = len(data) - len(moving) - 1
     animated = list(range(first, first + len(moving)))
-    frames = [
-        {"name": str(s), "traces": animated, "data": [
-            cover(s), dot(s), _grid_frame(weights[f], kmax, projector=projector),
-            _grid_frame(grads[f], None, projector=projector),
-            _grid_frame(preds[f], ymax, levels=levels, projector=projector)]}
-        for f, s in enumerate(steps)
-    ]
+    n = len(steps)
+    grids = zip(_grid_frames(weights[:n], kmax, projector=projector),
+                _grid_frames(grads[:n], None, projector=projector),
+                _grid_frames(preds[:n], ymax, levels=levels, projector=projector))
+    frames = [{"name": str(s), "traces": animated, "data": [cover(s), dot(s), *g]}
+              for s, g in zip(steps, grids)]
     layout.update(margin={**LOSS_MARGIN, "t": 30, "b": 24}, dragmode=False)
     top_gap, split = 0.08, 0.52  # loss above, four grids below
     layout["xaxis"] = {**layout.get("xaxis", {}), "domain": [0, 1], "anchor": "y"}
@@ -344,14 +350,12 @@ def _fitted(series: Sequence[np.ndarray], cell: float, zmax: float | None
     """Cell texts of every grid of ``series`` (one per frame, one shape) for cells ``cell``
     px wide, at ONE type size at which each frame's labels fit (the smallest of their sizes):
     (texts per frame, size), or None when some frame's numbers do not fit (colours only)."""
-    fits = []
-    for A in series:
-        A = _cells(np.asarray(A, dtype=np.float64))
-        f = fit_labels(A, cell) if max(A.shape) <= MAX_NUMBERED else None
-        if f is None:
-            return None
-        fits.append(cell_text(f[0], A, colours.top(A, zmax=zmax)) + [f[1]])
-    return [f[:-1] for f in fits], min(f[-1] for f in fits)
+    As = np.stack([_cells(np.asarray(A, dtype=np.float64)) for A in series])
+    fits = fit_labels_frames(As, cell) if max(As.shape[1:]) <= MAX_NUMBERED else [None]
+    if any(f is None for f in fits):
+        return None
+    return ([cell_text(f[0], A, colours.top(A, zmax=zmax)) for f, A in zip(fits, As)],
+            min(f[1] for f in fits))
 
 
 def _phone_layout(layout: dict, data: list[dict], frames: list[dict], first: int, width: int,

@@ -150,6 +150,13 @@ _VALUES = st.one_of(
     st.builds(lambda p, q: p / q, st.integers(-200, 200), st.integers(1, 80)),  # fractions
     st.builds(lambda p, q, e: p / q * (1 + e), st.integers(-50, 50), st.integers(1, 70),
               st.floats(-3e-6, 3e-6)),  # fractions near the edge of EXACT
+    st.builds(lambda m, d, x, e: round(m * 10.0 ** x, d) * (1 + e), st.floats(-10, 10),
+              st.integers(0, 4), st.integers(-6, 6),
+              st.floats(-3e-6, 3e-6)),  # short decimals near the edge of EXACT
+    st.builds(lambda n, e: n * (1 + e), st.integers(-10**6, 10**6),
+              st.floats(-3e-6, 3e-6)),  # integers near the edge
+    st.builds(lambda x, s: s * 10.0 ** x * (1 - 1e-16), st.integers(-12, 12),
+              st.sampled_from([1, -1, 9.9995, 0.99995])),  # at the powers of ten
     st.sampled_from([0.0, float("nan"), float("inf"), -float("inf"), 1e15, 1e-12]),
 )
 
@@ -163,6 +170,21 @@ def test_the_grid_screen_gives_each_cell_its_own_exact_form(values):
 
     A = np.array([values], dtype=np.float64)
     assert _exact_forms(A) == [[_exact_form(v) if np.isfinite(v) else None for v in values]]
+
+
+@settings(max_examples=150, deadline=None)
+@given(frames=st.integers(1, 6), rows=st.integers(1, 4), cols=st.integers(1, 4),
+       values=st.lists(_VALUES, min_size=1, max_size=10), seed=st.integers(0, 10_000),
+       cell=st.floats(6, 80), font=st.integers(10, 32))
+def test_frames_labelled_at_once_get_the_labels_each_would_get_alone(frames, rows, cols, values,
+                                                                     seed, cell, font):
+    """fit_labels_frames labels each distinct value of a stack once: a frame's labels and size
+    must not depend on the values of the other frames (they share values, as a run's do)."""
+    from viz.grid import fit_labels_frames
+
+    As = np.random.default_rng(seed).choice(values, (frames, rows, cols))
+    assert fit_labels_frames(As, cell, font_px=font) == [fit_labels(A, cell, font_px=font)
+                                                          for A in As]
 
 
 @settings(max_examples=60, deadline=None)
