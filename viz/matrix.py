@@ -77,13 +77,16 @@ def _numbers(A: np.ndarray, width: float, height: float, *, blank_zeros: bool) -
                                                                     "color": "#111111"}}
 
 
-def _spy(Z: np.ndarray, xnames: Sequence[str], ynames: Sequence[str], hover: str) -> dict:
+def _spy(Z: np.ndarray, xnames: Sequence[str], ynames: Sequence[str], *, top: float,
+         title: str) -> dict:
     """Z's nonzero entries as square markers at their row and column names, coloured on the
-    full scale (a pale marker of a few pixels would not show)."""
+    full scale ±top (a pale marker of a few pixels would not show); hover as the heatmap's
+    (a marker's value is its colour)."""
     rr, cc = np.nonzero(Z)
-    scale = colours.scale(colours.top(Z))
+    scale = colours.scale(top)
     return {"type": "scatter", "mode": "markers", "x": [xnames[j] for j in cc],
-            "y": [ynames[i] for i in rr], "hovertemplate": hover.replace("%{z", "%{marker.color"),
+            "y": [ynames[i] for i in rr],
+            "hovertemplate": f"%{{y}} ← %{{x}}: %{{marker.color:.4g}}<extra>{title}</extra>",
             "marker": {"symbol": "square", "size": SPY_PX, "color": Z[rr, cc].astype(np.float32),
                        "colorscale": scale["colorscale"], "cmin": scale["zmin"],
                        "cmax": scale["zmax"], "line": {"width": 0}}}
@@ -159,7 +162,8 @@ def product(
                  f"%{{y}} = %{{z:.4g}}<extra>{title}</extra>")
         spy = n == 1 and sparse and cell < SPY_BELOW_PX
         if spy:
-            data.append({**_spy(Z, xnames, ynames, hover), "xaxis": "x", "yaxis": "y"})
+            data.append({**_spy(Z, xnames, ynames, top=top, title=title), "xaxis": "x",
+                         "yaxis": "y"})
             # White behind the markers, as a heatmap's blank (zero) cells are.
             shapes.append({"type": "rect", "xref": "x domain", "yref": "y domain", "x0": 0,
                            "x1": 1, "y0": 0, "y1": 1, "fillcolor": "white", "layer": "below",
