@@ -306,16 +306,18 @@ def labels(Z: Any, *, zmax: float | None = None, width: int | None = None,
 
 
 def labels_frames(Zs: Any, *, zmax: float | None = None, width: int | None = None,
-                  projector: bool = False, colorbar: bool = False
+                  projector: bool = False, colorbar: bool = False, cell: float | None = None
                   ) -> list[tuple[list, int] | None]:
     """For each frame Zs[f] of a stack (frames, rows, cols): the cell texts ``heatmap`` writes
     for it and their type size (None when it writes none), as ``labels`` would give them one
     by one: what an animation frame sends to change a grid's numbers. Each frame is coloured
-    on its own scale when ``zmax`` is None."""
+    on its own scale when ``zmax`` is None. ``cell``: the cells' side in pixels, when not
+    ``heatmap``'s (``cell_px`` of the width)."""
     As = _array(Zs)
     if max(As.shape[1:]) > MAX_NUMBERED:
         return [None] * len(As)
-    cell = cell_px(As.shape[1:], width, projector=projector, colorbar=colorbar)
+    if cell is None:
+        cell = cell_px(As.shape[1:], width, projector=projector, colorbar=colorbar)
     fitted = fit_labels_frames(As, cell, **_fonts(cell, projector))
     return [(cell_text(f[0], A, colours.top(A, zmax=zmax)), f[1]) if f else None
             for f, A in zip(fitted, As)]

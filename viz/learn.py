@@ -13,8 +13,6 @@ from viz.figure import PlainFigure
 from viz.grid import (
     CELL_PX,
     MAX_NUMBERED,
-    cell_text,
-    fit_labels_frames,
     heatmap,
     heatmap_spec,
     labels_frames,
@@ -160,10 +158,13 @@ def _grid_trace(A: np.ndarray, n: int, zmax: float | None, *, levels: bool = Fal
 
 
 def _grid_frames(As: Sequence[np.ndarray], zmax: float | None, *, levels: bool = False,
-                 projector: bool = False) -> list[dict]:
-    """What each frame changes in a grid trace: its numbers (and their labels when written);
-    with ``zmax`` None also its scale ±max|A|, so a grid whose values shrink by orders over
-    the run (∂loss/∂K) is coloured on its own step's scale, as its bar then says."""
+                 projector: bool = False, numbers: bool = True
+                 ) -> tuple[list[dict], tuple[list[list], int] | None]:
+    """What each frame changes in a grid trace: its numbers (and their labels, ``_one_size``:
+    when ``numbers``); with ``zmax`` None also its scale ±max|A|, so a grid whose values
+    shrink by orders over the run (∂loss/∂K) is coloured on its own step's scale, as its bar
+    then says. Returns the frames' data and the labels (``_put_numbers`` gives them to the
+    trace and the frames)."""
     As = [_cells(np.asarray(A, dtype=np.float64)) for A in As]
     if levels:
         out = []
@@ -171,18 +172,45 @@ def _grid_frames(As: Sequence[np.ndarray], zmax: float | None, *, levels: bool =
             top = zmax or float(np.abs(A).max()) or 1.0
             out.append({"type": "heatmap", "z": np.clip(np.round(A / top * LEVELS), -LEVELS,
                                                         LEVELS).astype(int).tolist()})
-        return out
-    # as _grid_trace's, all frames at once (labels_frames labels each distinct value once)
-    texts = labels_frames(np.stack(As), zmax=zmax, projector=projector, colorbar=True)
+        return out, None
     out = []
-    for A, text in zip(As, texts):
+    for A in As:
         frame: dict = {"type": "heatmap", "z": np.round(A, 6).tolist()}
         if zmax is None:  # its own scale (∂loss/∂K shrinks by orders): colours, bar and labels
             frame.update(zmin=-(top := colours.top(A)), zmax=top)
-        if text is not None:
-            frame["text"] = text[0]
         out.append(frame)
-    return out
+    # in _grid_trace's cells, all frames at once (labels_frames labels each value once)
+    fitted = _one_size(labels_frames(np.stack(As), zmax=zmax, projector=projector,
+                                     colorbar=True)) if numbers else None
+    return out, fitted
+
+
+def _one_size(fits: Sequence[tuple[list, int] | None]) -> tuple[list[list], int] | None:
+    """The cell texts of every frame of a grid at ONE type size at which each frame's labels
+    fit (the smallest of their sizes): (texts per frame, size); None when some frame's numbers
+    do not fit: colours only then, as a frame without numbers would go on showing the numbers
+    of the frame before it."""
+    if not fits or any(f is None for f in fits):
+        return None
+    return [f[0] for f in fits], min(f[1] for f in fits)
+
+
+def _put_numbers(trace: dict, frames: list[dict] | None, n: int,
+                 fitted: tuple[list[list], int] | None) -> None:
+    """Grid n's numbers (``_one_size``) into its trace (the last frame's) and, unless the
+    grid does not move (``frames`` None), into each frame's data (cover, dot, K, ∂loss/∂K,
+    Ŷ: grid n at index n); none anywhere when ``fitted`` is None."""
+    if fitted is None:
+        trace.pop("text", None)
+        trace.pop("texttemplate", None)
+    else:
+        texts, size = fitted
+        trace.update(text=texts[-1], texttemplate="%{text}",
+                     textfont={"size": size, "color": colours.BLACK})
+    for f, frame in enumerate(frames or []):
+        frame["data"][n].pop("text", None)
+        if fitted is not None:
+            frame["data"][n]["text"] = fitted[0][f]
 
 
 def training_animation(
@@ -235,12 +263,16 @@ def training_animation(
     data += moving + [_grid_trace(Y, 5, ymax, levels=levels, lang=lang, projector=projector)]
     first = len(data) - len(moving) - 1
     animated = list(range(first, first + len(moving)))
-    n = len(steps)
-    grids = zip(_grid_frames(weights[:n], kmax, projector=projector),
-                _grid_frames(grads[:n], None, projector=projector),
-                _grid_frames(preds[:n], ymax, levels=levels, projector=projector))
+    n, phone_wide = len(steps), bool(narrow(width))  # a phone refits the numbers itself
+    moved = [_grid_frames(series[:n], top, levels=big, projector=projector, numbers=not phone_wide)
+             for series, top, big in ((weights, kmax, False), (grads, None, False),
+                                      (preds, ymax, levels))]
     frames = [{"name": str(s), "traces": animated, "data": [cover(s), dot(s), *g]}
-              for s, g in zip(steps, grids)]
+              for s, g in zip(steps, zip(*(m[0] for m in moved)))]
+    if not phone_wide:
+        for n_, fitted in enumerate((m[1] for m in moved), start=2):
+            if not (levels and n_ == 4):
+                _put_numbers(data[first + n_], frames, n_, fitted)
     layout.update(margin={**LOSS_MARGIN, "t": 30, "b": 24}, dragmode=False)
     top_gap, split = 0.08, 0.52  # loss above, four grids below
     layout["xaxis"] = {**layout.get("xaxis", {}), "domain": [0, 1], "anchor": "y"}
@@ -347,15 +379,10 @@ PHONE_ROW_PX, PHONE_GAP_PX = 240, 16
 
 def _fitted(series: Sequence[np.ndarray], cell: float, zmax: float | None
             ) -> tuple[list[list], int] | None:
-    """Cell texts of every grid of ``series`` (one per frame, one shape) for cells ``cell``
-    px wide, at ONE type size at which each frame's labels fit (the smallest of their sizes):
-    (texts per frame, size), or None when some frame's numbers do not fit (colours only)."""
+    """``_one_size`` of the grids of ``series`` (one per frame, one shape) in cells ``cell``
+    px wide."""
     As = np.stack([_cells(np.asarray(A, dtype=np.float64)) for A in series])
-    fits = fit_labels_frames(As, cell) if max(As.shape[1:]) <= MAX_NUMBERED else [None]
-    if any(f is None for f in fits):
-        return None
-    return ([cell_text(f[0], A, colours.top(A, zmax=zmax)) for f, A in zip(fits, As)],
-            min(f[1] for f in fits))
+    return _one_size(labels_frames(As, zmax=zmax, cell=cell))
 
 
 def _phone_layout(layout: dict, data: list[dict], frames: list[dict], first: int, width: int,
@@ -416,18 +443,7 @@ def _phone_layout(layout: dict, data: list[dict], frames: list[dict], first: int
         # The numbers, refitted to these cells: one type size for all of the grid's frames.
         series, zmax = grids[n - 2]
         fitted = None if levels and n >= 4 else _fitted(series, cell, zmax)
-        if fitted is None:
-            trace.pop("text", None)
-            trace.pop("texttemplate", None)
-        else:
-            texts, size = fitted
-            trace.update(text=texts[-1], texttemplate="%{text}",
-                         textfont={"size": size, "color": colours.BLACK})
-        if n < 5:  # Y does not move; frame data: cover, dot, K, ∂loss/∂K, Ŷ
-            for f, frame in enumerate(frames):
-                frame["data"][n].pop("text", None)
-                if fitted is not None:
-                    frame["data"][n]["text"] = fitted[0][f]
+        _put_numbers(trace, frames if n < 5 else None, n, fitted)  # Y does not move
         if col == 1:
             top += PHONE_TITLE_PX + body + PHONE_BAR_PX
     layout["annotations"] = annotations

@@ -144,3 +144,27 @@ def test_without_a_width_the_animation_keeps_its_wide_layout():
     fig = training_animation([2.0, 1.0], [1, 2], W, W, np.zeros((2, 2, 2)), np.zeros((2, 2)),
                              total=2, width=1200)
     assert fig.layout.xaxis2.domain == (0.01, 0.24)  # four grids in a row
+
+
+def test_wide_each_grid_writes_every_frames_numbers_at_one_size_that_fits_or_none_at_all():
+    """A frame's numbers are drawn at the trace's type size (frames change the text only): so
+    that size is the smallest any frame needs, and a grid with a frame whose numbers fit at no
+    size writes none in any frame (a frame without text would go on showing the last one's)."""
+    from viz.grid import PAD_PX, cell_px, label_px
+    from viz.learn import training_animation
+
+    # K: full labels at first ("−0.98765" needs shortening), whole numbers later (bigger type).
+    W = np.array([[[1.0, -0.98765]], [[1.5, -0.5]], [[1.0, 2.0]]])
+    # Ŷ 16×16: its last frame 0s and 1s fit its small cells, its first frame's −0.123 cannot.
+    P = np.stack([np.full((16, 16), -0.123), np.eye(16), np.eye(16)])
+    fig = training_animation([9.0, 4.0, 0.5], [1, 2, 3], W, -W, P, P[-1], total=3)
+    d = fig.to_dict()
+    k_trace, p_trace = d["data"][-4], d["data"][-2]
+    size = k_trace["textfont"]["size"]
+    cell = cell_px((1, 2), colorbar=True)
+    for frame in d["frames"]:
+        for t in np.ravel(frame["data"][2]["text"]):
+            assert label_px(TAG.sub("", t), size) <= cell - PAD_PX
+    assert [TAG.sub("", t) for t in np.ravel(d["frames"][0]["data"][2]["text"])] == ["1", "−0.99"]
+    assert [TAG.sub("", t) for t in np.ravel(k_trace["text"])] == ["1", "2"]
+    assert "text" not in p_trace and all("text" not in f["data"][4] for f in d["frames"])
