@@ -288,7 +288,7 @@ def check_run(sess: Session, sid: int, page: str, what: str, run: Run, tally: Ta
     # carry this session's marker and every value this session chose. (Extra parameters
     # are allowed: a page may set its own widgets, e.g. a one-click set-up.)
     links = [t for t in run.texts if t.startswith(sess.base)]
-    if not links or run.status != "ok":
+    if not links or run.status not in ("ok", "fragment-ok"):  # the popover is a fragment
         return
     tally.link_checks += 1
     shown: dict[str, list[str]] = {}
@@ -369,7 +369,9 @@ async def share(sess: Session, sid: int, page: str, rng: random.Random, think: f
         return
     for opened in (True, False):  # each an action of its own, paced like a change
         await asyncio.sleep(rng.uniform(0.5, 1.5) * think)
-        run = await sess.change([WidgetState(id=popover.id, bool_value=opened)])
+        # as the browser sends it: a rerun of the fragment drawing it (ui.share)
+        run = await sess.change([WidgetState(id=popover.id, bool_value=opened)],
+                                fragment=popover.fragment)
         tally.shares += 1
         tally.record("share", page, run)
         check_run(sess, sid, page, "open share" if opened else "close share", run, tally)

@@ -115,12 +115,15 @@ def view_url() -> str:
     return f"{base}?{query}" if query else base
 
 
+@st.fragment
 def share_link(*, key: str) -> None:
     """A popover with the whole link to this exact view and a button that copies it.
 
-    Its content is written only while it is open (``on_change="rerun"``: opening it reruns the
-    page, and ``.open`` says so): most runs of most visitors never show the link, and a closed
-    popover costs one element instead of five.
+    Its content is written only while it is open (``on_change="rerun"``: opening it reruns
+    this fragment, and ``.open`` says so): most runs of most visitors never show the link, and
+    a closed popover costs one element instead of five. A fragment: opening, closing and the QR
+    switch rerun the popover alone, not the page (the link is the URL the page's widgets
+    left, ``view_url``).
     """
     _ = gettext_for_session().gettext
     popover = st.popover(_(LABEL), key=key, width="stretch", on_change="rerun")
