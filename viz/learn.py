@@ -263,16 +263,15 @@ def training_animation(
     data += moving + [_grid_trace(Y, 5, ymax, levels=levels, lang=lang, projector=projector)]
     first = len(data) - len(moving) - 1
     animated = list(range(first, first + len(moving)))
-    n, phone_wide = len(steps), bool(narrow(width))  # a phone refits the numbers itself
-    moved = [_grid_frames(series[:n], top, levels=big, projector=projector, numbers=not phone_wide)
+    n, on_phone = len(steps), bool(narrow(width))  # a phone refits the numbers itself
+    moved = [_grid_frames(series[:n], top, levels=big, projector=projector, numbers=not on_phone)
              for series, top, big in ((weights, kmax, False), (grads, None, False),
                                       (preds, ymax, levels))]
     frames = [{"name": str(s), "traces": animated, "data": [cover(s), dot(s), *g]}
               for s, g in zip(steps, zip(*(m[0] for m in moved)))]
-    if not phone_wide:
-        for n_, fitted in enumerate((m[1] for m in moved), start=2):
-            if not (levels and n_ == 4):
-                _put_numbers(data[first + n_], frames, n_, fitted)
+    if not on_phone:  # K, ∂loss/∂K, Ŷ: grids 2, 3, 4
+        for grid, (_frames, fitted) in enumerate(moved, start=2):
+            _put_numbers(data[first + grid], frames, grid, fitted)
     layout.update(margin={**LOSS_MARGIN, "t": 30, "b": 24}, dragmode=False)
     top_gap, split = 0.08, 0.52  # loss above, four grids below
     layout["xaxis"] = {**layout.get("xaxis", {}), "domain": [0, 1], "anchor": "y"}
