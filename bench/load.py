@@ -59,7 +59,7 @@ from urllib.parse import parse_qsl, urlparse
 
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from bench.streamlit_client import CHANGEABLE, Run, Session, click, new_value, same
+from bench.streamlit_client import CHANGEABLE, Run, Session, Widget, click, new_value, same
 from deploy.serve import descendants
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -341,8 +341,9 @@ async def session(sid: int, base: str, pages: list[str], until: float, think: fl
                 check_run(sess, sid, page, "visit", run, tally)
                 key = distinct_widget(sess)
                 if key:  # this session's own value, different from every other session's
-                    st = new_value(sess.widgets[key], rng, pick=sid + 1)
-                    run = await sess.change([st])
+                    w = sess.widgets[key]
+                    st = new_value(w, rng, pick=sid + 1)
+                    run = await sess.change([st], fragment=w.fragment)
                     tally.interactions += 1
                     tally.record("change", page, run)
                     check_run(sess, sid, page, f"set {key}", run, tally)
@@ -377,26 +378,29 @@ async def share(sess: Session, sid: int, page: str, rng: random.Random, think: f
         check_run(sess, sid, page, "open share" if opened else "close share", run, tally)
 
 
-async def interact(sess: Session, sid: int, page: str, rng: random.Random, tally: Tally) -> None:
-    """Change one control (or press a training button on the learning page)."""
+async def interact(sess: Session, sid: int, page: str, rng: random.Random,
+                   tally: Tally) -> tuple[Widget, Run] | None:
+    """Change one control (or press a training button on the learning page); the control
+    and its run, or None if there was nothing to change."""
     widgets = [w for w in sess.widgets.values() if w.kind in CHANGEABLE]
     buttons = [w for w in sess.widgets.values() if TRAIN_BUTTONS.match(w.key)]
     if buttons and rng.random() < 0.35:
         w = rng.choice(buttons)
-        run = await sess.change([click(w)])
+        run = await sess.change([click(w)], fragment=w.fragment)
         tally.trainings += 1
         tally.record("train", page, run)
         check_run(sess, sid, page, f"click {w.key}", run, tally)
-        return
+        return w, run
     rng.shuffle(widgets)
     for w in widgets:
         st = new_value(w, rng)
-        if st is not None:
-            run = await sess.change([st])
+        if st is not None:  # a control in an st.fragment reruns it alone, as in the browser
+            run = await sess.change([st], fragment=w.fragment)
             tally.interactions += 1
             tally.record("change", page, run)
             check_run(sess, sid, page, f"change {w.key}", run, tally)
-            return
+            return w, run
+    return None
 
 
 async def warm_up(base: str, pages: list[str], tally: Tally) -> dict[str, float]:
