@@ -5,8 +5,9 @@ of a cell comes from ``number_label`` and ``fit_labels``, sized for the cell's p
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -220,29 +221,28 @@ def fit_labels_frames(As: Any, cell_px: float, *, font_px: int = FONT_PX,
     def size_for(longest: int) -> int:
         return min(font_px, math.floor(room / (CHAR_EM * max(longest, 1))))
 
+    @functools.cache  # each size's candidate made once, and only if a frame needs it
     def shortened(size: int) -> tuple[np.ndarray, np.ndarray] | None:
         max_chars = math.floor(room / (CHAR_EM * size))
         return candidate(max_chars) if max_chars >= 1 else None
 
     comfort = max(min_font_px, min(COMFORT_FONT_PX, font_px))
     full = candidate(None)
-    # the other candidates, in the order tried, made only if a frame needs them
-    tries: list[Any] = [lambda: shortened(comfort), lambda: full, lambda: shortened(min_font_px)]
-    made: dict[int, tuple[np.ndarray, np.ndarray] | None] = {}
+
+    def tries() -> Iterator[tuple[np.ndarray, np.ndarray] | None]:
+        """The candidates for a frame whose full labels are cramped, in the order tried."""
+        yield shortened(comfort)
+        yield full
+        yield shortened(min_font_px)
+
     shape = As.shape[1:]
     out: list[tuple[list[list[str]], int] | None] = []
     for f in range(frames):
-        chosen = None
         if size_for(int(full[1][f])) >= comfort:
             chosen = full
         else:
-            for i, make in enumerate(tries):
-                if i not in made:
-                    made[i] = make()
-                c = made[i]
-                if c is not None and c[1][f] >= 0 and size_for(int(c[1][f])) >= min_font_px:
-                    chosen = c
-                    break
+            chosen = next((c for c in tries() if c is not None and c[1][f] >= 0
+                           and size_for(int(c[1][f])) >= min_font_px), None)
         if chosen is None:
             out.append(None)
         else:
