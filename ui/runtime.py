@@ -13,7 +13,9 @@
   visitor whose rerun it lands in waits 0.2–0.6 s (measured on the project machine, see
   docs/perf.md). Those objects live as long as the process, so ``gc.freeze()`` parks them
   in the permanent generation, where collections no longer walk them; objects created later
-  (sessions, figures) are collected as before.
+  (sessions, figures) are collected as before. Before freezing it makes the meta device's
+  first shape check (``first_meta_check``): torch imports its symbolic-shapes module and
+  sympy then, so that no visitor waits for them and their objects are frozen too.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ import threading
 
 import streamlit as st
 import torch
+
+from core.formula import ConvGeometry, torch_output_shape
 
 #: Seconds after the first finished run: the first page is on screen by then.
 DELAY_S = 1.0
@@ -48,10 +52,19 @@ def import_all() -> None:
             importlib.import_module(f"{name}.{info.name}")
 
 
+def first_meta_check() -> None:
+    """One shape check on the meta device, as the shapes page makes above its size limit.
+    The first in a process imports torch's symbolic-shapes module and sympy: 0.7 s and about
+    39 000 objects on the project machine (a visitor's run waited for them, and they landed
+    after the freeze, in what every full collection walks)."""
+    torch_output_shape(ConvGeometry((8, 8), (3, 3)), meta=True)
+
+
 def freeze_imports() -> int:
-    """Import the app's modules, collect, then freeze what is left; returns how many objects
-    the permanent generation now holds."""
+    """Import the app's modules and make the first meta check, collect, then freeze what is
+    left; returns how many objects the permanent generation now holds."""
     import_all()
+    first_meta_check()
     gc.collect()
     gc.freeze()
     return gc.get_freeze_count()

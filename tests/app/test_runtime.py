@@ -51,6 +51,23 @@ def test_the_background_freeze_leaves_pandas_to_the_pages():
     assert out.split()[-1] == "False"
 
 
+def test_the_freeze_comes_after_the_meta_devices_first_check():
+    # The first meta-device shape check imports torch's symbolic-shapes module and sympy:
+    # frozen with the rest, not left to a visitor's run and to every later collection.
+    out = run("""
+        import gc, sys
+        from ui.runtime import freeze_imports
+        freeze_imports()
+        from core.formula import ConvGeometry, torch_output_shape
+        before = len(gc.get_objects())
+        shape = torch_output_shape(ConvGeometry((40, 40), (5, 5), stride=(3, 3)), meta=True)
+        print("sympy" in sys.modules, shape, len(gc.get_objects()) - before)
+    """)
+    *_, grown = out.split()
+    assert out.startswith("True (12, 12)")
+    assert int(grown) < 2_000  # nothing left to import (the first check adds ≈ 39 000)
+
+
 def test_the_app_schedules_the_freeze_once_after_its_first_run():
     out = run("""
         import gc, threading
