@@ -77,6 +77,12 @@ def _numbers(A: np.ndarray, width: float, height: float, *, blank_zeros: bool) -
                                                                     "color": "#111111"}}
 
 
+def _entry_hover(value: str, title: str) -> str:
+    """The matrix's hover: an entry's row ← column and its ``value`` (Plotly's field: ``z``
+    for a heatmap cell, ``marker.color`` for a spy plot's marker)."""
+    return f"%{{y}} ← %{{x}}: %{{{value}:.4g}}<extra>{title}</extra>"
+
+
 def _spy(Z: np.ndarray, xnames: Sequence[str], ynames: Sequence[str], *, top: float,
          title: str) -> dict:
     """Z's nonzero entries as square markers at their row and column names, coloured on the
@@ -86,7 +92,7 @@ def _spy(Z: np.ndarray, xnames: Sequence[str], ynames: Sequence[str], *, top: fl
     scale = colours.scale(top)
     return {"type": "scatter", "mode": "markers", "x": [xnames[j] for j in cc],
             "y": [ynames[i] for i in rr],
-            "hovertemplate": f"%{{y}} ← %{{x}}: %{{marker.color:.4g}}<extra>{title}</extra>",
+            "hovertemplate": _entry_hover("marker.color", title),
             "marker": {"symbol": "square", "size": SPY_PX, "color": Z[rr, cc].astype(np.float32),
                        "colorscale": scale["colorscale"], "cmin": scale["zmin"],
                        "cmax": scale["zmax"], "line": {"width": 0}}}
@@ -158,7 +164,7 @@ def product(
     for n, (Z, (x0, x1), length, xnames, ynames, title) in enumerate(panels, start=1):
         s = "" if n == 1 else str(n)
         top = colours.top(Z)
-        hover = (f"%{{y}} ← %{{x}}: %{{z:.4g}}<extra>{title}</extra>" if n == 1 else
+        hover = (_entry_hover("z", title) if n == 1 else
                  f"%{{y}} = %{{z:.4g}}<extra>{title}</extra>")
         spy = n == 1 and sparse and cell < SPY_BELOW_PX
         if spy:
