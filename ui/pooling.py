@@ -21,6 +21,7 @@ from i18n import N_, Texts, fmt
 from ui.charts import Packed, heatmap_figure, packed, unpacked
 from ui.frame import reject
 from ui.quiz import predict_then_reveal
+from ui.url import section
 from viz import STATIC
 from viz import pooling as viz_pooling
 from viz.figure import PlainFigure
@@ -168,9 +169,24 @@ def book_check(example: pooling.PoolExample, Y: torch.Tensor) -> tuple[str, bool
 def questions(X: torch.Tensor, *, window: Any, padding: Any, stride: Any, ceil_mode: bool,
               lang: str) -> None:
     """The book's questions on X (H, W): average pooling as a convolution with a constant
-    kernel, min pooling as −max(−X), the maximum of two numbers from a ReLU."""
+    kernel, min pooling as −max(−X), the maximum of two numbers from a ReLU. They sit in a
+    section the link opens (``pl_questions``), worked only while it is open: closed, a change
+    of the window redraws the animation alone, not the questions' seven grids as well."""
     t = i18n.texts(lang)
     _ = t.gettext
+    st.header(_("The book's questions"))
+    box = section(_("Average pooling as a convolution · min pooling as −max(−X) · the maximum "
+                    "from ReLUs, each worked on this X"), key="pl_questions")
+    if box.open:
+        with box:
+            _worked(t, X, window=window, padding=padding, stride=stride, ceil_mode=ceil_mode)
+
+
+def _worked(t: Texts, X: torch.Tensor, *, window: Any, padding: Any, stride: Any,
+            ceil_mode: bool) -> None:
+    """The three questions of ``questions``, worked."""
+    _ = t.gettext
+    lang = t.lang
     width = column_widths(3)[0]
 
     def row(key: str, *grids: tuple[str, Any]) -> None:
@@ -182,7 +198,6 @@ def questions(X: torch.Tensor, *, window: Any, padding: Any, stride: Any, ceil_m
                              key=f"pl_q_{key}_{title}", config=STATIC)
 
     s = pooling.pool_stride(stride, window)
-    st.header(_("The book's questions"))
     st.subheader(_("Average pooling is a convolution with a constant kernel"))
     st.markdown(_("Every weight of K is 1/(k_h·k_w): the convolution adds the window's cells "
                   "and divides by their number, as average pooling does (zero padding counted, "

@@ -22,6 +22,7 @@ from core import practice as pr
 from core.errors import CoreError
 from core.practice import MISTAKES, Verdict
 from i18n import Texts, count, error_text, fmt
+from ui.url import section
 
 #: Session key of the progress: {exercise id: {"attempts": n, "solved": bool}}.
 PROGRESS = "pr_progress"
@@ -88,7 +89,7 @@ def exercise(t: Texts, exercise_id: str, *, label: str,
     if entry:
         st.caption(count(t, "{n} attempt", "{n} attempts", entry["attempts"])
                    + (" · " + _("solved") if entry["solved"] else ""))
-    worked = st.expander(_("Worked solution"), key=f"pr_sol_{exercise_id}", on_change="rerun")
+    worked = section(_("Worked solution"), key=f"pr_sol_{exercise_id}", link=False)
     if worked.open:
         with worked:
             solution()

@@ -170,6 +170,21 @@ def tabs(ids: Sequence[str], *, key: str, format_func: Callable[[str], str]) -> 
     return list(sheets)
 
 
+def section(label: str, *, key: str, link: bool = True) -> Any:
+    """``st.expander`` whose content the page runs only while it is open (``.open``): a
+    section that costs nothing while closed. ``link``: bound to the URL (``key=true`` opens
+    it); otherwise its state is the session's alone (it reruns the page, or the fragment it
+    is in, when opened or closed).
+
+    An expander's label is part of its identity to Streamlit, and the label is in the
+    visitor's language: after a language switch it is a new expander, which would start
+    closed. Handing the session's value to it first keeps it as the visitor left it.
+    """
+    if key in st.session_state:
+        st.session_state[key] = st.session_state[key]
+    return st.expander(label, key=key, **(BIND if link else {"on_change": "rerun"}))
+
+
 class UrlCheck:
     """Call ``UrlCheck(prefix)`` under the page's intro, before its widgets, and
     ``.report()`` after them; the note shows where the check was made."""

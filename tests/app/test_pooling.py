@@ -106,14 +106,44 @@ def test_count_include_pad_changes_the_average_at_the_border():
     assert "count_include_pad=False" in all_text(not_counted)
 
 
-def test_the_books_questions_show_equal_outputs(default):
-    text = all_text(default)
+def questions_open(at) -> bool:
+    return "✓ The two outputs are equal." in all_text(at) or "✓ 两个输出相等。" in all_text(at)
+
+
+def test_the_books_questions_are_a_closed_section_that_costs_no_figure(default):
+    assert "The book's questions" in [h.value for h in default.header]
+    (box,) = [e for e in default.expander if "min pooling as −max(−X)" in e.label]
+    assert not questions_open(default)
+    assert len(figures(default)) == 1  # the animation alone: no question's grid is made
+    assert "pl_questions" not in default.query_params
+
+
+def test_the_books_questions_opened_by_a_link_show_equal_outputs():
+    at = run_page(PAGE, {"lang": "en", "pl_questions": "true"})
+    assert_clean(at)
+    text = all_text(at)
     assert text.count("✓ The two outputs are equal.") == 2
     assert "max(3, 5) = 3 + ReLU(5 − 3) = 5" in text
-    zs = [decode(f["data"][0]["z"]).tolist() for f in figures(default) if len(f["data"]) == 1]
+    zs = [decode(f["data"][0]["z"]).tolist() for f in figures(at) if len(f["data"]) == 1]
     assert [[0.25, 0.25], [0.25, 0.25]] in zs  # the constant kernel
     assert zs.count([[2, 3], [5, 6]]) == 2  # average pooling and the convolution
     assert [[0, 1], [3, 4]] in zs  # min pooling
+    assert len(figures(at)) == 1 + 7
+
+
+def test_opened_questions_stay_open_through_a_change_and_a_language_switch():
+    at = run_page(PAGE, {"lang": "en"})
+    at.session_state["pl_questions"] = True
+    at.run()
+    assert questions_open(at)
+    at.slider(key="pl_k_h").set_value(3).run()
+    assert questions_open(at)
+    at.button_group(key="lang_switch").set_value("zh").run()
+    assert_clean(at)
+    assert "✓ 两个输出相等。" in all_text(at)
+    assert at.query_params["pl_questions"] == "true"
+    at.button_group(key="lang_switch").set_value("en").run()
+    assert questions_open(at)
 
 
 def test_a_link_with_every_setting_opens_the_same_view():
@@ -161,6 +191,7 @@ def test_the_pytorch_default_stride_and_a_typed_grid_travel_in_the_link_too():
     ({"pl_x": "book 5×5"}, "pl_x", "book 3×3"),
     ({"pl_x": "two channels", "pl_c": "7"}, "pl_c", "0"),
     ({"pl_ceil": "maybe"}, "pl_ceil", "False"),
+    ({"pl_questions": "maybe"}, "pl_questions", "False"),
 ])
 def test_bad_link_values_are_noted_and_replaced(query, key, used):
     at = run_page(PAGE, {**query, "lang": "en"})

@@ -261,6 +261,17 @@ def test_every_open_solution_speaks_the_readers_language(lang):
     assert ("- 高度：⌊" in worked) if lang == "zh" else ("- height: ⌊" in worked)
 
 
+def test_an_open_solution_stays_open_through_a_language_switch():
+    at = run_page(PAGE, {"lang": "en"})
+    at.session_state["pr_sol_shape_book"] = True
+    at.run()
+    at.button_group(key="lang_switch").set_value("zh").run()
+    assert_clean(at)
+    book = next(box for box in at.expander if "pr_sol_shape_book" in str(box.proto))
+    assert "- 高度：⌊" in " ".join(m.value for m in book.markdown)
+    assert sum(bool(box.children) for box in at.expander) == 1  # the others stay closed
+
+
 def test_a_verdict_stays_through_other_reruns_and_a_language_switch():
     at = answer(run_page(PAGE, {"lang": "en"}), "shape_book", "1×1")
     assert any(pr.MISTAKES["dropped_plus_s"] in e.value for e in at.error)

@@ -48,9 +48,10 @@ VIEWS = {
     "channels_out": ("/channels?ch_tab=Many+outputs&ch_co=4&ch_ci=3", 1),
     "channels_1x1": ("/channels?ch_tab=1%C3%971+convolution&ch_ci=3&ch_co=2&ch_n=3", 1),
     "channels_cost": ("/channels?ch_tab=Cost&ch_ci=8&ch_co=8&ch_groups=2", 1),
-    "pooling": ("/pooling", 8),
+    "pooling": ("/pooling?pl_questions=true", 8),  # the book's questions opened: 7 grids
     "pooling_16x16": ("/pooling?pl_x=random+integers&pl_rows=16&pl_cols=16&pl_mode=avg"
-                      "&pl_k_h=3&pl_k_w=3&pl_s_h=2&pl_s_w=2&pl_p_h=1&pl_p_w=1&pl_ceil=true", 8),
+                      "&pl_k_h=3&pl_k_w=3&pl_s_h=2&pl_s_w=2&pl_p_h=1&pl_p_w=1&pl_ceil=true"
+                      "&pl_questions=true", 8),
 }
 
 #: Pages whose figures lay themselves out for the column's width (ui.viewport.main_width):

@@ -99,3 +99,36 @@ def test_the_chinese_page_and_a_large_view(server, page):
     page.wait_for_function(f"({STEP_JS})()[0] >= 5", timeout=20_000)
     page.locator(".updatemenu-button", has_text="Pause").click()
     screenshot(page, "pooling_16x16")
+
+
+#: The book's questions' section: its header (the expander's summary) and its charts.
+QUESTIONS = '[class*="st-key-pl_questions"]'
+CHARTS_DRAWN = """(n) => {
+  const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+  return charts.length === n && charts.every(c => c.querySelector('.main-svg'));
+}"""
+
+
+def test_the_books_questions_open_on_a_click_into_the_link(server, page, context):
+    """Closed, the section is one line and no chart; a click opens it, writes it into the
+    link and draws its seven grids; the link opens it again, in either language."""
+    _open(page, server, "?lang=en")
+    assert page.locator('[data-testid="stPlotlyChart"]').count() == 1  # the animation alone
+    page.locator(f"{QUESTIONS} summary").click()
+    page.wait_for_function("() => location.search.includes('pl_questions=true')",
+                           timeout=20_000)
+    page.wait_for_function(CHARTS_DRAWN, arg=8, timeout=30_000)
+    wait_idle(page)
+    assert_no_errors(page)
+    assert page.locator(QUESTIONS).inner_text().count("✓ The two outputs are equal.") == 2
+    page.locator(QUESTIONS).scroll_into_view_if_needed()
+    screenshot(page, "pooling_questions")
+    link = page.url
+    for lang, equal in (("zh", "✓ 两个输出相等。"), ("en", "✓ The two outputs are equal.")):
+        other = context.new_page()
+        _open(other, server, "?" + link.split("?", 1)[1].replace("lang=en", f"lang={lang}"))
+        other.wait_for_function(CHARTS_DRAWN, arg=8, timeout=30_000)
+        assert other.locator(QUESTIONS).inner_text().count(equal) == 2
+        if lang == "zh":
+            screenshot(other, "zh/pooling_questions")
+        other.close()
