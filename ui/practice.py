@@ -7,7 +7,9 @@ URL: a shared link carries the exercises (their seed), not anyone's answers. Pro
 
 Each exercise is a fragment: Check, and opening its worked solution, rerun that exercise
 alone, not the page's twenty others (a class checking answers at once is the load this
-page carries). A solution is written only while its expander is open.
+page carries). A solution is written only while its expander is open. The page shows one
+section of exercises at a time (lazy tabs); an answer checked in another section, and an
+open worked solution, are given back when that section is opened again.
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ PROGRESS = "pr_progress"
 #: Session key of the answers last checked: {exercise id: the text checked}. While the box
 #: still holds that text, its verdict stays on the page, through any rerun.
 CHECKED = "pr_checked"
+#: Session key of the exercises whose worked solution is open (kept while its section is not
+#: drawn, when Streamlit drops the expander's own state).
+OPENED = "pr_opened"
 
 
 def progress() -> dict[str, dict[str, Any]]:
@@ -68,11 +73,16 @@ def exercise(t: Texts, exercise_id: str, *, label: str,
     counted as an attempt. ``solution()`` writes the worked solution, behind an expander that
     runs it only when open. The whole exercise is a fragment (see the module's doc)."""
     _ = t.gettext
+    checked = st.session_state.setdefault(CHECKED, {})
+    key = f"pr_ans_{exercise_id}"
+    if key not in st.session_state and exercise_id in checked:
+        # Back in a section that was closed (the page's tabs): Streamlit dropped the box's
+        # state when it was not drawn; the answer last checked comes back, with its verdict.
+        st.session_state[key] = checked[exercise_id]
     with st.form(f"pr_form_{exercise_id}", border=False):
         box = st.text_area if area else st.text_input
-        text = box(label, key=f"pr_ans_{exercise_id}", placeholder=placeholder)
+        text = box(label, key=key, placeholder=placeholder)
         pressed = st.form_submit_button(_("Check"))
-    checked = st.session_state.setdefault(CHECKED, {})
     if pressed or checked.get(exercise_id) == text:
         try:
             verdict, extra = check(text)
@@ -89,7 +99,12 @@ def exercise(t: Texts, exercise_id: str, *, label: str,
     if entry:
         st.caption(count(t, "{n} attempt", "{n} attempts", entry["attempts"])
                    + (" · " + _("solved") if entry["solved"] else ""))
-    worked = section(_("Worked solution"), key=f"pr_sol_{exercise_id}", link=False)
+    sol = f"pr_sol_{exercise_id}"
+    opened = st.session_state.setdefault(OPENED, set())
+    if sol not in st.session_state and exercise_id in opened:
+        st.session_state[sol] = True  # back in its section: open as it was left
+    worked = section(_("Worked solution"), key=sol, link=False)
+    (opened.add if worked.open else opened.discard)(exercise_id)
     if worked.open:
         with worked:
             solution()

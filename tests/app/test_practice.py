@@ -13,8 +13,27 @@ from tests.apptest import assert_clean, run_page
 PAGE = "pages/practice.py"
 
 
+#: The page's sections (its tabs, in order) and the exercises of each, by their id's start.
+SECTIONS = ("Shapes", "Predict Y", "Design K", "Cost", "Pooling", "Matrix",
+            "Transposed convolution")
+SECTION_OF = (("shape_", "Shapes"), ("edge_", "Predict Y"), ("design_", "Design K"),
+              ("cost_", "Cost"), ("pool_", "Pooling"), ("avg_kernel_", "Pooling"),
+              ("min_pool_", "Pooling"), ("matrix_", "Matrix"),
+              ("trans_", "Transposed convolution"))
+
+
+def open_section(at, section: str):
+    """Open a section's tab as a click would (its label in the page's language)."""
+    if at.session_state["_pr_tab_id"] != section:
+        at.session_state["pr_tab"] = at.tabs[SECTIONS.index(section)].label
+        at.run()
+    assert at.session_state["_pr_tab_id"] == section
+    return at
+
+
 def answer(at, exercise: str, text: str):
-    """Type ``text`` into an exercise's box and press its Check button."""
+    """Open the exercise's section, type ``text`` into its box and press its Check button."""
+    open_section(at, next(tab for start, tab in SECTION_OF if exercise.startswith(start)))
     key = f"pr_ans_{exercise}"
     box = (at.text_input(key=key) if any(w.key == key for w in at.text_input)
            else at.text_area(key=key))
@@ -233,16 +252,23 @@ def _exercise_ids(at) -> list[str]:
 
 def test_a_worked_solution_is_written_only_while_it_is_open():
     at = run_page(PAGE, {"lang": "en"})
-    ids = _exercise_ids(at)
-    assert len(ids) == len(at.expander) > 15
-    assert all(not box.children for box in at.expander), "closed: nothing written"
-    charts = len(at.get("plotly_chart"))
-    for exercise in ids:
-        at.session_state[f"pr_sol_{exercise}"] = True
-    at.run()
-    assert_clean(at)
-    assert all(box.children for box in at.expander), "open: every solution written"
-    assert len(at.get("plotly_chart")) == charts + 3  # the three edge tasks' Y
+    seen, added = 0, 0
+    for section in SECTIONS:
+        open_section(at, section)
+        ids = _exercise_ids(at)
+        assert len(ids) == len(at.expander) >= 1
+        assert all(not box.children for box in at.expander), "closed: nothing written"
+        charts = len(at.get("plotly_chart"))
+        for exercise in ids:
+            at.session_state[f"pr_sol_{exercise}"] = True
+        at.run()
+        assert_clean(at)
+        assert all(box.children for box in at.expander), "open: every solution written"
+        added += len(at.get("plotly_chart")) - charts
+        seen += len(ids)
+    assert seen == 21
+    assert added == 3  # the three edge tasks' Y
+    at = open_section(at, "Shapes")
     book = next(box for box in at.expander if "pr_sol_shape_book" in str(box.proto))
     assert "**2**" in " ".join(m.value for m in book.markdown)  # ⌊(4 − 3 + 2)/2⌋ … = 2
 
@@ -252,13 +278,17 @@ def test_every_open_solution_speaks_the_readers_language(lang):
     from tests.app.test_lang import chinese_in, english_in
 
     at = run_page(PAGE, {"lang": lang, "pr_seed": "5"})
-    for exercise in _exercise_ids(at):
-        at.session_state[f"pr_sol_{exercise}"] = True
-    at.run()
-    assert_clean(at)
-    assert (english_in(at) == {}) if lang == "zh" else (chinese_in(at) == [])
-    worked = " ".join(m.value for m in at.markdown)
+    worked = ""
+    for section in SECTIONS:
+        open_section(at, section)
+        for exercise in _exercise_ids(at):
+            at.session_state[f"pr_sol_{exercise}"] = True
+        at.run()
+        assert_clean(at)
+        assert (english_in(at) == {}) if lang == "zh" else (chinese_in(at) == [])
+        worked += " ".join(m.value for m in at.markdown)
     assert ("- 高度：⌊" in worked) if lang == "zh" else ("- height: ⌊" in worked)
+    assert "core.matrix.conv_matrix" in worked  # the last sections' solutions too
 
 
 def test_an_open_solution_stays_open_through_a_language_switch():
@@ -270,6 +300,34 @@ def test_an_open_solution_stays_open_through_a_language_switch():
     book = next(box for box in at.expander if "pr_sol_shape_book" in str(box.proto))
     assert "- 高度：⌊" in " ".join(m.value for m in book.markdown)
     assert sum(bool(box.children) for box in at.expander) == 1  # the others stay closed
+
+
+def test_one_section_runs_at_a_time_and_a_teachers_link_opens_one():
+    at = run_page(PAGE, {"lang": "en"})
+    assert [t.label for t in at.tabs] == [f"{n} · {s}" for n, s in enumerate(SECTIONS, 1)]
+    assert _exercise_ids(at) == ["shape_book", "shape_0_0", "shape_0_1", "shape_0_2",
+                                 "shape_0_3"]
+    at = run_page(PAGE, {"lang": "zh", "pr_tab": "Pooling"})
+    assert_clean(at)
+    assert at.session_state["pr_tab"] == "5 · 汇聚层"
+    assert _exercise_ids(at) == ["pool_book", "avg_kernel_0", "min_pool_0"]
+    at = run_page(PAGE, {"lang": "en", "pr_tab": "Homework"})
+    assert at.session_state["_pr_tab_id"] == "Shapes"
+    assert any("`pr_tab=Homework`" in w.value for w in at.warning)
+
+
+def test_a_checked_answer_and_an_open_solution_come_back_with_their_section():
+    at = answer(run_page(PAGE, {"lang": "en"}), "shape_book", "1×1")
+    at.session_state["pr_sol_shape_book"] = True
+    at.run()
+    at = answer(at, "min_pool_0", "1 2")  # another section
+    assert "pr_ans_shape_book" not in at.session_state  # Streamlit dropped the closed box
+    at = open_section(at, "Shapes")
+    assert at.text_input(key="pr_ans_shape_book").value == "1×1"
+    assert any(pr.MISTAKES["dropped_plus_s"] in e.value for e in at.error)
+    book = next(box for box in at.expander if "pr_sol_shape_book" in str(box.proto))
+    assert "**2**" in " ".join(m.value for m in book.markdown)
+    assert at.session_state["pr_progress"]["shape_book"]["attempts"] == 1
 
 
 def test_a_verdict_stays_through_other_reruns_and_a_language_switch():

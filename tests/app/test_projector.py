@@ -14,6 +14,8 @@ from viz.grid import PROJECTOR_FONT_PX
 #: Pages whose default view draws grids with numbers in their cells.
 GRID_PAGES = ["tour.py", "sliding_window.py", "edges.py", "learn.py", "channels.py",
               "practice.py", "pooling.py"]
+#: Where a page's grids are not on its first view: practice's are in its second section.
+WHERE = {"practice.py": {"pr_tab": "Predict Y"}}
 
 
 def cell_fonts(fig: dict) -> list[float]:
@@ -44,10 +46,10 @@ def toggle(at):
 
 @pytest.mark.parametrize("page", GRID_PAGES)
 def test_every_number_in_a_grid_is_projector_sized(page):
-    at = run_page(f"pages/{page}", {"view": "class", "lang": "en"})
+    at = run_page(f"pages/{page}", {"view": "class", "lang": "en", **WHERE.get(page, {})})
     assert_clean(at)
     sizes = page_fonts(at)
-    assert sizes, "the default view has numbered grids"
+    assert sizes, "the view has numbered grids"
     assert min(sizes) >= PROJECTOR_FONT_PX == view.MIN_FONT_PX == 24
     assert at.query_params["view"] == "class", "the link keeps the view"
     assert toggle(at).value is True
@@ -145,7 +147,7 @@ def test_a_bad_view_is_noted_in_chinese_in_chinese():
 
 
 def test_the_switch_turns_it_on_and_off_and_the_link_follows():
-    at = run_page("pages/practice.py", {"lang": "en"})
+    at = run_page("pages/practice.py", {"lang": "en", **WHERE["practice.py"]})
     toggle(at).set_value(True).run()
     assert at.query_params["view"] == "class"
     assert min(page_fonts(at)) >= PROJECTOR_FONT_PX

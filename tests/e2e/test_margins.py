@@ -15,15 +15,17 @@ import pytest
 
 from tests.e2e.conftest import assert_no_errors, goto, wait_idle
 
-#: Every page's default view, in both languages, and the projector view; the learning page
-#: also on its largest set-up (a 64×64 picture, 400 steps: row numbers and step labels of
-#: three digits).
+#: Every page's default view (practice's sections with grids), in both languages, and the
+#: projector view; the learning page also on its largest set-up (a 64×64 picture, 400 steps:
+#: row numbers and step labels of three digits).
 SOBEL = ("lk_target=Sobel+x&lk_input=Shapes+64%C3%9764&lk_same=true&lk_bias=true"
          "&lk_init=randn&lk_opt=momentum&lk_lr=0.2&lk_steps=400&lk_loss=mean")
-PAGES = ("", "sliding_window", "edges", "learn", "shapes", "channels", "pooling", "transposed",
-         "practice")
+PAGES = ("", "sliding_window", "edges", "learn", "shapes", "channels", "pooling", "transposed")
+#: Practice's sections with grids (its first, the default, has none).
+PRACTICE = tuple(f"practice?pr_tab={tab}&" for tab in ("Predict+Y", "Pooling", "Matrix"))
 VIEWS = ([f"{p}?lang=en" for p in PAGES] + [f"{p}?lang=zh" for p in PAGES]
-         + [f"{p}?view=class" for p in PAGES if p not in ("", "practice")]
+         + [f"{p}lang={lang}" for p in PRACTICE for lang in ("en", "zh")]
+         + [f"{p}?view=class" for p in PAGES if p != ""]
          + [f"learn?{SOBEL}", "pooling?pl_x=random+integers&pl_rows=16&pl_cols=16"])
 
 #: For each chart on the page: its key and the sides whose laid-out margin differs from the

@@ -14,8 +14,10 @@ from ui import view
 pytestmark = pytest.mark.e2e
 
 SCREEN = {"width": 1280, "height": 720}
-#: The pages whose default view draws numbered grids, by URL path.
-GRID_PAGES = ["", "sliding_window", "edges", "learn", "channels", "practice", "pooling"]
+#: The views that draw numbered grids, by URL path: each page's default view, and practice's
+#: second section.
+GRID_PAGES = ["", "sliding_window", "edges", "learn", "channels", "practice?pr_tab=Predict+Y",
+              "pooling"]  # practice's grids are in its second section
 
 #: The numbers drawn in grid cells, as [text, font size px, drawn height px] once the page's
 #: charts are all drawn (null before): heatmap cell labels and text-only scatter points, not
@@ -58,7 +60,7 @@ def _open(page, url: str) -> None:
 
 @pytest.mark.parametrize("path", GRID_PAGES)
 def test_grid_numbers_are_readable_from_the_back_of_the_room(page, app, path):
-    _open(page, f"{app}/{path}?view=class&lang=en")
+    _open(page, f"{app}/{path}{'&' if '?' in path else '?'}view=class&lang=en")
     numbers = page.wait_for_function(CELL_NUMBERS).json_value()
     assert numbers, f"{path}: no numbers in its grids"
     small = [n for n in numbers if n[1] < view.MIN_FONT_PX or n[2] < view.MIN_FONT_PX]
