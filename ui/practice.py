@@ -31,9 +31,6 @@ PROGRESS = "pr_progress"
 #: Session key of the answers last checked: {exercise id: the text checked}. While the box
 #: still holds that text, its verdict stays on the page, through any rerun.
 CHECKED = "pr_checked"
-#: Session key of the exercises whose worked solution is open (kept while its section is not
-#: drawn, when Streamlit drops the expander's own state).
-OPENED = "pr_opened"
 
 
 def progress() -> dict[str, dict[str, Any]]:
@@ -99,12 +96,7 @@ def exercise(t: Texts, exercise_id: str, *, label: str,
     if entry:
         st.caption(count(t, "{n} attempt", "{n} attempts", entry["attempts"])
                    + (" · " + _("solved") if entry["solved"] else ""))
-    sol = f"pr_sol_{exercise_id}"
-    opened = st.session_state.setdefault(OPENED, set())
-    if sol not in st.session_state and exercise_id in opened:
-        st.session_state[sol] = True  # back in its section: open as it was left
-    worked = section(_("Worked solution"), key=sol, link=False)
-    (opened.add if worked.open else opened.discard)(exercise_id)
+    worked = section(_("Worked solution"), key=f"pr_sol_{exercise_id}", link=False)
     if worked.open:
         with worked:
             solution()

@@ -35,6 +35,8 @@ LINKED = "_url_linked"
 _NAMED = "_url_named"
 #: What every widget bound to the URL passes: ``st.slider(..., **BIND)``.
 BIND: dict[str, Any] = {"bind": "query-params"}
+#: The unlinked sections (``section``) open in this session, kept while they are not drawn.
+_OPENED = "_url_sections_open"
 #: Old parameter names kept working after a rename: {old: new}.
 ALIASES: dict[str, str] = {}
 #: Parameters of every page, not of one (no page prefix): judged by their own module (the
@@ -178,11 +180,19 @@ def section(label: str, *, key: str, link: bool = True) -> Any:
 
     An expander's label is part of its identity to Streamlit, and the label is in the
     visitor's language: after a language switch it is a new expander, which would start
-    closed. Handing the session's value to it first keeps it as the visitor left it.
+    closed. Handing the session's value to it first keeps it as the visitor left it. An
+    unlinked section that is open is also remembered while it is not drawn (Streamlit drops
+    an undrawn widget's state); a linked one has its state in the link.
     """
+    opened = st.session_state.setdefault(_OPENED, set())
     if key in st.session_state:
         st.session_state[key] = st.session_state[key]
-    return st.expander(label, key=key, **(BIND if link else {"on_change": "rerun"}))
+    elif not link and key in opened:
+        st.session_state[key] = True  # not drawn for a while (a closed tab): open as it was left
+    box = st.expander(label, key=key, **(BIND if link else {"on_change": "rerun"}))
+    if not link:
+        (opened.add if box.open else opened.discard)(key)
+    return box
 
 
 class UrlCheck:
