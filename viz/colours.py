@@ -46,6 +46,15 @@ def top(*grids: Any, zmax: float | None = None) -> float:
     return float(np.abs(finite).max()) if finite.size and np.abs(finite).max() > 0 else 1.0
 
 
+def tops(stack: Any, *, zmax: float | None = None) -> np.ndarray:
+    """``top`` of each grid of a stack (frames, rows, cols), at once: (frames,)."""
+    A = np.asarray(stack, dtype=np.float64)
+    if zmax is not None and np.isfinite(zmax) and zmax > 0:
+        return np.full(len(A), float(zmax))
+    largest = np.where(np.isfinite(A), np.abs(A), 0.0).max(axis=(-2, -1), initial=0.0)
+    return np.where(largest > 0, largest, 1.0)
+
+
 def scale(top: float) -> dict:
     """Heatmap colour settings for the scale ±``top``: colorscale, zmin, zmax.
 
@@ -92,9 +101,12 @@ def ink(background: Any) -> np.ndarray:
     return np.where(contrast(L, 1.0) > contrast(L, 0.0), WHITE, BLACK)
 
 
-def text_colours(values: Any, top: float) -> np.ndarray:
-    """The colour to write each value in, on its own cell: black on light, white on dark."""
-    return ink(rgb(values, top))
+def text_colours(values: Any, top: Any) -> np.ndarray:
+    """The colour to write each value in, on its own cell: black on light, white on dark.
+    ``top``: the scale's end, or one per grid of a stack (frames, rows, cols): (frames,)."""
+    v = np.asarray(values, dtype=np.float64)
+    top = np.asarray(top, dtype=np.float64)
+    return ink(rgb(v, top if top.ndim == 0 else top.reshape(-1, *([1] * (v.ndim - 1)))))
 
 
 def png_uri(A: Any, top: float) -> str:

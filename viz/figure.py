@@ -22,11 +22,18 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from _plotly_utils.utils import is_skipped_key, to_typed_array_spec  # go.Figure.to_dict's
 
+#: Plotly's test of a key whose value is never a typed array, memoized (a figure with frames
+#: asks it for every key of every frame).
+_skipped = cache(is_skipped_key)
+
 
 @cache
 def _template(name: str) -> dict:
     """A named template as a plain dict, made once per name and shared read-only."""
     return pio.templates[name].to_plotly_json()
+
+
+_LEAVES = frozenset({str, int, float, bool, type(None)})
 
 
 def _without_none(d: dict) -> dict:
@@ -38,10 +45,12 @@ def _without_none(d: dict) -> dict:
 def _typed(v: Any) -> Any:
     """v with every NumPy array as a typed-array spec, the dicts and lists holding one copied
     (the rest shared): Plotly's ``convert_to_base64`` without writing into v."""
+    if type(v) in _LEAVES:  # most values: a figure's (or a frame's) text, numbers and flags
+        return v
     if isinstance(v, np.ndarray):
         return to_typed_array_spec(v)
     if isinstance(v, dict):
-        out = {k: x if is_skipped_key(k) else _typed(x) for k, x in v.items()}
+        out = {k: x if _skipped(k) else _typed(x) for k, x in v.items()}
         return v if all(out[k] is x for k, x in v.items()) else out
     # A list is walked when its first item is a container: the traces, shapes, frames and
     # rows of a grid are homogeneous, and a grid's labels (a list of strings) are not walked

@@ -251,11 +251,13 @@ def fit_labels_frames(As: Any, cell_px: float, *, font_px: int = FONT_PX,
     return out
 
 
-def cell_text(labels: Sequence[Sequence[str]], A: Any, top: float) -> list[list[str]]:
-    """Labels as Plotly draws them: white (a span) on dark cells, the trace's black elsewhere."""
-    ink = colours.text_colours(_array(A), top)
+def cell_text(labels: Sequence[Sequence[str]], A: Any, top: float, *,
+              ink: np.ndarray | None = None) -> list[list[str]]:
+    """Labels as Plotly draws them: white (a span) on dark cells, the trace's black elsewhere.
+    ``ink``: A's ``colours.text_colours`` when already known (a stack's, made at once)."""
+    ink = colours.text_colours(_array(A), top) if ink is None else ink
     return [[t if c == colours.BLACK else f'<span style="color:{c}">{t}</span>'
-             for t, c in zip(row, ink_row)] for row, ink_row in zip(labels, ink)]
+             for t, c in zip(row, ink_row)] for row, ink_row in zip(labels, ink.tolist())]
 
 
 def left_margin(rows: int, *, projector: bool = False) -> int:
@@ -319,8 +321,10 @@ def labels_frames(Zs: Any, *, zmax: float | None = None, width: int | None = Non
     if cell is None:
         cell = cell_px(As.shape[1:], width, projector=projector, colorbar=colorbar)
     fitted = fit_labels_frames(As, cell, **_fonts(cell, projector))
-    return [(cell_text(f[0], A, colours.top(A, zmax=zmax)), f[1]) if f else None
-            for f, A in zip(fitted, As)]
+    tops = colours.tops(As, zmax=zmax)
+    ink = colours.text_colours(As, tops)  # every frame's at once (100 frames: 1 call)
+    return [(cell_text(f[0], A, top, ink=i), f[1]) if f else None
+            for f, A, top, i in zip(fitted, As, tops.tolist(), ink)]
 
 
 def hover_cell(lang: str) -> str:

@@ -134,9 +134,9 @@ LEVELS = 100
 
 
 def _cells(A: np.ndarray) -> np.ndarray:
-    """A grid as drawn: round-off (≤ TINY × its largest entry) shown as 0."""
-    finite = A[np.isfinite(A)]
-    top = float(np.abs(finite).max()) if finite.size else 0.0
+    """A grid as drawn, or each grid of a stack (frames, rows, cols): round-off (≤ TINY × the
+    grid's largest finite entry) shown as 0."""
+    top = np.where(np.isfinite(A), np.abs(A), 0.0).max(axis=(-2, -1), keepdims=True, initial=0.0)
     return np.where(np.abs(A) <= TINY * top, 0.0, A)
 
 
@@ -165,22 +165,19 @@ def _grid_frames(As: Sequence[np.ndarray], zmax: float | None, *, levels: bool =
     shrink by orders over the run (∂loss/∂K) is coloured on its own step's scale, as its bar
     then says. Returns the frames' data and the labels (``_put_numbers`` gives them to the
     trace and the frames)."""
-    As = [_cells(np.asarray(A, dtype=np.float64)) for A in As]
+    As = _cells(np.asarray(np.stack(As), dtype=np.float64))  # all frames at once
     if levels:
-        out = []
-        for A in As:
-            top = zmax or float(np.abs(A).max()) or 1.0
-            out.append({"type": "heatmap", "z": np.clip(np.round(A / top * LEVELS), -LEVELS,
-                                                        LEVELS).astype(int).tolist()})
-        return out, None
-    out = []
-    for A in As:
-        frame: dict = {"type": "heatmap", "z": np.round(A, 6).tolist()}
-        if zmax is None:  # its own scale (∂loss/∂K shrinks by orders): colours, bar and labels
-            frame.update(zmin=-(top := colours.top(A)), zmax=top)
-        out.append(frame)
+        tops = (np.full(len(As), zmax) if zmax else
+                np.abs(As).max(axis=(1, 2), initial=0.0))[:, None, None]
+        tops = np.where(tops > 0, tops, 1.0)
+        z = np.clip(np.round(As / tops * LEVELS), -LEVELS, LEVELS).astype(int).tolist()
+        return [{"type": "heatmap", "z": zf} for zf in z], None
+    out: list[dict] = [{"type": "heatmap", "z": zf} for zf in np.round(As, 6).tolist()]
+    if zmax is None:  # its own scale (∂loss/∂K shrinks by orders): colours, bar and labels
+        for frame, top in zip(out, colours.tops(As).tolist()):
+            frame.update(zmin=-top, zmax=top)
     # in _grid_trace's cells, all frames at once (labels_frames labels each value once)
-    fitted = _one_size(labels_frames(np.stack(As), zmax=zmax, projector=projector,
+    fitted = _one_size(labels_frames(As, zmax=zmax, projector=projector,
                                      colorbar=True)) if numbers else None
     return out, fitted
 
