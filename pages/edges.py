@@ -2,14 +2,14 @@
 the visitor's language."""
 
 import numpy as np
-import plotly.graph_objects as go
 import streamlit as st
 import torch
 
 import core
 from core.images import MAX_SIDE, SAMPLES, sample, value_range
-from core.kernels import PRESETS, gradient_magnitude
+from core.kernels import PRESETS
 from i18n import N_, fmt
+from ui import edges as E
 from ui.edges import ERR, LAST, PIC, SEED_X, UPLOAD, uploaded
 from ui.frame import Frame, reject
 from ui.grid import grid_input
@@ -17,7 +17,7 @@ from ui.lang import gettext_for_session, plotly_words, uploader_words
 from ui.url import BIND, choice
 from viz import colours
 from viz.config import chart_config
-from viz.edges import HOVER_MAX, adaptive_grid
+from viz.edges import HOVER_MAX
 from viz.grid import column_widths
 
 CUSTOM = N_("Custom kernel")  # an id: it ends up in the URL (shown translated)
@@ -56,38 +56,12 @@ def _go(picture: str, kernel: str) -> None:
                             ed_mode="zeros", ed_sobel=False)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _correlate(image_id: str, kernel: tuple[tuple[float, ...], ...], padding: int, stride: int,
-               mode: str, _X: np.ndarray) -> np.ndarray:
-    """Y = corr2d(X, K); ``image_id`` names X (``_X`` is left out of the cache key)."""
-    return core.corr2d(_X, kernel, padding=padding, stride=stride, padding_mode=mode).numpy()
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def _sobel(image_id: str, padding: int, stride: int, mode: str,
-           _X: np.ndarray) -> tuple[np.ndarray, ...]:
-    """(Gx, Gy, √(Gx² + Gy²)) of the picture ``image_id``."""
-    return tuple(G.numpy() for G in gradient_magnitude(_X, padding=padding, stride=stride,
-                                                        padding_mode=mode))
-
-
-@st.cache_resource(max_entries=48, show_spinner=False)
-def _figure(*, source: tuple, title: str, width: int, zmax: float | None, lang: str,
-            projector: bool, _Z: np.ndarray) -> go.Figure:
-    """The figure of the grid that ``source`` (plain values) names, with its title and hover
-    in ``lang``. Shared by sessions and never changed: st.plotly_chart draws from a copy
-    (Figure.to_dict). Unlike cache_data it is not unpickled on every hit, which costs as much
-    as drawing a 512² PNG again."""
-    return adaptive_grid(_Z, title=title, colorbar=True, width=width, zmax=zmax, lang=lang,
-                         projector=projector, modebar=True)  # drawn with chart_config
-
-
 def panel(col, title: str, Z: np.ndarray, key: str, *, source: tuple, width: int,
          zmax: float | None = None) -> None:
     """One grid in a column ``width`` px wide, its colour bar and, underneath, its shape and
     value range; ``zmax``: a colour scale shared with the panels beside it."""
     lo, hi = value_range(torch.from_numpy(Z))
-    col.plotly_chart(_figure(source=source, title=title, width=width, zmax=zmax, lang=t.lang,
+    col.plotly_chart(E.grid_figure(source=source, title=title, width=width, zmax=zmax, lang=t.lang,
                              projector=page.projector, _Z=Z), key=key,
                      config=chart_config(t.lang))
     col.caption(fmt(t, "{h}×{w}, values from {lo:.4g} to {hi:.4g}", h=Z.shape[0], w=Z.shape[1],
@@ -169,7 +143,7 @@ if not k_error:
     panel(k_fig_col, f"K · {_(kernel)}", K.numpy(), "ed_fig_k", source=("K", K_rows),
          width=column_widths(FIGURES)[1])
     try:
-        Y = _correlate(image_id=image_id, kernel=K_rows, padding=pad, stride=stride, mode=mode,
+        Y = E.correlate(image_id=image_id, kernel=K_rows, padding=pad, stride=stride, mode=mode,
                        _X=X)
     except ValueError as e:
         reject(e, lead=_("No output:"), where=y_col)
@@ -187,7 +161,8 @@ if sobel:
     st.markdown(_("Sobel x finds vertical edges, Sobel y horizontal ones; the length of the "
                   "gradient (Gx, Gy) finds edges of **every** orientation."))
     try:
-        Gx, Gy, M = _sobel(image_id=image_id, padding=pad, stride=stride, mode=mode, _X=X)
+        Gx, Gy, M = E.sobel_gradients(image_id=image_id, padding=pad, stride=stride, mode=mode,
+                                      _X=X)
     except ValueError as e:
         reject(e, lead=_("No gradient:"))
     else:

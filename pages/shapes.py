@@ -17,7 +17,6 @@ from core.formula import (
     ConvGeometry,
     format_count,
     formulas,
-    torch_check,
     torch_check_limit,
     window_map,
 )
@@ -29,7 +28,7 @@ from core.padding import (
     solve_padding,
     strides_without_solution,
 )
-from core.plan import LENET, LENET_INPUT, plan_text, run_limit, run_plan, sequential_script
+from core.plan import LENET, LENET_INPUT, plan_text, run_limit, sequential_script
 from core.torchcode import MAX_TEXT
 from i18n import N_, error_text, fmt, sentences
 from ui.frame import Frame, reject
@@ -55,16 +54,6 @@ page = Frame("sh_", _("Shapes & padding"), _(
     "What shape comes out of a convolution, and what padding do you need? The notebook's "
     "padding and stride cells, as a calculator, a layer planner and a padding solver."))
 calc, planner, solver = tabs(TABS, key="sh_tab", format_func=_)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def torch_shape(size: tuple, kernel: tuple, padding, stride: tuple, dilation: tuple) -> tuple:
-    return torch_check(ConvGeometry(size, kernel, padding, stride, dilation))
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def run_export(input_shape: tuple, text: str) -> tuple[tuple[int, ...], bool]:
-    return run_plan(plan_text(input_shape, text))
 
 
 @st.fragment
@@ -93,7 +82,7 @@ def calculator() -> None:
     if out:
         left, right = st.columns([1, 3])
         left.metric(_("Output shape (H × W)"), f"{out[0]} × {out[1]}")
-        shape, meta = torch_shape(size, kernel, g.padding, stride, dilation)
+        shape, meta = U.torch_shape(size, kernel, g.padding, stride, dilation)
         if shape == out:
             checked = dict(code=g.code(), x=f"torch.zeros(1, 1, {size[0]}, {size[1]})",
                            y=f"torch.Size([1, 1, {shape[0]}, {shape[1]}])")
@@ -197,7 +186,7 @@ def layer_planner() -> None:
                "{macs} multiply-accumulates", **summary))
     if p.error is None and p.rows:
         st.code(sequential_script(p), language="python")
-        shape, meta = run_export((C, H, W), text)
+        shape, meta = U.run_export((C, H, W), text)
         if shape == (1,) + p.out_shape:
             size_text = f"torch.Size({list(shape)})"
             ran = (fmt(t, "✓ Ran this code on the meta device (shapes only): `Y.shape` is "

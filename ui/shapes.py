@@ -10,9 +10,18 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core.formula import SEED_CELLS
+from core.formula import SEED_CELLS, ConvGeometry, torch_check
 from core.layers import LAYER_NAMES, ROW_KEYS, Shape3, rows_text
-from core.plan import LENET, LENET_INPUT, RESULT_COLUMNS, Plan, compact_from_code, table_rows
+from core.plan import (
+    LENET,
+    LENET_INPUT,
+    RESULT_COLUMNS,
+    Plan,
+    compact_from_code,
+    plan_text,
+    run_plan,
+    table_rows,
+)
 from core.torchcode import editor_rows
 from ui.lang import gettext_for_session
 from ui.url import BIND
@@ -146,3 +155,17 @@ def layer_table(text: str, p: Plan) -> int:
                                                    "negative = in the padding"), 62),
         })
     return len(rows)
+
+
+# Cached here, not in the page: a cached function defined in a page script is made again,
+# its source read, on every run.
+@st.cache_data(max_entries=64, show_spinner=False)
+def torch_shape(size: tuple, kernel: tuple, padding, stride: tuple, dilation: tuple) -> tuple:
+    """core.formula.torch_check of the geometry: (output shape, meta) from PyTorch itself."""
+    return torch_check(ConvGeometry(size, kernel, padding, stride, dilation))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def run_export(input_shape: tuple, text: str) -> tuple[tuple[int, ...], bool]:
+    """core.plan.run_plan of the typed layers on ``input_shape``, run in PyTorch."""
+    return run_plan(plan_text(input_shape, text))
