@@ -13,6 +13,7 @@ from core.images import SAMPLES, stripes
 from core.kernels import D2L_EDGE, PRESETS, SOBEL_X
 from ui.learn_run import record, train
 from ui.learn_setups import SETUPS
+from viz.learn import training_animation
 
 PAGE = "pages/learn.py"
 SOBEL = SETUPS["sobel"].values
@@ -31,6 +32,12 @@ def _train(task: learn_task.Task, steps: int, **settings) -> None:
     for _ in learn.learn_kernel(task.X, task.Y, kernel_size=task.kernel_size, steps=steps,
                                 **settings):
         pass
+
+
+def _animation(task: learn_task.Task, run) -> None:
+    training_animation(run.losses, run.steps, run.weights, run.grads, run.preds, task.Y,
+                       total=run.total, optimum=0.0, kmax=float(task.K_view.abs().max()),
+                       ymax=float(task.Y.abs().max()))
 
 
 def _page_run(at, *, fresh: bool) -> float:
@@ -57,6 +64,14 @@ def measure() -> list[Row]:
     rows.append(Row("learn", f"bare training, {n} steps 64×64 Sobel 3×3", big * 1e3, "ms"))
     kept = best_of(lambda: record(sobel, steps=n, **settings), repeat=3)
     rows.append(Row("learn", "whole run kept for the animation / bare training", kept / big, "×"))
+    # The animation of a 100-frame run (the notebook's stripes, a 2×2 kernel, 500 steps: every
+    # grid numbered) beside the training that made it: what a new setting costs the server.
+    long = learn_task.make_task(stripes(), D2L_EDGE, kernel_size=(2, 2))
+    trained = best_of(lambda: _train(long, 500), repeat=5)
+    run = record(long, steps=500)
+    built = best_of(lambda: _animation(long, run), repeat=5)
+    rows.append(Row("learn", f"animation of {len(run.steps)} frames / its training, "
+                    "500 steps 6×8 2×2", built / trained, "×"))
     # Bare and page runs alternate, so a busy machine slows both alike; best of 5 each.
     at = apptest(PAGE, SOBEL_200)
     bare, fresh, rerun = float("inf"), float("inf"), float("inf")
