@@ -255,11 +255,14 @@ class Tally:
     link_checks: int = 0  # runs whose share link was compared with the session's own state
     shares: int = 0  # runs that opened or closed a share popover
     page_set_params: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    change_starts: list[tuple[float, float]] = field(default_factory=list)  # (start, seconds)
 
     def record(self, kind: str, page: str, run: Run) -> None:
         name = f"{kind} {page or 'home'}"
         self.latencies[name].append(run.seconds)
         self.sizes[name].append(run.bytes)
+        if kind == "change":  # when it was asked for, for the p95 over time (``windows``)
+            self.change_starts.append((time.perf_counter() - run.seconds, run.seconds))
 
 
 def percentile(xs: list[float], q: float) -> float:
@@ -514,6 +517,8 @@ class Report:
     latency: dict[str, dict[str, float]]  # group -> n, p50, p95, p99, max, mean (s), kB
     scenario: str = "default"
     checks: list[Check] = field(default_factory=list)
+    #: (window start s, changes, p95 s) over the load phase: ``windows``
+    change_windows: list[tuple[float, int, float]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -537,6 +542,24 @@ class Report:
             "cpu_per_run": self.cpu_per_run_ms,
         }
         return [Check(TARGETS[n][0], float(value[n]), *TARGETS[n][1:]) for n in names]
+
+
+#: The load phase cut into windows this long for the change p95 over time.
+WINDOW_S = 20.0
+
+
+def windows(starts: list[tuple[float, float]], t0: float, seconds: float
+            ) -> list[tuple[float, int, float]]:
+    """Changes by when they were asked for, in WINDOW_S windows from ``t0``: (window start
+    in s, changes, their p95 in s). Slow runs spread over the whole load are queueing; slow
+    runs only in the first window are the sessions arriving at once."""
+    out = []
+    for w in range(math.ceil(seconds / WINDOW_S)):
+        lo = w * WINDOW_S
+        xs = [s for t, s in starts if lo <= t - t0 < lo + WINDOW_S]
+        if xs:
+            out.append((lo, len(xs), percentile(xs, 95)))
+    return out
 
 
 def summarize(xs: list[float]) -> dict[str, float]:
@@ -610,6 +633,7 @@ def run_load(*, sessions: int = 20, seconds: float = 60, think: float = 1.0, see
         latency={k: summarize(v) | {"kB": statistics.median(sizes[k]) / 1e3 if sizes[k] else 0}
                  for k, v in sorted(groups.items())},
         scenario=scenario,
+        change_windows=windows(tally.change_starts, t0, seconds),
     )
     report.checks = report.check(SCENARIOS[scenario].targets)
     return report
@@ -644,6 +668,10 @@ def print_report(r: Report) -> None:
     for name, s in r.latency.items():
         print(f"{name:<38} {s['n']:>5} {ms(s['p50'])} {ms(s['p95'])} {ms(s['p99'])} "
               f"{ms(s['max'])} {s['kB']:>17.0f}")
+    if r.change_windows:
+        print(f"change p95 by when it was asked for ({WINDOW_S:g} s windows): " + ", ".join(
+            f"{lo:g}–{lo + WINDOW_S:g} s {p * 1e3:.0f} ms (n {n})"
+            for lo, n, p in r.change_windows))
     if r.error_alerts:
         print("\nst.error messages the pages showed (readable rejections, not failures):")
         for msg, n in sorted(r.error_alerts.items(), key=lambda kv: -kv[1])[:10]:

@@ -94,3 +94,10 @@ def test_up_to_100_sessions_run_and_101_are_refused(monkeypatch):
     assert seen["sessions"] == 100
     with pytest.raises(SystemExit):
         load.main(["--sessions", "101"])
+
+
+def test_changes_are_binned_by_when_they_were_asked_for():
+    # (start, seconds): two fast changes in the first window, one slow in the third
+    starts = [(100.5, 0.1), (119.0, 0.2), (145.0, 1.5)]
+    assert load.windows(starts, 100.0, 60) == [(0.0, 2, 0.2), (40.0, 1, 1.5)]
+    assert load.windows([], 100.0, 60) == []
