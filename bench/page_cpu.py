@@ -7,8 +7,8 @@ beside the class load's average over every page (``bench.load``).
     .venv/bin/python -m bench.page_cpu learn                 # 100 changes, seed 1
     .venv/bin/python -m bench.page_cpu pooling --changes 150
 
-A control in an ``st.fragment`` reruns its fragment alone, as in the browser; the share
-link's QR switch is left alone (it draws nothing the page computes).
+A control in an ``st.fragment`` reruns its fragment alone, as in the browser. Unlike the load
+test, no training button is pressed: every run is a control's change.
 """
 
 from __future__ import annotations
@@ -39,8 +39,7 @@ async def _changes(session: Session, rng: random.Random, n: int) -> tuple[int, i
     runs = deltas = 0
     failed: list[str] = []
     while runs < n:
-        widgets = [w for w in session.widgets.values()
-                   if w.kind in CHANGEABLE and not w.key.endswith("_qr")]
+        widgets = [w for w in session.widgets.values() if w.kind in CHANGEABLE]
         if not widgets:
             raise RuntimeError("the page has no control to change")
         w = rng.choice(widgets)

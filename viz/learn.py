@@ -141,15 +141,21 @@ def _cells(A: np.ndarray) -> np.ndarray:
     return np.where(np.abs(A) <= TINY * top, 0.0, A)
 
 
+def _levels(As: np.ndarray, zmax: float | None) -> np.ndarray:
+    """Each grid of a stack (frames, rows, cols) as colour levels −LEVELS‥LEVELS of ±zmax, or
+    of ±its own largest |value| when zmax is None (1 for a grid of zeros)."""
+    tops = np.full(len(As), zmax) if zmax else np.abs(As).max(axis=(1, 2), initial=0.0)
+    tops = np.where(tops > 0, tops, 1.0)[:, None, None]
+    return np.clip(np.round(As / tops * LEVELS), -LEVELS, LEVELS).astype(int)
+
+
 def _grid_trace(A: np.ndarray, n: int, zmax: float | None, *, levels: bool = False,
                 lang: str = i18n.DEFAULT, projector: bool = False) -> dict:
     """Grid A as a heatmap trace (viz.grid's colours) on axes x{n}/y{n}; ``levels``: Ŷ's big
     frames, colour levels only."""
     A = _cells(np.asarray(A, dtype=np.float64))
     if levels:
-        top = zmax or float(np.abs(A).max()) or 1.0
-        z = np.clip(np.round(A / top * LEVELS), -LEVELS, LEVELS).astype(int)
-        trace = heatmap_spec(z, zmax=LEVELS, numbers=False)[0]
+        trace = heatmap_spec(_levels(A[None], zmax)[0], zmax=LEVELS, numbers=False)[0]
         trace.pop("hovertemplate")
         trace.update(hoverinfo="skip", showscale=True)  # its bar: _bar
     else:  # kernel_grid's trace (A is already _cells'), as a plain dict
@@ -168,11 +174,7 @@ def _grid_frames(As: Sequence[np.ndarray], zmax: float | None, *, levels: bool =
     trace and the frames)."""
     As = _cells(np.asarray(np.stack(As), dtype=np.float64))  # all frames at once
     if levels:
-        tops = (np.full(len(As), zmax) if zmax else
-                np.abs(As).max(axis=(1, 2), initial=0.0))[:, None, None]
-        tops = np.where(tops > 0, tops, 1.0)
-        z = np.clip(np.round(As / tops * LEVELS), -LEVELS, LEVELS).astype(int).tolist()
-        return [{"type": "heatmap", "z": zf} for zf in z], None
+        return [{"type": "heatmap", "z": z} for z in _levels(As, zmax).tolist()], None
     out: list[dict] = [{"type": "heatmap", "z": zf} for zf in np.round(As, 6).tolist()]
     if zmax is None:  # its own scale (∂loss/∂K shrinks by orders): colours, bar and labels
         for frame, top in zip(out, colours.tops(As).tolist()):
